@@ -1,0 +1,108 @@
+"""The track as a continuous path: geodesic segments flown at constant speed.
+
+>>> import numpy as np
+>>> p = TrackPath.build(np.array([0.0, 100.0]), np.array([0.0, 1.0]), np.array([0.0, 0.0]))
+>>> len(p.time)  # 111 km split into pieces of at most 20 km
+7
+>>> lon, lat = p.point_at(np.array([50.0]))
+>>> round(float(lon[0]), 9), round(float(lat[0]), 9)
+(0.5, 0.0)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .geodesic import forward, inverse
+
+__all__ = ["TrackPath"]
+
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class TrackPath:
+    """Fixes plus points inserted on the same geodesics so no segment exceeds ``max_len_m``;
+    inserted times and altitudes are linear in distance (constant speed) and time."""
+
+    time: F64
+    lon: F64
+    lat: F64
+    alt_baro: F64
+    alt_geo: F64
+    original: NDArray[np.bool_]  # True for the track's own fixes
+
+    @classmethod
+    def build(
+        cls,
+        time: F64,
+        lon: F64,
+        lat: F64,
+        alt_baro: F64 | None = None,
+        alt_geo: F64 | None = None,
+        max_len_m: float = 20_000.0,
+    ) -> TrackPath:
+        n = time.shape[0]
+        ab = np.full(n, np.nan) if alt_baro is None else alt_baro
+        ag = np.full(n, np.nan) if alt_geo is None else alt_geo
+        if n < 2:
+            return cls(time, lon, lat, ab, ag, np.ones(n, bool))
+        az, _, d = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        k = np.maximum(1, np.ceil(d / max_len_m)).astype(np.int64)
+        if np.all(k == 1):
+            return cls(time, lon, lat, ab, ag, np.ones(n, bool))
+        idx = np.repeat(np.arange(n - 1), k)
+        j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
+        f = j / k[idx]
+        plon, plat, _ = forward(lon[idx], lat[idx], az[idx], d[idx] * f)
+        plon[j == 0], plat[j == 0] = lon[idx[j == 0]], lat[idx[j == 0]]
+        t = time[idx] + f * (time[idx + 1] - time[idx])
+
+        def lin(a: F64) -> F64:
+            return np.append(a[idx] + f * (a[idx + 1] - a[idx]), a[-1])
+
+        return cls(
+            np.append(t, time[-1]),
+            np.append(plon, lon[-1]),
+            np.append(plat, lat[-1]),
+            lin(ab),
+            lin(ag),
+            np.append(j == 0, True),
+        )
+
+    def __len__(self) -> int:
+        return int(self.time.shape[0])
+
+    def locate(self, t: F64) -> tuple[NDArray[np.int64], F64]:
+        """Segment index and fraction of its length for times ``t``."""
+        n = len(self)
+        seg = np.clip(np.searchsorted(self.time, t, side="right") - 1, 0, max(n - 2, 0))
+        if n < 2:
+            return seg.astype(np.int64), np.zeros_like(t)
+        dt = self.time[seg + 1] - self.time[seg]
+        frac = np.clip((t - self.time[seg]) / dt, 0.0, 1.0)
+        return seg.astype(np.int64), frac
+
+    def time_at(self, seg: NDArray[np.int64], frac: F64) -> F64:
+        if len(self) < 2:
+            return self.time[np.zeros_like(seg)]
+        return self.time[seg] + frac * (self.time[seg + 1] - self.time[seg])
+
+    def point_at(self, t: F64) -> tuple[F64, F64]:
+        """Position (lon, lat) at times ``t`` on the geodesic segments."""
+        t = np.atleast_1d(np.asarray(t, dtype=float))
+        if len(self) < 2:
+            return np.full(t.shape, self.lon[0]), np.full(t.shape, self.lat[0])
+        seg, frac = self.locate(t)
+        az, _, d = inverse(self.lon[seg], self.lat[seg], self.lon[seg + 1], self.lat[seg + 1])
+        lon, lat, _ = forward(self.lon[seg], self.lat[seg], az, d * frac)
+        return lon, lat
+
+    def distances(self) -> F64:
+        """Geodesic length of every segment (m)."""
+        if len(self) < 2:
+            return np.empty(0)
+        return inverse(self.lon[:-1], self.lat[:-1], self.lon[1:], self.lat[1:])[2]
