@@ -186,6 +186,18 @@ class PolygonEdges:
     def __len__(self) -> int:
         return int(self.lon1.shape[0])
 
+    def plane(self) -> tuple[F64, F64, F64, F64]:
+        """Edge end points in the local plane about the centre (x1, y1, x2, y2), cached."""
+        cached = self.__dict__.get("_plane")
+        if cached is None:
+            from .frame import local_xy
+
+            x1, y1 = local_xy(self.lon1, self.lat1, self.center_lon, self.center_lat)
+            x2, y2 = local_xy(self.lon2, self.lat2, self.center_lon, self.center_lat)
+            cached = (x1, y1, x2, y2)
+            object.__setattr__(self, "_plane", cached)
+        return cached
+
 
 def polygon_edges(
     polygon: Polygon, edges: Edges = "geodesic", tol_m: float = 0.1, max_len_m: float = 20_000.0

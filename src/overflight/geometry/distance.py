@@ -84,8 +84,7 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges, chunk: int = 2_000_000) -> tup
     """Plane distance to the nearest edge, and (point, edge) pairs that could be nearest."""
     n, m = lon.shape[0], len(pe)
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
-    ex1, ey1 = local_xy(pe.lon1, pe.lat1, pe.center_lon, pe.center_lat)
-    ex2, ey2 = local_xy(pe.lon2, pe.lat2, pe.center_lon, pe.center_lat)
+    ex1, ey1, ex2, ey2 = pe.plane()
     dx, dy = ex2 - ex1, ey2 - ey1
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     best_all = np.empty(n)

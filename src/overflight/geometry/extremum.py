@@ -4,7 +4,7 @@ over a continuous stretch of track.
 The distance to the boundary changes by at most the distance flown (it is 1-Lipschitz along the
 path), so after sampling every ``step_m`` metres no extremum hides more than ``step_m / 2`` from a
 sample; each promising sample's neighbourhood is then searched exactly (golden section on the
-ellipsoidal distance).
+ellipsoidal distance on a grid that zooms in around the best value).
 
 >>> import numpy as np
 >>> from overflight.model import Polygon, Vertex
@@ -29,7 +29,6 @@ from .path import TrackPath
 __all__ = ["distance_extremum"]
 
 F64 = NDArray[np.float64]
-GOLD = (np.sqrt(5.0) - 1.0) / 2.0
 
 
 def _samples(path: TrackPath, t0: float, t1: float, step_m: float) -> F64:
@@ -56,8 +55,9 @@ def distance_extremum(
     *,
     maximize: bool,
     step_m: float = 500.0,
-    candidates: int = 8,
-    iterations: int = 48,
+    candidates: int = 4,
+    points: int = 17,
+    rounds: int = 7,
 ) -> tuple[float, float, float, float]:
     """Max (or min) over ``t0 <= t <= t1`` of the geodesic distance from the track to the
     boundary: (distance m, time, lon, lat)."""
@@ -76,20 +76,22 @@ def distance_extremum(
     pick = pick[np.argsort(-v[pick], kind="stable")][:candidates]
     lo = ts[np.maximum(pick - 1, 0)]
     hi = ts[np.minimum(pick + 1, n - 1)]
-    # exact values at the samples themselves and the ends
     probe_t = np.concatenate([ts[pick], [t0, t1]])
-    for _ in range(iterations):
+    # zoom: evaluate exactly on a grid over every window at once, keep the best grid cell's
+    # neighbours, repeat; each round narrows a window by (points - 1) / 2
+    grid = np.linspace(0.0, 1.0, points)
+    for _ in range(rounds):
         if lo.size == 0:
             break
-        x1 = hi - GOLD * (hi - lo)
-        x2 = lo + GOLD * (hi - lo)
-        plon, plat = path.point_at(np.concatenate([x1, x2]))
+        tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
+        plon, plat = path.point_at(tt.ravel())
         f, _, _ = boundary_distance(plon, plat, pe)
-        f1, f2 = sign * f[: lo.size], sign * f[lo.size :]
-        go_right = f2 > f1
-        lo = np.where(go_right, x1, lo)
-        hi = np.where(go_right, hi, x2)
-    probe_t = np.concatenate([probe_t, 0.5 * (lo + hi)])
+        f = sign * f.reshape(tt.shape)
+        j = np.argmax(f, axis=1)
+        rows = np.arange(lo.size)
+        probe_t = np.concatenate([probe_t, tt[rows, j]])
+        width = (hi - lo) / (points - 1)
+        lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
     plon, plat = path.point_at(probe_t)
     f, _, _ = boundary_distance(plon, plat, pe)
     k = int(np.argmax(sign * f))

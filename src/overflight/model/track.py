@@ -80,7 +80,8 @@ class Track:
             raise ValueError(f"latitude out of range at fix {int(np.argmax(np.abs(la) > 90))}")
         if np.any(np.abs(lo) > 360):
             raise ValueError(f"longitude out of range at fix {int(np.argmax(np.abs(lo) > 360))}")
-        lo = ((lo + 180.0) % 360.0) - 180.0
+        if np.any((lo < -180.0) | (lo >= 180.0)):
+            lo = np.where((lo < -180.0) | (lo >= 180.0), ((lo + 180.0) % 360.0) - 180.0, lo)
         lo.setflags(write=False)
         dt = np.diff(t)
         if np.any(dt <= 0):
