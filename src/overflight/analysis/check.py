@@ -108,6 +108,7 @@ def check_pair(
 ) -> CheckResult | None:
     """Check one track against one airspace; None when they are farther apart than
     ``params.search_m``."""
+    params = params or CheckParameters()
     prep = (
         airspace if isinstance(airspace, PreparedAirspace) else prepare_airspace(airspace, params)
     )

@@ -71,7 +71,7 @@ def edge_distance(
             nfa = np.where(~same_a & (kept[k] == -1.0), nfa * 0.5, nfa)
             a[k], b[k], fa[k], fb[k] = na, nb, nfa, nfb
             kept[k] = np.where(same_a, 1.0, -1.0)
-            done = (np.abs(gn) < 1e-15) | ((nb - na) * L[idx[k]] < 1e-5)
+            done = (np.abs(gn) < 1e-15) | ((nb - na) * L[idx[k]] < 1e-4)
             active[k[done]] = False
         _, d, elon, elat = slope(s, idx)
         better = d < dist[idx]
@@ -98,9 +98,10 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges, chunk: int = 2_000_000) -> tup
         approx = np.hypot(px - (ex1 + u * dx), py - (ey1 + u * dy))
         best = approx.min(axis=1, keepdims=True)
         best_all[lo:hi] = best[:, 0]
-        # the plane is within ~2 % of the ellipsoid here; keep every edge that could be nearest
-        r = np.hypot(px, py)
-        cand = approx <= best * 1.03 + 0.03 * r + 30.0
+        # plane distances are within ~0.7 % of ellipsoidal ones (sphere vs ellipsoid) plus the
+        # projection's distortion, ~(r/R)^2; keep every edge that could be nearest
+        rho2 = (np.hypot(px, py) / 6.371e6) ** 2
+        cand = approx <= best * (1.02 + rho2) + 5.0
         pi, ej = np.nonzero(cand)
         pts.append(pi + lo)
         eds.append(ej)

@@ -56,8 +56,8 @@ def distance_extremum(
     maximize: bool,
     step_m: float = 500.0,
     candidates: int = 4,
-    points: int = 17,
-    rounds: int = 7,
+    points: int = 33,
+    rounds: int = 4,
 ) -> tuple[float, float, float, float]:
     """Max (or min) over ``t0 <= t <= t1`` of the geodesic distance from the track to the
     boundary: (distance m, time, lon, lat)."""

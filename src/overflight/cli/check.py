@@ -1,0 +1,266 @@
+"""``overflight check TRACK... AIRSPACE...``: read inputs, run the check, print, write JSON.
+
+Positional files are told apart by content (:func:`overflight.formats.kind_of`). Bad input gets
+one line on stderr (``error: path:line: reason``), the other inputs are still read and checked
+and the report still written; exit code 2. Records skipped inside an airspace file are warnings
+(``warning: path:line: reason``) and leave the exit code at 0.
+
+>>> parse_distance("50km"), parse_distance("5 NM"), parse_distance("1200")
+(50000.0, 9260.0, 1200.0)
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ..analysis.params import CheckOutcome, CheckParameters
+from ..errors import OverflightError, ParseError
+from ..model import Airspace, Track
+from ..reports.json import InputRecord, build_report, write_report
+from ..reports.provenance import sha256_file
+from ..reports.table import render_outcome
+
+__all__ = ["Edges", "LoadedInputs", "check_command", "load_inputs", "parse_distance"]
+
+PROGRESS_MIN_PAIRS = 200
+"""Show a progress bar (on a terminal) from this many track x airspace pairs."""
+
+_UNITS = {"": 1.0, "m": 1.0, "km": 1000.0, "nm": 1852.0, "ft": 0.3048, "mi": 1609.344}
+_RE_DISTANCE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
+
+
+class Edges(StrEnum):
+    geodesic = "geodesic"
+    planar = "planar"
+
+
+def parse_distance(text: str) -> float:
+    """A distance with an optional unit (m, km, NM, ft, mi; metres if none) in metres.
+
+    Raises ValueError with the reason.
+
+    >>> parse_distance("2.5 km")
+    2500.0
+    """
+    m = _RE_DISTANCE.match(text)
+    if not m or m.group(2).lower() not in _UNITS:
+        raise ValueError(f"not a distance: {text!r} (expected e.g. 50km, 27NM, 5000m)")
+    value = float(m.group(1)) * _UNITS[m.group(2).lower()]
+    if not math.isfinite(value):
+        raise ValueError(f"not a finite distance: {text!r}")
+    return value
+
+
+def _where(path: Path, exc: BaseException) -> str:
+    """The error's message, made to start with the path when it does not name it."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{path}: {exc.strerror.lower()}"
+    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, ParseError) or msg.startswith(str(path)):
+        return msg
+    return f"{path}: {msg}"
+
+
+@dataclass
+class LoadedInputs:
+    """What reading the positional files gave."""
+
+    tracks: list[Track] = field(default_factory=list)
+    airspaces: list[Airspace] = field(default_factory=list)
+    inputs: list[InputRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)  # lines for stderr, in order
+
+
+def _error(loaded: LoadedInputs, path: Path, exc: BaseException) -> None:
+    line = exc.line if isinstance(exc, ParseError) else None
+    reason = exc.reason if isinstance(exc, ParseError) else _where(path, exc)
+    if not isinstance(exc, ParseError) and reason.startswith(f"{path}: "):
+        reason = reason[len(f"{path}: ") :]
+    loaded.errors.append({"path": str(path), "line": line, "reason": reason})
+    loaded.messages.append(f"error: {_where(path, exc)}")
+
+
+def _warn(loaded: LoadedInputs, path: Path, text: str) -> None:
+    text = text if text.startswith(str(path)) else f"{path}: {text}"
+    loaded.warnings.append(text)
+    loaded.messages.append(f"warning: {text}")
+
+
+def _read_one(path: Path, loaded: LoadedInputs) -> None:
+    from .. import formats
+
+    if not path.exists():
+        raise ParseError(path, None, "no such file")
+    if not path.is_file():
+        raise ParseError(path, None, "not a regular file")
+    kind = formats.kind_of(path)
+    fmt = formats.sniff(path)
+    digest = sha256_file(path)
+    if kind == "track":
+        tracks, warnings = formats.read_tracks(path)
+        for w in warnings:
+            _warn(loaded, path, str(w))
+        if not tracks:
+            raise ParseError(path, None, "no track with a position in the file")
+        loaded.tracks.extend(tracks)
+        loaded.inputs.append(InputRecord(str(path), "track", fmt, digest, tracks=len(tracks)))
+    else:
+        airspaces, skipped = formats.read_airspaces(path)
+        for err in skipped:
+            _warn(loaded, path, str(err))
+        loaded.airspaces.extend(airspaces)
+        loaded.inputs.append(
+            InputRecord(
+                str(path), "airspace", fmt, digest, airspaces=len(airspaces), skipped=len(skipped)
+            )
+        )
+        if not airspaces:
+            raise ParseError(path, None, "no airspace could be read from the file")
+
+
+def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
+    """Read every path, telling tracks from airspaces by content; collect bad inputs instead of
+    stopping at the first (only :class:`~overflight.errors.OverflightError` and ``OSError`` are
+    caught: anything else is a bug and keeps its traceback).
+
+    >>> out = load_inputs([Path("/nonexistent/flight.csv")])
+    >>> out.messages
+    ['error: /nonexistent/flight.csv: no such file']
+    """
+    loaded = LoadedInputs()
+    for path in paths:
+        try:
+            _read_one(path, loaded)
+        except (OverflightError, OSError) as exc:
+            _error(loaded, path, exc)
+    return loaded
+
+
+@contextmanager
+def _progress(total: int, console: Console) -> Iterator[Callable[[int, int], None] | None]:
+    if total < PROGRESS_MIN_PAIRS or not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("checking"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("check", total=total)
+
+        def update(done: int, of: int) -> None:
+            bar.update(task, completed=done, total=of)
+
+        yield update
+
+
+def _stdout_console() -> Console:
+    console = Console(highlight=False)
+    if not console.is_terminal:  # files and pipes: wide enough for one table row per line
+        console = Console(width=160, highlight=False, color_system=None)
+    return console
+
+
+def _command(files: Sequence[Path], json_path: Path | None, edges: str, search: str) -> list[str]:
+    words = ["overflight", "check", *map(str, files), "--edges", edges]
+    words += ["--search-distance", search]
+    if json_path is not None:
+        words += ["--json", str(json_path)]
+    return words
+
+
+def check_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Track files (OpenSky CSV/Parquet...) and airspace files (OpenAir, GeoJSON...), "
+            "in any order: they are told apart by content.",
+            show_default=False,
+        ),
+    ],
+    json_path: Annotated[
+        Path | None,
+        typer.Option("--json", help="Write the overflight.check/1 JSON report to this file."),
+    ] = None,
+    edges: Annotated[
+        Edges,
+        typer.Option(
+            "--edges",
+            help="Boundary edges between vertices: geodesic (aeronautical publications) or "
+            "planar (straight in lon/lat, GeoJSON RFC 7946).",
+        ),
+    ] = Edges.geodesic,
+    search_distance: Annotated[
+        str,
+        typer.Option(
+            "--search-distance",
+            help="Pairs farther apart than this are counted, not listed (m, km, NM).",
+        ),
+    ] = "50km",
+) -> None:
+    """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
+    from ..analysis.check import check
+
+    try:
+        search_m = parse_distance(search_distance)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--search-distance") from None
+    params = CheckParameters(edges=edges.value, search_m=search_m)
+
+    loaded = load_inputs(files)
+    for line in loaded.messages:
+        typer.echo(line, err=True)
+
+    missing = []
+    if not loaded.tracks:
+        missing.append("no track could be read")
+    if not loaded.airspaces:
+        missing.append("no airspace could be read")
+    for msg in missing:
+        loaded.errors.append({"path": "<inputs>", "line": None, "reason": msg})
+        typer.echo(f"error: {msg}", err=True)
+
+    if missing:
+        outcome = CheckOutcome(results=[], parameters=params)
+    else:
+        err_console = Console(stderr=True)
+        total = len(loaded.tracks) * len(loaded.airspaces)
+        with _progress(total, err_console) as progress:
+            outcome = check(loaded.tracks, loaded.airspaces, params, progress=progress)
+        render_outcome(outcome, _stdout_console())
+        for w in outcome.warnings:
+            typer.echo(f"warning: {w}", err=True)
+
+    if json_path is not None:
+        report = build_report(
+            outcome,
+            loaded.inputs,
+            tracks=loaded.tracks,
+            warnings=loaded.warnings,
+            errors=loaded.errors,
+            command=_command(files, json_path, edges.value, search_distance),
+        )
+        try:
+            write_report(report, json_path)
+        except OSError as exc:
+            typer.echo(f"error: {json_path}: cannot write report: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
+
+    if loaded.errors:
+        raise typer.Exit(2)

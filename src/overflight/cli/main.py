@@ -1,0 +1,55 @@
+"""The ``overflight`` command: a thin typer app, one module per command.
+
+>>> [c.name for c in app.registered_commands]
+['check']
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import check as check_cmd
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="overflight",
+    help="Did this aircraft enter that airspace? Exact checks on the WGS84 ellipsoid.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"overflight {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Did this aircraft enter that airspace? Exact checks on the WGS84 ellipsoid."""
+
+
+app.command("check", no_args_is_help=True)(check_cmd.check_command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="overflight")
+
+
+if __name__ == "__main__":
+    main()

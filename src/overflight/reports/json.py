@@ -1,0 +1,287 @@
+"""The machine-readable report of a check, schema ``overflight.check/1``.
+
+A public contract: field names never change within ``/1`` (fields may be added). The JSON
+Schema ships with the package (:func:`load_schema`) and docs/report-schema.md documents every
+field. Floats are rounded (positions 1e-7 degree, metres 0.01, seconds 0.001) so that two runs
+on the same inputs give identical JSON apart from ``created``.
+
+>>> from overflight.analysis.params import CheckOutcome, CheckParameters
+>>> out = CheckOutcome(results=[], parameters=CheckParameters(), pairs=3, beyond_search=3)
+>>> rep = build_report(out, [InputRecord("a.csv", "track", "opensky-csv", "00" * 32)])
+>>> rep["schema"], rep["summary"]["pairs"], rep["summary"]["beyond_search"]
+('overflight.check/1', 3, 3)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from importlib.resources import files
+from os import PathLike
+from pathlib import Path
+from typing import Any, Literal
+
+from ..analysis.params import CheckOutcome
+from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Reference, Track
+from .provenance import environment
+
+__all__ = [
+    "SCHEMA_ID",
+    "InputRecord",
+    "build_report",
+    "dumps",
+    "iso_utc",
+    "load_schema",
+    "write_report",
+]
+
+SCHEMA_ID = "overflight.check/1"
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+ALTITUDE_NOTES: dict[str, str] = {
+    "FL": "flight levels compare with barometric (pressure) altitude, 1013.25 hPa datum",
+    "AMSL": "ft/m AMSL limits compare with geometric altitude when the track has it, "
+    "else barometric altitude; altitude_source in each result says which",
+    "AGL": "AGL limits need terrain: without a terrain source the vertical status is "
+    "'unknown' with the reason, never assumed",
+    "SFC": "a surface floor is met by any altitude",
+    "UNL": "an unlimited ceiling is met by any altitude",
+}
+
+
+# -- small formatting helpers -------------------------------------------------------------------
+def iso_utc(t: float | None) -> str | None:
+    """UTC epoch seconds as ISO-8601 with milliseconds and ``Z`` (None for None/NaN).
+
+    >>> iso_utc(0.0)
+    '1970-01-01T00:00:00.000Z'
+    >>> iso_utc(1717243199.9996)
+    '2024-06-01T12:00:00.000Z'
+    """
+    if t is None or not math.isfinite(t):
+        return None
+    ms = round(t * 1000.0)
+    dt = _EPOCH + timedelta(milliseconds=ms)
+    return dt.strftime("%Y-%m-%dT%H:%M:%S") + f".{ms % 1000:03d}Z"
+
+
+def _num(x: float | None, ndigits: int) -> float | None:
+    """Round for stable output; NaN/inf become None, -0.0 becomes 0.0."""
+    if x is None:
+        return None
+    x = float(x)
+    if not math.isfinite(x):
+        return None
+    r = round(x, ndigits)
+    return r + 0.0 if r != 0 else 0.0
+
+
+def _metres(x: float | None) -> float | None:
+    return _num(x, 2)
+
+
+def _seconds(x: float | None) -> float | None:
+    return _num(x, 3)
+
+
+def _point(p: Sequence[float] | None) -> list[float | None] | None:
+    if p is None:
+        return None
+    return [_num(p[0], 7), _num(p[1], 7)]
+
+
+# -- inputs --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class InputRecord:
+    """One input file as recorded in the report.
+
+    ``airspaces``/``skipped`` are set for airspace files, ``tracks`` for track files.
+    """
+
+    path: str
+    kind: Literal["track", "airspace"]
+    format: str | None
+    sha256: str | None
+    airspaces: int | None = None
+    skipped: int | None = None
+    tracks: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "path": self.path,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "format": self.format,
+        }
+        if self.kind == "airspace":
+            d["airspaces"] = int(self.airspaces or 0)
+            d["skipped"] = int(self.skipped or 0)
+        else:
+            d["tracks"] = int(self.tracks or 0)
+        return d
+
+
+# -- results -------------------------------------------------------------------------------------
+def _incursion(i: Incursion) -> dict[str, Any]:
+    return {
+        "entry_time": iso_utc(i.entry_time),
+        "exit_time": iso_utc(i.exit_time),
+        "duration_s": _seconds(i.duration_s),
+        "entry_point": _point(i.entry_point),
+        "exit_point": _point(i.exit_point),
+        "max_depth_m": _metres(i.max_depth_m),
+        "max_depth_time": iso_utc(i.max_depth_time),
+        "max_depth_point": _point(i.max_depth_point),
+        "vertical": i.vertical,
+        "entry_via": i.entry_via,
+        "exit_via": i.exit_via,
+        "starts_inside": bool(i.starts_inside),
+        "ends_inside": bool(i.ends_inside),
+        "vertical_margin_m": _metres(i.vertical_margin_m),
+        "vertical_reason": i.vertical_reason,
+    }
+
+
+def _approach(c: ClosestApproach | None) -> dict[str, Any] | None:
+    if c is None:
+        return None
+    return {
+        "lateral_m": _metres(c.lateral_m),
+        "vertical_m": _metres(c.vertical_m),
+        "time": iso_utc(c.time),
+        "point": _point(c.point),
+        "laterally_inside": bool(c.laterally_inside),
+    }
+
+
+def _airspace(a: Airspace) -> dict[str, Any]:
+    return {
+        "name": a.name,
+        "class": a.kind,
+        "id": a.id,
+        "floor": a.floor.to_dict(),
+        "ceiling": a.ceiling.to_dict(),
+        "source": a.source,
+        "line": a.line,
+    }
+
+
+def _result(r: CheckResult, track_sources: Mapping[str, str | None]) -> dict[str, Any]:
+    return {
+        "track": {
+            "id": r.track_id,
+            "callsign": r.callsign,
+            "source": track_sources.get(r.track_id),
+        },
+        "airspace": _airspace(r.airspace),
+        "entered": bool(r.entered),
+        "incursions": [_incursion(i) for i in r.incursions],
+        "lateral_passes": [_incursion(i) for i in r.lateral_passes],
+        "closest_approach": _approach(r.closest_approach),
+        "altitude_source": {str(k): str(v) for k, v in sorted(r.altitude_source.items())},
+        "warnings": [str(w) for w in r.warnings],
+    }
+
+
+def _track_sources(tracks: Iterable[Track]) -> dict[str, str | None]:
+    found: dict[str, list[str]] = {}
+    for t in tracks:
+        srcs = found.setdefault(t.id, [])
+        if t.source and t.source not in srcs:
+            srcs.append(t.source)
+    return {k: ("; ".join(v) if v else None) for k, v in found.items()}
+
+
+def build_report(
+    outcome: CheckOutcome,
+    inputs: Sequence[InputRecord],
+    *,
+    tracks: Iterable[Track] = (),
+    warnings: Sequence[str] = (),
+    errors: Sequence[Mapping[str, Any]] = (),
+    command: Sequence[str] | None = None,
+    created: float | None = None,
+) -> dict[str, Any]:
+    """Build the ``overflight.check/1`` report as a JSON-ready dict.
+
+    Parameters
+    ----------
+    outcome
+        What :func:`overflight.analysis.check.check` returned.
+    inputs
+        Every input file that was read (bad inputs go in ``errors``).
+    tracks
+        The tracks checked, used only to name each track's source file.
+    warnings
+        Reader warnings (skipped records...), listed before the check's own warnings.
+    errors
+        Inputs that could not be read: ``{"path", "line", "reason"}`` each.
+    command
+        The command line (recorded as given).
+    created
+        UTC epoch seconds of creation (default: now).
+
+    >>> from overflight.analysis.params import CheckOutcome, CheckParameters
+    >>> rep = build_report(CheckOutcome([], CheckParameters()), [], created=0.0)
+    >>> rep["created"], rep["parameters"]["edges"], rep["results"]
+    ('1970-01-01T00:00:00.000Z', 'geodesic', [])
+    """
+    params = outcome.parameters.to_dict()
+    params["search_m"] = _metres(params["search_m"])
+    params["arc_tolerance_m"] = _num(params["arc_tolerance_m"], 4)
+    params["altitude"] = {ref.value: ALTITUDE_NOTES[ref.value] for ref in Reference}
+    sources = _track_sources(tracks)
+    results = [_result(r, sources) for r in outcome.results]
+    from .. import __version__
+
+    return {
+        "schema": SCHEMA_ID,
+        "version": __version__,
+        "created": iso_utc(time.time() if created is None else created),
+        "command": list(command) if command is not None else None,
+        "environment": environment(),
+        "inputs": [i.to_dict() for i in inputs],
+        "parameters": params,
+        "results": results,
+        "summary": {
+            "pairs": int(outcome.pairs),
+            "listed": len(results),
+            "beyond_search": int(outcome.beyond_search),
+            "search_m": _metres(outcome.parameters.search_m),
+            "entered": sum(1 for r in results if r["entered"]),
+        },
+        "warnings": [str(w) for w in warnings] + [str(w) for w in outcome.warnings],
+        "errors": [
+            {"path": str(e["path"]), "line": e.get("line"), "reason": str(e["reason"])}
+            for e in errors
+        ],
+    }
+
+
+def dumps(report: Mapping[str, Any]) -> str:
+    """The report as JSON text (2-space indent, UTF-8, newline at the end; NaN refused).
+
+    >>> dumps({"a": 1.5})
+    '{\\n  "a": 1.5\\n}\\n'
+    """
+    return json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_report(report: Mapping[str, Any], path: str | PathLike[str]) -> None:
+    """Write the report as JSON to ``path`` (UTF-8). Raises OSError if it cannot be written."""
+    Path(path).write_text(dumps(report), encoding="utf-8")
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of ``overflight.check/1`` shipped with the package.
+
+    >>> load_schema()["properties"]["schema"]["const"]
+    'overflight.check/1'
+    """
+    text = files("overflight.reports").joinpath("schema/check-1.json").read_text("utf-8")
+    return json.loads(text)

@@ -1,0 +1,138 @@
+"""Terminal rendering of a check with rich: one table per track x airspace, then a summary.
+
+>>> from rich.console import Console
+>>> from overflight.analysis.params import CheckOutcome, CheckParameters
+>>> con = Console(width=100, color_system=None)
+>>> render_outcome(CheckOutcome([], CheckParameters(), beyond_search=2, pairs=2), con)
+2 track x airspace pairs: 0 listed, 0 entered, 2 beyond the search distance (50 km).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from ..analysis.params import CheckOutcome
+from ..model import CheckResult, ClosestApproach, Incursion
+from .json import iso_utc
+
+__all__ = ["format_distance", "format_duration", "format_time", "render_outcome", "render_result"]
+
+
+def format_time(t: float | None) -> str:
+    """UTC time for the terminal: ``2024-06-01 10:03:12.412Z``.
+
+    >>> format_time(0.0)
+    '1970-01-01 00:00:00.000Z'
+    """
+    s = iso_utc(t)
+    return "-" if s is None else s.replace("T", " ")
+
+
+def format_duration(seconds: float) -> str:
+    """``m:ss.s`` under an hour, ``h:mm:ss`` above.
+
+    >>> format_duration(75.25), format_duration(3725.0)
+    ('1:15.2', '1:02:05')
+    """
+    if seconds >= 3600:
+        s = round(seconds)
+        return f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}"
+    tenths = round(seconds * 10)
+    return f"{tenths // 600}:{tenths % 600 / 10:04.1f}"
+
+
+def format_distance(metres: float | None) -> str:
+    """Metres below 10 km, kilometres with two decimals above.
+
+    >>> format_distance(512.345), format_distance(12345.0), format_distance(None)
+    ('512 m', '12.35 km', '-')
+    """
+    if metres is None:
+        return "-"
+    if abs(metres) < 10_000:
+        return f"{metres:.0f} m"
+    return f"{metres / 1000:.2f} km"
+
+
+def _vertical(i: Incursion) -> str:
+    text = i.vertical
+    m = i.vertical_margin_m
+    if m is not None and i.vertical == "inside":
+        text += f" (margin {m:.0f} m)"
+    elif m is not None and i.vertical in ("above", "below"):
+        text += f" (clear by {abs(m):.0f} m)"
+    if i.vertical_reason:
+        text += f": {i.vertical_reason}"
+    return text
+
+
+def _title(r: CheckResult) -> str:
+    a = r.airspace
+    who = r.track_id + (f" ({r.callsign})" if r.callsign else "")
+    return f"{who} x {a.name} [{a.kind}] {a.floor} - {a.ceiling}"
+
+
+def _approach_text(c: ClosestApproach | None) -> str:
+    if c is None:
+        return "no closest approach computed"
+    where = f"{c.point[0]:.5f}, {c.point[1]:.5f}"
+    if c.laterally_inside:
+        vert = "unknown" if c.vertical_m is None else format_distance(c.vertical_m)
+        return (
+            f"not entered; laterally inside, closest vertical separation {vert} "
+            f"at {format_time(c.time)} ({where})"
+        )
+    text = f"not entered; closest approach {format_distance(c.lateral_m)} laterally"
+    if c.vertical_m == 0:
+        text += ", within the vertical limits"
+    elif c.vertical_m is not None:
+        text += f", {format_distance(c.vertical_m)} vertically"
+    return text + f" at {format_time(c.time)} ({where})"
+
+
+def render_result(r: CheckResult, console: Console) -> None:
+    """One track x airspace: a table of incursions (and lateral passes), or the closest approach."""
+    rows: Sequence[tuple[str, Incursion]] = [
+        *(("incursion", i) for i in r.incursions),
+        *(("passed " + i.vertical, i) for i in r.lateral_passes),
+    ]
+    if not rows:
+        console.print(
+            f"[bold]{_title(r)}[/bold]: {_approach_text(r.closest_approach)}", soft_wrap=True
+        )
+    else:
+        table = Table(title=_title(r), title_justify="left", expand=False)
+        for col in ("", "entry (UTC)", "exit (UTC)", "duration", "max depth", "vertical"):
+            table.add_column(col, no_wrap=col != "vertical")
+        for what, i in sorted(rows, key=lambda row: row[1].entry_time):
+            entry = format_time(i.entry_time) + (" (start)" if i.starts_inside else "")
+            exit_ = format_time(i.exit_time) + (" (end)" if i.ends_inside else "")
+            table.add_row(
+                what,
+                entry,
+                exit_,
+                format_duration(i.duration_s),
+                format_distance(i.max_depth_m),
+                _vertical(i),
+            )
+        console.print(table)
+        if not r.incursions:
+            console.print(f"  {_approach_text(r.closest_approach)}", soft_wrap=True)
+    for w in r.warnings:
+        console.print(f"  warning: {w}", style="yellow", highlight=False, soft_wrap=True)
+
+
+def render_outcome(outcome: CheckOutcome, console: Console) -> None:
+    """Every listed pair, then one summary line."""
+    for r in outcome.results:
+        render_result(r, console)
+    entered = sum(1 for r in outcome.results if r.entered)
+    km = outcome.parameters.search_m / 1000.0
+    console.print(
+        f"{outcome.pairs} track x airspace pairs: {len(outcome.results)} listed, "
+        f"{entered} entered, {outcome.beyond_search} beyond the search distance ({km:g} km).",
+        highlight=False,
+    )
