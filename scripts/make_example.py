@@ -154,10 +154,10 @@ def flight_rows(f: Flight) -> list[list[str]]:
             vrate = (f.alt_ft - f.climb_from_ft) * FT / f.climb_s
         else:
             alt_ft, vrate = f.alt_ft, 0.0
-        t = f.t0 + dt
+        t = f.t0 + dt  # when this position was measured (OpenSky's lastposupdate)
         rows.append(
             [
-                str(t),
+                str(t + 1),  # the state vector is sampled at the next whole second
                 f.icao24,
                 _fmt(lat, 7),
                 _fmt(lon, 7),
@@ -171,8 +171,8 @@ def flight_rows(f: Flight) -> list[list[str]]:
                 f.squawk,
                 _fmt(alt_ft * FT, 2),
                 _fmt((alt_ft + f.geo_minus_baro_ft) * FT, 2),
-                _fmt(t - 0.4, 1),
-                _fmt(t - 0.1, 1),
+                _fmt(t, 1),
+                _fmt(t + 0.6, 1),
             ]
         )
     return rows

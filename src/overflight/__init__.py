@@ -1,4 +1,9 @@
-"""overflight: did this aircraft enter that airspace, when, where, how deep, how sure?"""
+"""overflight: did this aircraft enter that airspace, when, where, how deep, how sure?
+
+>>> import overflight
+>>> callable(overflight.check), callable(overflight.read_airspaces)
+(True, True)
+"""
 
 from importlib.metadata import PackageNotFoundError, version
 
@@ -27,6 +32,8 @@ __all__ = [
     "Airspace",
     "ArcByAngles",
     "ArcByPoints",
+    "CheckOutcome",
+    "CheckParameters",
     "CheckResult",
     "Circle",
     "ClosestApproach",
@@ -41,4 +48,26 @@ __all__ = [
     "Vertex",
     "VerticalLimit",
     "__version__",
+    "check",
+    "check_pair",
+    "read_airspaces",
+    "read_tracks",
+    "sniff",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Heavier entry points, imported on first use so ``import overflight`` stays cheap."""
+    if name in ("read_tracks", "read_airspaces", "sniff"):
+        from . import formats
+
+        return getattr(formats, name)
+    if name in ("check", "check_pair"):
+        from .analysis import check as _check
+
+        return getattr(_check, name)
+    if name in ("CheckParameters", "CheckOutcome"):
+        from .analysis import params
+
+        return getattr(params, name)
+    raise AttributeError(f"module 'overflight' has no attribute {name!r}")

@@ -58,7 +58,12 @@ def _expected(table: pa.Table) -> dict[str, np.ndarray]:
     order = np.argsort(t[ok], kind="stable")
     cols = {k: v[ok][order] for k, v in dict(t=t, lat=lat, lon=lon, lpu=lpu, baro=baro).items()}
     fresh = np.r_[True, np.diff(cols["lpu"]) != 0]
-    return {k: v[fresh] for k, v in cols.items()}
+    out = {k: v[fresh] for k, v in cols.items()}
+    # positions are timed by lastposupdate (when they were measured), where it is plausible
+    t, lpu = out["t"], out["lpu"]
+    fix = np.where(np.isfinite(lpu) & (lpu <= t) & (lpu > t - 60), lpu, t)
+    out["fix"] = fix if np.all(np.diff(fix) > 0) else t
+    return out
 
 
 @pytest.fixture(scope="module")
@@ -81,9 +86,10 @@ def test_ryr2rg_parquet_against_file_and_manifest(shared_data: Path, ryr_table: 
     assert ryr_table.num_rows == 1200 and tr.meta["rows"] == 1200
     assert tr.id == "4d2271" and tr.callsign == "RYR2RG"
     assert tr.meta["format"] == "opensky-parquet" and tr.source == str(shared_data / RYR)
-    assert tr.time[0] == _utc("2022-02-02T15:45:00") == exp["t"][0]
-    assert tr.time[-1] == _utc("2022-02-02T16:05:00") == exp["t"][-1]
-    np.testing.assert_array_equal(tr.time, exp["t"])
+    assert _utc("2022-02-02T15:45:00") == exp["t"][0]
+    assert _utc("2022-02-02T16:05:00") == exp["t"][-1]
+    assert exp["t"][0] - 1.0 < tr.time[0] <= exp["t"][0]
+    np.testing.assert_array_equal(tr.time, exp["fix"])
     np.testing.assert_array_equal(tr.lat, exp["lat"])
     _same_lon(tr.lon, exp["lon"])
     # first row of the file, read by pyarrow: 45.86N 4.96E; last: 44.57N 2.25E
@@ -110,20 +116,20 @@ def test_edw24_zurich_unsorted_with_null_positions(shared_data: Path, edw_table:
     no_pos = int(pc.sum(pc.is_null(edw_table["lat"], nan_is_null=True)).as_py())
     assert edw_table.num_rows == 1396 and no_pos == 31
     assert tr.id == "4b1901" and tr.callsign == "EDW24" and tr.meta["rows"] == 1396
-    np.testing.assert_array_equal(tr.time, exp["t"])
+    np.testing.assert_array_equal(tr.time, exp["fix"])
     np.testing.assert_array_equal(tr.lat, exp["lat"])
     assert np.all(np.diff(tr.time) > 0)
     # MANIFEST: 10:44-11:08 UTC (the 10:44:40 rows have no position yet)
     assert _utc("2024-04-06T10:44:00") <= tr.time[0] < _utc("2024-04-06T10:46:00")
-    assert tr.time[-1] == _utc("2024-04-06T11:08:04")
+    assert _utc("2024-04-06T11:08:04") - 1.0 < tr.time[-1] <= _utc("2024-04-06T11:08:04")
     # at LSZH: 47.45N 8.56E
     assert abs(tr.lat[0] - 47.458) < 0.02 and abs(tr.lon[0] - 8.548) < 0.02
     # MANIFEST: 1149 rows on ground, NaN altitude there (in the file: most, not all of them);
     # fixes without altitude are kept, with NaN, and all of them are on the ground
     onground = edw_table["onground"].to_numpy(zero_copy_only=False)
     assert int(onground.sum()) == 1149
-    times = np.array([d.timestamp() for d in edw_table["time"].to_pylist()])
-    ground_times = set(times[onground].tolist())
+    lpu = edw_table["lastposupdate"].to_numpy(zero_copy_only=False).astype(float)
+    ground_times = set(lpu[onground].tolist())  # fixes are timed by lastposupdate
     no_alt = np.isnan(tr.alt_baro)
     assert no_alt.sum() > 100 and all(t in ground_times for t in tr.time[no_alt])
     np.testing.assert_array_equal(tr.alt_baro, exp["baro"])
@@ -155,7 +161,7 @@ def test_csv_opensky_names_epoch_time(tmp_path: Path, ryr_table: pa.Table) -> No
     exp = _expected(ryr_table)
     assert tr.meta["format"] == "opensky-csv" and tr.meta["columns"] == "opensky"
     for track in (tr, ref):
-        np.testing.assert_array_equal(track.time, exp["t"])
+        np.testing.assert_array_equal(track.time, exp["fix"])
         np.testing.assert_array_equal(track.lat, exp["lat"])
         _same_lon(track.lon, exp["lon"])
         np.testing.assert_array_equal(track.alt_baro, exp["baro"])
@@ -200,7 +206,7 @@ def test_csv_traffic_names_feet_converted(
     (tr,), warnings = read_opensky(path)
     exp = _expected(edw_table)
     assert tr.meta["columns"] == "traffic" and tr.id == "4b1901" and tr.callsign == "EDW24"
-    np.testing.assert_array_equal(tr.time, exp["t"])
+    np.testing.assert_array_equal(tr.time, exp["fix"])
     np.testing.assert_array_equal(tr.lat, exp["lat"])
     np.testing.assert_allclose(tr.alt_baro, exp["baro"], rtol=1e-12, equal_nan=True)
     assert np.nanmax(tr.alt_baro) < 5000 and np.nanmin(tr.alt_baro) > 300  # metres, not feet
@@ -212,7 +218,12 @@ def test_parquet_traffic_names(tmp_path: Path, ryr_table: pa.Table) -> None:
     path = tmp_path / "traffic.parquet"
     pq.write_table(_traffic_table(ryr_table, ryr_table["time"]), path)
     (tr,), _ = read_opensky(path)
-    assert tr.meta == {"format": "opensky-parquet", "columns": "traffic", "rows": 1200}
+    assert tr.meta == {
+        "format": "opensky-parquet",
+        "columns": "traffic",
+        "rows": 1200,
+        "fix_time": "lastposupdate",
+    }
     assert tr.alt_baro[0] == pytest.approx(11277.6, rel=1e-12)
 
 
@@ -229,7 +240,7 @@ def test_several_aircraft_in_one_file(tmp_path: Path, ryr_table: pa.Table, edw_t
     assert [t.id for t in tracks] == ["4b1901", "4d2271"]  # order of first appearance
     for tr, table in zip(tracks, (edw_table, ryr_table), strict=True):
         exp = _expected(table)
-        np.testing.assert_array_equal(tr.time, exp["t"])
+        np.testing.assert_array_equal(tr.time, exp["fix"])
         _same_lon(tr.lon, exp["lon"])
         assert tr.meta["rows"] == table.num_rows
     assert any("dropped 31 rows without position" in w for w in warnings)
@@ -257,7 +268,7 @@ def test_rows_without_position_and_duplicates_counted(tmp_path: Path) -> None:
         "103,abc123,60.2,25.2,1000,XYZ,102.7\n",
     )
     (tr,), warnings = read_opensky(path)
-    assert tr.time.tolist() == [100.0, 101.0, 103.0]
+    assert tr.time.tolist() == [99.5, 100.6, 102.7]  # when each position was measured
     assert tr.lat.tolist() == [60.0, 60.1, 60.2]
     assert tr.callsign == "FIN1"  # most common non-empty, stripped
     assert warnings == [
@@ -275,7 +286,7 @@ def test_stale_positions_dropped(tmp_path: Path) -> None:
         "103,abc123,60.1,25.1,1000,FIN1,102.9\n",
     )
     (tr,), warnings = read_opensky(path)
-    assert tr.time.tolist() == [100.0, 103.0]
+    assert tr.time.tolist() == [99.5, 102.9]
     assert warnings == [
         f"{path}: dropped 2 stale rows (position not updated: same lastposupdate as the "
         "previous row)"

@@ -17,11 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import shapely
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from ..geometry.boundary import PolygonEdges, polygon_edges
 from ..geometry.extremum import distance_extremum
+from ..geometry.frame import local_xy
 from ..geometry.geodesic import MEAN_RADIUS, unit_vectors
 from ..geometry.path import TrackPath
 from ..geometry.vertical import VerticalProfile, fill_altitude
@@ -280,6 +282,19 @@ def _closest_approach(
     )
 
 
+def _simple(prep: PreparedAirspace) -> bool:
+    """Whether every polygon's rings are free of self-intersections (checked in the local
+    plane, good enough to warn)."""
+    for pe in prep.polygons:
+        rings = [
+            np.column_stack(local_xy(rlon, rlat, pe.center_lon, pe.center_lat))
+            for rlon, rlat in pe.rings
+        ]
+        if not shapely.is_valid(shapely.Polygon(rings[0], rings[1:])):
+            return False
+    return True
+
+
 def check(
     tracks: Sequence[Track],
     airspaces: Sequence[Airspace],
@@ -296,11 +311,19 @@ def check(
     warnings: list[str] = []
     prepared: list[PreparedAirspace] = []
     for a in airspaces:
+        where = f"{a.source}:{a.line}: " if a.source else ""
         try:
-            prepared.append(prepare_airspace(a, params))
+            prep = prepare_airspace(a, params)
         except ValueError as exc:
-            where = f"{a.source}:{a.line}: " if a.source else ""
             warnings.append(f"{where}airspace {a.name!r} skipped: {exc}")
+            continue
+        prepared.append(prep)
+        if not _simple(prep):
+            warnings.append(
+                f"{where}airspace {a.name!r}: its boundary crosses itself; inside is taken by "
+                "the even-odd rule (a point is inside when a path to it crosses the boundary an "
+                "odd number of times)"
+            )
     results: list[CheckResult] = []
     beyond = 0
     total = len(tracks) * len(prepared)

@@ -325,7 +325,8 @@ def _read_columns(
 ) -> tuple[str, _Naming, dict[str, NDArray[np.float64] | NDArray[np.int64]], _Codes, _Codes]:
     """Every kept column of the file, batch by batch, concatenated."""
     fmt, naming, actual, batches = _open(path)
-    icao_codes, call_codes, unit = _Codes(), _Codes(), _TimeUnit()
+    icao_codes, call_codes = _Codes(), _Codes()
+    unit, lp_unit = _TimeUnit(), _TimeUnit()  # decided per column
     acc: dict[str, list[NDArray[np.float64] | NDArray[np.int64]]] = {k: [] for k in _KEPT}
     row0 = 0
     try:
@@ -348,7 +349,9 @@ def _read_columns(
                 acc[key].append(vals * naming.alt_factor)
             lp = cols.get(naming.lastpos)
             acc["lastpos"].append(
-                np.full(n, np.nan) if lp is None else _epoch(path, lp, row0, naming.lastpos, unit)
+                np.full(n, np.nan)
+                if lp is None
+                else _epoch(path, lp, row0, naming.lastpos, lp_unit)
             )
             cs = cols.get(naming.callsign)
             acc["callsign"].append(
@@ -474,20 +477,47 @@ def iter_tracks(path: str | PathLike[str], warnings: list[str] | None = None) ->
     if warnings is not None:
         warnings.extend(own)
     for code, name, keep, all_rows in plans:
+        fix_time, timing = _fix_times(a["time"][keep], a["lastpos"][keep])
         try:
             yield Track.from_arrays(
                 name,
-                time=a["time"][keep],
+                time=fix_time,
                 lat=lat[keep],
                 lon=lon[keep],
                 alt_baro=a["baro"][keep],
                 alt_geo=a["geo"][keep],
                 callsign=_most_common(a["callsign"][all_rows], call_names),
                 source=str(p),
-                meta={"format": fmt, "columns": naming.name, "rows": int(rows_per_icao[code])},
+                meta={
+                    "format": fmt,
+                    "columns": naming.name,
+                    "rows": int(rows_per_icao[code]),
+                    "fix_time": timing,
+                },
             )
         except ValueError as exc:
             raise ParseError(p, None, f"aircraft {name}: {exc}") from exc
+
+
+def _fix_times(
+    t: NDArray[np.float64], lastpos: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], str]:
+    """The time each position was measured: ``lastposupdate`` where known (OpenSky's ``time`` is
+    when the state vector was sampled, up to a second or more later), else ``time``. Falls back
+    to ``time`` for the whole aircraft if that would not keep times strictly increasing.
+
+    >>> _fix_times(np.array([10.0, 11.0]), np.array([9.4, 10.7]))
+    (array([ 9.4, 10.7]), 'lastposupdate')
+    >>> _fix_times(np.array([10.0, 11.0]), np.array([np.nan, np.nan]))[1]
+    'time'
+    """
+    ok = np.isfinite(lastpos) & (lastpos <= t) & (lastpos > t - 60.0)
+    if not ok.any():
+        return t, "time"
+    ft = np.where(ok, lastpos, t)
+    if np.any(np.diff(ft) <= 0):
+        return t, "time"
+    return ft, "lastposupdate" if ok.all() else "lastposupdate where known, else time"
 
 
 def read_opensky(path: str | PathLike[str]) -> tuple[list[Track], list[str]]:
