@@ -46,7 +46,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ALTITUDE_NOTES: dict[str, str] = {
     "FL": "flight levels compare with barometric (pressure) altitude, 1013.25 hPa datum",
     "AMSL": "ft/m AMSL limits compare with geometric altitude when the track has it, "
-    "else barometric altitude; altitude_source in each result says which",
+    "else barometric altitude; altitude_source in each result says which. Geometric "
+    "altitude is used as reported: ADS-B (DO-260B) reports height above the WGS84 ellipsoid, "
+    "which differs from AMSL by the geoid undulation (about +20 to +50 m over Europe); no "
+    "geoid correction is applied",
     "AGL": "AGL limits need terrain: without a terrain source the vertical status is "
     "'unknown' with the reason, never assumed",
     "SFC": "a surface floor is met by any altitude",
