@@ -28,6 +28,7 @@ from ..geometry.geodesic import MEAN_RADIUS, unit_vectors
 from ..geometry.path import TrackPath
 from ..geometry.vertical import VerticalProfile, fill_altitude
 from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Track
+from .caps import airspace_cap
 from .lateral import inside_intervals, union_intervals
 from .params import CheckOutcome, CheckParameters
 
@@ -309,43 +310,50 @@ def check(
     """
     params = params or CheckParameters()
     warnings: list[str] = []
-    prepared: list[PreparedAirspace] = []
-    for a in airspaces:
-        where = f"{a.source}:{a.line}: " if a.source else ""
-        try:
-            prep = prepare_airspace(a, params)
-        except ValueError as exc:
-            warnings.append(f"{where}airspace {a.name!r} skipped: {exc}")
-            continue
-        prepared.append(prep)
-        if not _simple(prep):
-            warnings.append(
-                f"{where}airspace {a.name!r}: its boundary crosses itself; inside is taken by "
-                "the even-odd rule (a point is inside when a path to it crosses the boundary an "
-                "odd number of times)"
-            )
+    # cheap caps first; an airspace is densified only when a track comes near it
+    caps = [airspace_cap(a) for a in airspaces]
+    prepared: dict[int, PreparedAirspace | None] = {}
+
+    def prepare(k: int) -> PreparedAirspace | None:
+        if k not in prepared:
+            a = airspaces[k]
+            where = f"{a.source}:{a.line}: " if a.source else ""
+            try:
+                prep: PreparedAirspace | None = prepare_airspace(a, params)
+            except ValueError as exc:
+                warnings.append(f"{where}airspace {a.name!r} skipped: {exc}")
+                prep = None
+            if prep is not None and not _simple(prep):
+                warnings.append(
+                    f"{where}airspace {a.name!r}: its boundary crosses itself; inside is taken "
+                    "by the even-odd rule (a point is inside when a path to it crosses the "
+                    "boundary an odd number of times)"
+                )
+            prepared[k] = prep
+        return prepared[k]
+
     results: list[CheckResult] = []
     beyond = 0
-    total = len(tracks) * len(prepared)
+    total = len(tracks) * len(airspaces)
     done = 0
-    if prepared:
-        centers = unit_vectors([p.center_lon for p in prepared], [p.center_lat for p in prepared])
+    if caps:
+        centers = unit_vectors([c[0] for c in caps], [c[1] for c in caps])
         reach = np.array(
-            [_chord(p.radius_m + params.search_m + MAX_SEGMENT_M + 1000.0) * 1.01 for p in prepared]
+            [_chord(c[2] + params.search_m + MAX_SEGMENT_M + 1000.0) * 1.01 for c in caps]
         )
     for track in tracks:
         if len(track) == 0:
             warnings.append(f"track {track.id!r} has no fixes")
-            beyond += len(prepared)
-            done += len(prepared)
+            beyond += len(airspaces)
+            done += len(airspaces)
             continue
         pt = _prepare_track(track)
         assert pt.tree is not None
         # which airspaces come anywhere near this track (one query per airspace cap)
-        if prepared:
-            hits = pt.tree.query_ball_point(centers, reach, return_length=True)
-        for k, prep in enumerate(prepared):
-            res = _check_prepared(pt, prep, params) if hits[k] else None
+        hits = pt.tree.query_ball_point(centers, reach, return_length=True) if caps else []
+        for k in range(len(airspaces)):
+            prep = prepare(k) if hits[k] else None
+            res = _check_prepared(pt, prep, params) if prep is not None else None
             if res is None:
                 beyond += 1
             else:
