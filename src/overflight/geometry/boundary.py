@@ -20,6 +20,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from ..model import ArcByAngles, ArcByPoints, Circle, Polygon, Ring, Vertex
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
@@ -185,6 +186,16 @@ class PolygonEdges:
 
     def __len__(self) -> int:
         return int(self.lon1.shape[0])
+
+    def midpoint_tree(self) -> tuple[cKDTree, float]:
+        """k-d tree of edge midpoints in the local plane and the largest half-length, cached."""
+        cached = self.__dict__.get("_midtree")
+        if cached is None:
+            x1, y1, x2, y2 = self.plane()
+            half = 0.5 * float(np.hypot(x2 - x1, y2 - y1).max()) if len(self) else 0.0
+            cached = (cKDTree(np.column_stack([(x1 + x2) / 2, (y1 + y2) / 2])), half)
+            object.__setattr__(self, "_midtree", cached)
+        return cached
 
     def plane(self) -> tuple[F64, F64, F64, F64]:
         """Edge end points in the local plane about the centre (x1, y1, x2, y2), cached."""

@@ -30,9 +30,19 @@ I64 = NDArray[np.int64]
 
 
 def edge_distance(
-    xlon: F64, xlat: F64, plon: F64, plat: F64, qlon: F64, qlat: F64
+    xlon: F64,
+    xlat: F64,
+    plon: F64,
+    plat: F64,
+    qlon: F64,
+    qlat: F64,
+    guess: F64 | None = None,
 ) -> tuple[F64, F64, F64]:
-    """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat)."""
+    """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
+
+    ``guess``: an approximate foot as a fraction of P-Q (from a plane); when it brackets the
+    root tightly the search starts there, else on the whole edge.
+    """
     az_pq, _, L = inverse(plon, plat, qlon, qlat)
 
     def slope(s: F64, idx: NDArray[np.intp]) -> tuple[F64, F64, F64, F64]:
@@ -53,6 +63,16 @@ def edge_distance(
     if idx.size:
         a, b = np.zeros(idx.size), np.ones(idx.size)
         fa, fb = g0[idx], g1[idx]
+        if guess is not None:
+            # a bracket around the plane's foot: its error is < ~2 % of the distance
+            eps = (0.02 * np.minimum(d0[idx], d1[idx]) + 20.0) / L[idx]
+            lo = np.clip(guess[idx] - eps, 0.0, 1.0)
+            hi = np.clip(guess[idx] + eps, 0.0, 1.0)
+            glo, _, _, _ = slope(lo, idx)
+            ghi, _, _, _ = slope(hi, idx)
+            ok = (glo > 0) & (ghi < 0)
+            a, fa = np.where(ok, lo, a), np.where(ok, glo, fa)
+            b, fb = np.where(ok, hi, b), np.where(ok, ghi, fb)
         kept = np.zeros(idx.size)
         s = np.full(idx.size, 0.5)
         active = np.ones(idx.size, bool)
@@ -80,41 +100,43 @@ def edge_distance(
     return dist, foot_lon, foot_lat
 
 
-def _approx(lon: F64, lat: F64, pe: PolygonEdges, chunk: int = 2_000_000) -> tuple[F64, I64, I64]:
-    """Plane distance to the nearest edge, and (point, edge) pairs that could be nearest."""
-    n, m = lon.shape[0], len(pe)
+def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
+    """Plane distance to the nearest edge, the (point, edge) pairs that could be nearest, and
+    for each pair the plane's foot as a fraction of the edge.
+
+    Edges are found through a k-d tree of their midpoints: an edge of half-length h whose
+    midpoint is at distance D from a point is at least D - h away, so only midpoints within
+    the nearest midpoint's distance plus 2 h (with the plane's slack) can hold the nearest edge.
+    """
+    n = lon.shape[0]
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
     ex1, ey1, ex2, ey2 = pe.plane()
-    dx, dy = ex2 - ex1, ey2 - ey1
+    tree, half = pe.midpoint_tree()
+    dm, _ = tree.query(np.column_stack([x, y]))
+    rho2 = (np.hypot(x, y) / 6.371e6) ** 2
+    radius = (dm + half) * (1.02 + rho2) + half + 5.0
+    lists = tree.query_ball_point(np.column_stack([x, y]), radius)
+    counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=n)
+    pi = np.repeat(np.arange(n), counts)
+    ej = np.fromiter((j for v in lists for j in v), dtype=np.int64, count=int(counts.sum()))
+    dx, dy = ex2[ej] - ex1[ej], ey2[ej] - ey1[ej]
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
-    best_all = np.empty(n)
-    pts: list[I64] = []
-    eds: list[I64] = []
-    step = max(1, chunk // max(m, 1))
-    for lo in range(0, n, step):
-        hi = min(n, lo + step)
-        px, py = x[lo:hi, None], y[lo:hi, None]
-        u = np.clip(((px - ex1) * dx + (py - ey1) * dy) / len2, 0.0, 1.0)
-        approx = np.hypot(px - (ex1 + u * dx), py - (ey1 + u * dy))
-        best = approx.min(axis=1, keepdims=True)
-        best_all[lo:hi] = best[:, 0]
-        # plane distances are within ~0.7 % of ellipsoidal ones (sphere vs ellipsoid) plus the
-        # projection's distortion, ~(r/R)^2; keep every edge that could be nearest
-        rho2 = (np.hypot(px, py) / 6.371e6) ** 2
-        cand = approx <= best * (1.02 + rho2) + 5.0
-        pi, ej = np.nonzero(cand)
-        pts.append(pi + lo)
-        eds.append(ej)
-    pi = np.concatenate(pts) if pts else np.empty(0, np.int64)
-    ej = np.concatenate(eds) if eds else np.empty(0, np.int64)
-    return best_all, pi, ej
+    px, py = x[pi], y[pi]
+    u = np.clip(((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2, 0.0, 1.0)
+    approx = np.hypot(px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy))
+    best = np.full(n, np.inf)
+    np.minimum.at(best, pi, approx)
+    # plane distances are within ~0.7 % of ellipsoidal ones (sphere vs ellipsoid) plus the
+    # projection's distortion, ~(r/R)^2; keep every edge that could be nearest
+    keep = approx <= best[pi] * (1.02 + rho2[pi]) + 5.0
+    return best, pi[keep], ej[keep], u[keep]
 
 
 def approx_boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> F64:
     """Distance to the boundary in the local plane (about 1 % off): for ranking only."""
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
-    return _approx(lon, lat, pe, chunk=4_000_000)[0]
+    return _approx(lon, lat, pe)[0]
 
 
 def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F64]:
@@ -123,9 +145,9 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     n = lon.shape[0]
-    _, pi, ej = _approx(lon, lat, pe)
+    _, pi, ej, u = _approx(lon, lat, pe)
     d, flon, flat = edge_distance(
-        lon[pi], lat[pi], pe.lon1[ej], pe.lat1[ej], pe.lon2[ej], pe.lat2[ej]
+        lon[pi], lat[pi], pe.lon1[ej], pe.lat1[ej], pe.lon2[ej], pe.lat2[ej], u
     )
     out = np.full(n, np.inf)
     np.minimum.at(out, pi, d)

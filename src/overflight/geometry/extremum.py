@@ -55,9 +55,9 @@ def distance_extremum(
     *,
     maximize: bool,
     step_m: float = 500.0,
-    candidates: int = 4,
-    points: int = 33,
-    rounds: int = 4,
+    candidates: int = 3,
+    points: int = 17,
+    rounds: int = 6,
 ) -> tuple[float, float, float, float]:
     """Max (or min) over ``t0 <= t <= t1`` of the geodesic distance from the track to the
     boundary: (distance m, time, lon, lat)."""
