@@ -30,7 +30,7 @@ def data() -> Path:
 
 @pytest.fixture(scope="module")
 def germany(data: Path):
-    airspaces, problems = read_airspaces(data / GERMANY)
+    airspaces, _problems = read_airspaces(data / GERMANY)
     return airspaces
 
 

@@ -80,18 +80,18 @@ def test_openair_by_content(shared_data: Path, tmp_path: Path) -> None:
     assert sniff(path) == "openair" and kind_of(path) == "airspace"
 
 
-# -- line and point GeoJSON: a track format not supported yet -----------------------------------
+# -- line and point GeoJSON: tracks (untimed lines are not supported yet) ----------------------
 @pytest.mark.parametrize("rel", [COAST, BORDERS])
-def test_line_geojson_unsupported(shared_data: Path, rel: str) -> None:
+def test_untimed_line_geojson_is_a_track_file_without_times(shared_data: Path, rel: str) -> None:
     path = shared_data / rel
-    with pytest.raises(UnsupportedFormatError) as err:
-        sniff(path)
-    msg = str(err.value)
-    assert msg.startswith(f"{path}: GeoJSON with LineString")
-    assert "not supported yet" in msg and "Polygon/MultiPolygon" in msg
+    assert sniff(path) == "geojson-track" and kind_of(path) == "track"
+    with pytest.raises(ParseError) as err:
+        read_tracks(path)
+    assert err.value.path == str(path) and err.value.line == "feature 1"
+    assert "untimed points: not supported yet" in err.value.reason
 
 
-def test_point_geojson_unsupported(tmp_path: Path) -> None:
+def test_point_geojson_is_a_track(tmp_path: Path) -> None:
     path = tmp_path / "fixes.geojson"
     pts = [
         {
@@ -102,8 +102,10 @@ def test_point_geojson_unsupported(tmp_path: Path) -> None:
         for t in range(3)
     ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": pts}))
-    with pytest.raises(UnsupportedFormatError, match=r"GeoJSON with Point geometries"):
+    with pytest.raises(UnsupportedFormatError, match=r"geojson-track holds tracks, not airsp"):
         read_airspaces(path)
+    (track,), _ = read_tracks(path)
+    assert len(track) == 3 and list(track.time) == [0.0, 1.0, 2.0]
 
 
 # -- cannot tell, missing, empty ----------------------------------------------------------------
@@ -130,10 +132,9 @@ def test_garbage_bytes(tmp_path: Path) -> None:
     assert str(err.value) == f"{path}: cannot tell the format: binary data"
 
 
-def test_gzip_json_sample_is_not_guessed(shared_data: Path) -> None:
-    path = shared_data / "adsb/traffic_samples/gliders_franconia.json.gz"
-    with pytest.raises(UnsupportedFormatError, match=r"franconia\.json\.gz: cannot tell"):
-        sniff(path)
+def test_gzip_json_sample_is_a_traffic_sample(shared_data: Path, tmp_path: Path) -> None:
+    path = _copy(shared_data, "adsb/traffic_samples/gliders_franconia.json.gz", tmp_path / "x.csv")
+    assert sniff(path) == "traffic-json" and kind_of(path) == "track"
 
 
 def test_plain_text_and_json_not_geojson(tmp_path: Path) -> None:
@@ -142,7 +143,9 @@ def test_plain_text_and_json_not_geojson(tmp_path: Path) -> None:
     text.write_text("Flight notes\nDeparted at ten, landed at noon.\n")
     with pytest.raises(UnsupportedFormatError) as err:
         sniff(text)
-    assert str(err.value).startswith(f"{text}: cannot tell the format (not OpenAir, GeoJSON")
+    assert str(err.value).startswith(
+        f"{text}: cannot tell the format (not OpenAir, IGC, GPX, KML, GeoJSON"
+    )
     js = tmp_path / "data.json"
     js.write_text('{"icao24": "4d2271", "latitude": 45.8}')
     with pytest.raises(UnsupportedFormatError, match=r"data\.json: cannot tell the format: JSON"):
@@ -187,3 +190,50 @@ def test_importing_formats_is_cheap() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- new track formats and OGR airspaces by content; --format forcing ----------------------------
+def test_igc_by_content(shared_data: Path, tmp_path: Path) -> None:
+    path = _copy(shared_data, "igc/xcsoar_9crx3101_benalla_2009-12-27.igc", tmp_path / "x.txt")
+    assert sniff(path) == "igc" and kind_of(path) == "track"
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [
+        (b"SQLite format 3\x00" + bytes(52) + b"GPKG" + bytes(100), "geopackage"),
+        (b"\x00\x00\x27\x0a" + bytes(24) + b"\xe8\x03\x00\x00" + bytes(68), "shapefile"),
+        (b"fgb\x03fgb\x00" + bytes(100), "flatgeobuf"),
+    ],
+)
+def test_ogr_magic_bytes(tmp_path: Path, head: bytes, fmt: str) -> None:
+    path = tmp_path / "zones.txt"
+    path.write_bytes(head)
+    assert sniff(path) == fmt and kind_of(path) == "airspace"
+
+
+def test_zipped_shapefile(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "zones.dat"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("zones.shp", b"\x00\x00\x27\x0a")
+    assert sniff(path) == "shapefile"
+
+
+def test_sqlite_that_is_not_a_geopackage(tmp_path: Path) -> None:
+    path = tmp_path / "x.gpkg"
+    path.write_bytes(b"SQLite format 3\x00" + bytes(200))
+    with pytest.raises(UnsupportedFormatError, match=r"x\.gpkg: cannot tell the format: SQLite"):
+        sniff(path)
+
+
+def test_forced_format(shared_data: Path, tmp_path: Path) -> None:
+    path = _copy(shared_data, GERMANY, tmp_path / "germany.txt")
+    assert sniff(path, fmt="igc") == "igc" and kind_of(path, fmt="igc") == "track"
+    with pytest.raises(ParseError, match=r"germany\.txt: no HFDTE date header"):
+        read_tracks(path, fmt="igc")
+    with pytest.raises(UnsupportedFormatError) as err:
+        read_tracks(path, fmt="xlsx")
+    assert str(err.value).startswith("unknown format 'xlsx'; known formats: openair, geojson")
+    assert "traffic-json" in str(err.value)

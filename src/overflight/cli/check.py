@@ -11,14 +11,15 @@ and the report still written; exit code 2. Records skipped inside an airspace fi
 
 from __future__ import annotations
 
+import inspect
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 from rich.console import Console
@@ -31,7 +32,17 @@ from ..reports.json import InputRecord, build_report, write_report
 from ..reports.provenance import sha256_file
 from ..reports.table import render_outcome
 
-__all__ = ["Edges", "LoadedInputs", "check_command", "load_inputs", "parse_distance"]
+if TYPE_CHECKING:
+    from ..formats.airspace.ogr import FieldMap
+
+__all__ = [
+    "Edges",
+    "LoadedInputs",
+    "check_command",
+    "format_version",
+    "load_inputs",
+    "parse_distance",
+]
 
 PROGRESS_MIN_PAIRS = 200
 """Show a progress bar (on a terminal) from this many track x airspace pairs."""
@@ -99,42 +110,82 @@ def _warn(loaded: LoadedInputs, path: Path, text: str) -> None:
     loaded.messages.append(f"warning: {text}")
 
 
-def _read_one(path: Path, loaded: LoadedInputs) -> None:
+def _forcing_supported() -> bool:
+    """Whether the format readers take ``fmt=`` (to force a format)."""
+    from .. import formats
+
+    return all(
+        "fmt" in inspect.signature(fn).parameters
+        for fn in (formats.kind_of, formats.sniff, formats.read_tracks, formats.read_airspaces)
+    )
+
+
+def _known_formats() -> tuple[str, ...]:
+    from .. import formats
+
+    return tuple(str(x) for x in get_args(formats.Format))
+
+
+def _read_one(
+    path: Path, loaded: LoadedInputs, fmt: str | None = None, fields: FieldMap | None = None
+) -> None:
     from .. import formats
 
     if not path.exists():
         raise ParseError(path, None, "no such file")
     if not path.is_file():
         raise ParseError(path, None, "not a regular file")
-    kind = formats.kind_of(path)
-    fmt = formats.sniff(path)
+    force: dict[str, Any] = {} if fmt is None else {"fmt": fmt}
+    kind = formats.kind_of(path, **force)
+    found = formats.sniff(path, **force)
     digest = sha256_file(path)
     if kind == "track":
-        tracks, warnings = formats.read_tracks(path)
+        tracks, warnings = formats.read_tracks(path, **force)
         for w in warnings:
             _warn(loaded, path, str(w))
         if not tracks:
             raise ParseError(path, None, "no track with a position in the file")
         loaded.tracks.extend(tracks)
-        loaded.inputs.append(InputRecord(str(path), "track", fmt, digest, tracks=len(tracks)))
+        loaded.inputs.append(InputRecord(str(path), "track", found, digest, tracks=len(tracks)))
     else:
-        airspaces, skipped = formats.read_airspaces(path)
+        from ..formats.airspace.version import airspace_version
+
+        if fields is not None and found != "openair":
+            from ..formats.airspace.ogr import read_ogr_airspaces
+
+            airspaces, skipped = read_ogr_airspaces(path, fields=fields)
+        else:
+            if fields is not None:
+                _warn(loaded, path, "--airspace-field does not apply to OpenAir files; ignored")
+            airspaces, skipped = formats.read_airspaces(path, **force)
         for err in skipped:
             _warn(loaded, path, str(err))
         loaded.airspaces.extend(airspaces)
         loaded.inputs.append(
             InputRecord(
-                str(path), "airspace", fmt, digest, airspaces=len(airspaces), skipped=len(skipped)
+                str(path),
+                "airspace",
+                found,
+                digest,
+                airspaces=len(airspaces),
+                skipped=len(skipped),
+                version=airspace_version(path),
             )
         )
         if not airspaces:
             raise ParseError(path, None, "no airspace could be read from the file")
 
 
-def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
+def load_inputs(
+    paths: Sequence[Path], *, fmt: str | None = None, fields: FieldMap | None = None
+) -> LoadedInputs:
     """Read every path, telling tracks from airspaces by content; collect bad inputs instead of
     stopping at the first (only :class:`~overflight.errors.OverflightError` and ``OSError`` are
     caught: anything else is a bug and keeps its traceback).
+
+    ``fmt`` forces the format of every path (when the readers support it); ``fields`` maps
+    attribute fields of GIS airspace files (GeoPackage, Shapefile, GeoJSON...) to name, class,
+    floor and ceiling.
 
     >>> out = load_inputs([Path("/nonexistent/flight.csv")])
     >>> out.messages
@@ -143,7 +194,7 @@ def load_inputs(paths: Sequence[Path]) -> LoadedInputs:
     loaded = LoadedInputs()
     for path in paths:
         try:
-            _read_one(path, loaded)
+            _read_one(path, loaded, fmt, fields)
         except (OverflightError, OSError) as exc:
             _error(loaded, path, exc)
     return loaded
@@ -177,12 +228,52 @@ def _stdout_console() -> Console:
     return console
 
 
-def _command(files: Sequence[Path], json_path: Path | None, edges: str, search: str) -> list[str]:
+def _command(
+    files: Sequence[Path],
+    json_path: Path | None,
+    edges: str,
+    search: str,
+    fmt: str | None = None,
+    fields: Sequence[str] = (),
+) -> list[str]:
     words = ["overflight", "check", *map(str, files), "--edges", edges]
     words += ["--search-distance", search]
+    if fmt is not None:
+        words += ["--format", fmt]
+    for item in fields:
+        words += ["--airspace-field", item]
     if json_path is not None:
         words += ["--json", str(json_path)]
     return words
+
+
+def format_version(version: Mapping[str, Any]) -> str | None:
+    """One line saying which airspace version a file states, or None if it states nothing.
+
+    >>> format_version({"airac": "2603", "effective": "2026-03-19", "version": None})
+    'AIRAC 2603, effective 2026-03-19'
+    >>> format_version({"sha256": "ab", "evidence": []}) is None
+    True
+    """
+    parts = []
+    for key, label in (
+        ("airac", "AIRAC "),
+        ("effective", "effective "),
+        ("valid_until", "valid until "),
+        ("date", "dated "),
+        ("version", "version "),
+        ("written_by", "written by "),
+    ):
+        if version.get(key):
+            parts.append(f"{label}{version[key]}")
+    return ", ".join(parts) or None
+
+
+def _echo_versions(inputs: Sequence[InputRecord]) -> None:
+    for record in inputs:
+        line = format_version(record.version) if record.version else None
+        if line:
+            typer.echo(f"airspace version: {record.path}: {line}")
 
 
 def check_command(
@@ -213,17 +304,55 @@ def check_command(
             help="Pairs farther apart than this are counted, not listed (m, km, NM).",
         ),
     ] = "50km",
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="Force the format of every file given instead of telling it by content "
+            "(see `overflight formats`).",
+            show_default=False,
+        ),
+    ] = None,
+    airspace_fields: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--airspace-field",
+            help="ROLE=FIELD: the attribute field of GIS airspace files (GeoPackage, "
+            "Shapefile, FlatGeobuf, GeoJSON) holding name, class, floor, ceiling, floor_unit, "
+            "floor_ref, ceiling_unit, ceiling_ref or id. Repeatable; unmapped roles are guessed.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
     from ..analysis.check import check
+    from ..formats.airspace.ogr import FieldMap
 
     try:
         search_m = parse_distance(search_distance)
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--search-distance") from None
     params = CheckParameters(edges=edges.value, search_m=search_m)
+    if fmt is not None:
+        if not _forcing_supported():
+            raise typer.BadParameter(
+                "forcing a format is not supported by this build's readers; "
+                "leave it out to tell formats by content",
+                param_hint="--format",
+            )
+        known = _known_formats()
+        if known and fmt not in known:
+            raise typer.BadParameter(
+                f"unknown format {fmt!r} (one of: {', '.join(known)})", param_hint="--format"
+            )
+    fields = None
+    if airspace_fields:
+        try:
+            fields = FieldMap.parse(airspace_fields)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--airspace-field") from None
 
-    loaded = load_inputs(files)
+    loaded = load_inputs(files, fmt=fmt, fields=fields)
     for line in loaded.messages:
         typer.echo(line, err=True)
 
@@ -244,6 +373,7 @@ def check_command(
         with _progress(total, err_console) as progress:
             outcome = check(loaded.tracks, loaded.airspaces, params, progress=progress)
         render_outcome(outcome, _stdout_console())
+        _echo_versions(loaded.inputs)
         for w in outcome.warnings:
             typer.echo(f"warning: {w}", err=True)
 
@@ -254,7 +384,9 @@ def check_command(
             tracks=loaded.tracks,
             warnings=loaded.warnings,
             errors=loaded.errors,
-            command=_command(files, json_path, edges.value, search_distance),
+            command=_command(
+                files, json_path, edges.value, search_distance, fmt, airspace_fields or ()
+            ),
         )
         try:
             write_report(report, json_path)

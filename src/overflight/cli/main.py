@@ -1,7 +1,7 @@
 """The ``overflight`` command: a thin typer app, one module per command.
 
->>> [c.name for c in app.registered_commands]
-['check']
+>>> {"check", "formats"} <= {c.name for c in app.registered_commands}
+True
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from . import check as check_cmd
+from . import formats as formats_cmd
 
 __all__ = ["app", "main"]
 
@@ -44,6 +45,7 @@ def _root(
 
 
 app.command("check", no_args_is_help=True)(check_cmd.check_command)
+app.command("formats")(formats_cmd.formats_command)
 
 
 def main() -> None:

@@ -103,7 +103,14 @@ def _point(p: Sequence[float] | None) -> list[float | None] | None:
 class InputRecord:
     """One input file as recorded in the report.
 
-    ``airspaces``/``skipped`` are set for airspace files, ``tracks`` for track files.
+    ``airspaces``/``skipped`` are set for airspace files, ``tracks`` for track files;
+    ``version`` (airspace files) is what
+    :func:`overflight.formats.airspace.version.airspace_version` found: hash, AIRAC cycle,
+    effective date...
+
+    >>> InputRecord("de.txt", "airspace", "openair", None, 2, 0,
+    ...             version={"airac": "2603"}).to_dict()["version"]
+    {'airac': '2603'}
     """
 
     path: str
@@ -113,6 +120,7 @@ class InputRecord:
     airspaces: int | None = None
     skipped: int | None = None
     tracks: int | None = None
+    version: Mapping[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -124,6 +132,11 @@ class InputRecord:
         if self.kind == "airspace":
             d["airspaces"] = int(self.airspaces or 0)
             d["skipped"] = int(self.skipped or 0)
+            if self.version is not None:
+                d["version"] = {
+                    k: (list(v) if isinstance(v, tuple | list) else v)
+                    for k, v in self.version.items()
+                }
         else:
             d["tracks"] = int(self.tracks or 0)
         return d
