@@ -215,9 +215,11 @@ def _make_incursion(
     margin = np.fmin(fm, cm)
     vm: float | None = None
     if np.isfinite(margin).any():
-        vm = float(np.nanmin(margin) if status == "inside" else -np.nanmax(margin))
-        if not math.isfinite(vm):
-            vm = None
+        # inside: the deepest vertical penetration (the larger of the least margins to floor
+        # and ceiling); above/below: the least clearance. Altitude is linear between fixes, so
+        # fixes and crossing times hold the extremes of the clearance.
+        vm = float(np.nanmax(margin) if status == "inside" else -np.nanmax(margin))
+        vm = max(vm, 0.0) if math.isfinite(vm) else None
     reasons = profile.reasons()
     return Incursion(
         entry_time=t0,

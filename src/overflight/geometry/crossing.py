@@ -35,10 +35,17 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
+ON_LINE_M = 1e-6
+"""A point this close to a geodesic (a micrometre: rounding of points computed on it) is on it."""
+
+
 def side(plon: F64, plat: F64, az_pq: F64, xlon: F64, xlat: F64) -> F64:
-    """Sine of the angle from the geodesic P (azimuth ``az_pq``) to X: > 0 right, < 0 left."""
-    az_px, _, _ = inverse(plon, plat, xlon, xlat)
-    return np.sin(np.radians(angle_diff(az_px, az_pq)))
+    """Sine of the angle from the geodesic P (azimuth ``az_pq``) to X: > 0 right, < 0 left,
+    exactly 0 when X lies on the geodesic (or at P) to within rounding (``ON_LINE_M``), so points
+    computed on an edge or a track (through a vertex, along an edge) are counted consistently."""
+    az_px, _, d = inverse(plon, plat, xlon, xlat)
+    s = np.sin(np.radians(angle_diff(az_px, az_pq)))
+    return np.where(d * np.abs(s) > ON_LINE_M, s, 0.0)
 
 
 def _boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.object_]:

@@ -23,6 +23,8 @@ class Incursion:
     Times are UTC epoch seconds. ``entry_time`` is the interpolated boundary crossing; if the
     track starts inside, ``starts_inside`` is True and ``entry_time`` is the first fix's time.
     ``entry_via``/``exit_via`` tell a lateral crossing from a floor or ceiling crossing.
+    ``vertical_margin_m``: when inside, the deepest vertical penetration (metres from the
+    nearer of floor and ceiling, at its best moment); when above or below, the least clearance.
     """
 
     entry_time: float
