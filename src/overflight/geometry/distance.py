@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .frame import local_xy
+from .frame import local_xy, plane_error
 from .geodesic import angle_diff, forward, inverse
 
 __all__ = ["approx_boundary_distance", "boundary_distance", "edge_distance"]
@@ -113,8 +113,9 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
     ex1, ey1, ex2, ey2 = pe.plane()
     tree, half = pe.midpoint_tree()
     dm, _ = tree.query(np.column_stack([x, y]))
-    rho2 = (np.hypot(x, y) / 6.371e6) ** 2
-    radius = (dm + half) * (1.02 + rho2) + half + 5.0
+    # relative error of plane distances here (both ends within max(r, polygon radius))
+    eps = plane_error(np.maximum(np.hypot(x, y), pe.radius_m))
+    radius = (dm + half) * (1.0 + 3.0 * eps) + half + 5.0
     lists = tree.query_ball_point(np.column_stack([x, y]), radius)
     counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=n)
     pi = np.repeat(np.arange(n), counts)
@@ -126,9 +127,8 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
     approx = np.hypot(px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy))
     best = np.full(n, np.inf)
     np.minimum.at(best, pi, approx)
-    # plane distances are within ~0.7 % of ellipsoidal ones (sphere vs ellipsoid) plus the
-    # projection's distortion, ~(r/R)^2; keep every edge that could be nearest
-    keep = approx <= best[pi] * (1.02 + rho2[pi]) + 5.0
+    # keep every edge that could be nearest given the plane's error
+    keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
     return best, pi[keep], ej[keep], u[keep]
 
 
