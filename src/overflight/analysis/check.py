@@ -80,7 +80,15 @@ def prepare_airspace(airspace: Airspace, params: CheckParameters) -> PreparedAir
         inverse(c_lon, c_lat, np.append(lon, outline.lon2), np.append(lat, outline.lat2))[2].max()
     )
     outline = PolygonEdges(
-        outline.rings, outline.lon1, outline.lat1, outline.lon2, outline.lat2, c_lon, c_lat, radius
+        outline.rings,
+        outline.lon1,
+        outline.lat1,
+        outline.lon2,
+        outline.lat2,
+        c_lon,
+        c_lat,
+        radius,
+        outline.circle if len(polys) == 1 else None,
     )
     return PreparedAirspace(airspace, polys, outline, c_lon, c_lat, radius)
 

@@ -183,6 +183,7 @@ class PolygonEdges:
     center_lon: float
     center_lat: float
     radius_m: float  # every vertex lies within this geodesic distance of the centre
+    circle: tuple[float, float, float] | None = None  # (lon, lat, radius) if a plain circle
 
     def __len__(self) -> int:
         return int(self.lon1.shape[0])
@@ -249,4 +250,7 @@ def polygon_edges(
         center_lon=c_lon,
         center_lat=c_lat,
         radius_m=float(d.max()),
+        circle=(ex.center_lon, ex.center_lat, ex.radius_m)
+        if isinstance(ex := polygon.exterior, Circle) and not polygon.holes
+        else None,
     )

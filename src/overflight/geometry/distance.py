@@ -133,10 +133,23 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
 
 
 def approx_boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> F64:
-    """Distance to the boundary in the local plane (about 1 % off): for ranking only."""
+    """Distance to the boundary in the local plane (``frame.plane_error`` off): for ranking."""
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    if pe.circle is not None:
+        return _circle_distance(lon, lat, pe.circle)[0]
     return _approx(lon, lat, pe)[0]
+
+
+def _circle_distance(
+    lon: F64, lat: F64, circle: tuple[float, float, float]
+) -> tuple[F64, F64, F64]:
+    """Exact distance to a circle of geodesic radius: | r - d(centre, X) |, foot on the radius
+    through X (the geodesic from the centre meets the circle at a right angle)."""
+    c_lon, c_lat, r = circle
+    az, _, d = inverse(c_lon, c_lat, lon, lat)
+    flon, flat, _ = forward(np.full(lon.shape, c_lon), np.full(lon.shape, c_lat), az, r)
+    return np.abs(r - d), flon, flat
 
 
 def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F64]:
@@ -145,6 +158,8 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     n = lon.shape[0]
+    if pe.circle is not None:
+        return _circle_distance(lon, lat, pe.circle)
     _, pi, ej, u = _approx(lon, lat, pe)
     d, flon, flat = edge_distance(
         lon[pi], lat[pi], pe.lon1[ej], pe.lat1[ej], pe.lon2[ej], pe.lat2[ej], u
