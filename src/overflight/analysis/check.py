@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import shapely
@@ -28,6 +28,7 @@ from ..geometry.geodesic import MEAN_RADIUS, unit_vectors
 from ..geometry.path import TrackPath
 from ..geometry.vertical import VerticalProfile, fill_altitude
 from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Track
+from .activation import Windows, parse_windows, split_by_activation
 from .caps import airspace_cap
 from .lateral import inside_intervals, union_intervals
 from .params import CheckOutcome, CheckParameters
@@ -48,6 +49,7 @@ class PreparedAirspace:
     center_lon: float
     center_lat: float
     radius_m: float
+    windows: Windows = None
 
 
 def prepare_airspace(airspace: Airspace, params: CheckParameters) -> PreparedAirspace:
@@ -90,7 +92,8 @@ def prepare_airspace(airspace: Airspace, params: CheckParameters) -> PreparedAir
         radius,
         outline.circle if len(polys) == 1 else None,
     )
-    return PreparedAirspace(airspace, polys, outline, c_lon, c_lat, radius)
+    windows = parse_windows(airspace.meta.get("activation"))
+    return PreparedAirspace(airspace, polys, outline, c_lon, c_lat, radius, windows)
 
 
 @dataclass(frozen=True)
@@ -158,14 +161,24 @@ def _check_prepared(
     incursions: list[Incursion] = []
     passes: list[Incursion] = []
     for ta, tb in lateral:
-        for piece in _vertical_pieces(path, profile, ta, tb, t_first, t_last):
-            (incursions if piece[2] in ("inside", "unknown") else passes).append(
-                _make_incursion(path, prep, profile, *piece)
-            )
+        for p0, p1, status, via0, via1 in _vertical_pieces(path, profile, ta, tb, t_first, t_last):
+            for a0, a1, act in split_by_activation(p0, p1, prep.windows):
+                inc = _make_incursion(
+                    path,
+                    prep,
+                    profile,
+                    a0,
+                    a1,
+                    status,
+                    via0 if a0 == p0 else "activation",
+                    via1 if a1 == p1 else "activation",
+                )
+                inc = replace(inc, activation=act)
+                (incursions if status in ("inside", "unknown") else passes).append(inc)
     if pt.filled:
         warnings.append(f"{pt.filled} missing altitudes interpolated in time")
     approach: ClosestApproach | None = None
-    if not any(i.vertical == "inside" for i in incursions):
+    if not any(i.vertical == "inside" and i.activation != "inactive" for i in incursions):
         approach = _closest_approach(pt, prep, profile, lateral, params)
         if approach is None or (approach.lateral_m > params.search_m and not incursions):
             return None

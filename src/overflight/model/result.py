@@ -11,7 +11,8 @@ __all__ = ["CheckResult", "ClosestApproach", "Incursion", "LatLon", "VerticalSta
 
 LatLon = tuple[float, float]
 VerticalStatus = Literal["inside", "above", "below", "unknown"]
-Via = Literal["lateral", "floor", "ceiling", "start", "end"]
+Via = Literal["lateral", "floor", "ceiling", "start", "end", "activation"]
+Activation = Literal["always", "active", "inactive", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,11 @@ class Incursion:
     Times are UTC epoch seconds. ``entry_time`` is the interpolated boundary crossing; if the
     track starts inside, ``starts_inside`` is True and ``entry_time`` is the first fix's time.
     ``entry_via``/``exit_via`` tell a lateral crossing from a floor or ceiling crossing.
-    ``vertical_margin_m``: when inside, the deepest vertical penetration (metres from the
-    nearer of floor and ceiling, at its best moment); when above or below, the least clearance.
+    ``activation``: whether the airspace was active then ("always" when it has no activation
+    times; "inactive" parts are not infringements; "unknown" when activated by NOTAM with no
+    times given). ``vertical_margin_m``: when inside, the deepest vertical penetration
+    (metres from the nearer of floor and ceiling, at its best moment); when above or below,
+    the least clearance.
     """
 
     entry_time: float
@@ -41,6 +45,7 @@ class Incursion:
     ends_inside: bool = False
     vertical_margin_m: float | None = None
     vertical_reason: str | None = None
+    activation: Activation = "always"
 
     @property
     def duration_s(self) -> float:
@@ -74,4 +79,6 @@ class CheckResult:
 
     @property
     def entered(self) -> bool:
-        return any(i.vertical == "inside" for i in self.incursions)
+        """Whether the track was inside (laterally and vertically) while the airspace was, or
+        may have been, active."""
+        return any(i.vertical == "inside" and i.activation != "inactive" for i in self.incursions)
