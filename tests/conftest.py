@@ -6,6 +6,7 @@ import ipaddress
 import os
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,3 +46,16 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", connect)
     monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
     yield
+
+
+_SHARED_DATA = Path("/work/shared/data")
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real test files (shared/data beside the repo), or skip."""
+    here = Path(__file__).resolve()
+    for candidate in (*(p / "shared" / "data" for p in here.parents), _SHARED_DATA):
+        if (candidate / "MANIFEST.md").is_file():
+            return candidate
+    pytest.skip("shared/data (real test files) not found beside the repository")

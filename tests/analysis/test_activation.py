@@ -16,14 +16,8 @@ SLOVENIA = "openair/slovenia_2025-05-23_seeyou_v2.openair"
 
 
 @pytest.fixture(scope="module")
-def zones() -> list:
-    for root in (
-        Path(__file__).resolve().parents[2].parent / "shared" / "data",
-        Path("/work/shared/data"),
-    ):
-        if (root / SLOVENIA).is_file():
-            return read_airspaces(root / SLOVENIA)[0]
-    pytest.skip("shared test data (../shared/data) not available")
+def zones(shared_data: Path) -> list:
+    return read_airspaces(shared_data / SLOVENIA)[0]
 
 
 def _through(zone, t0: float) -> Track:

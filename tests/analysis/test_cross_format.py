@@ -21,14 +21,8 @@ KML = "kml/gpsbabel_27GLQKF3_ontario_2022-07-16.kml"
 
 
 @pytest.fixture(scope="module")
-def data() -> Path:
-    for root in (
-        Path(__file__).resolve().parents[2].parent / "shared" / "data",
-        Path("/work/shared/data"),
-    ):
-        if (root / "MANIFEST.md").is_file():
-            return root
-    pytest.skip("shared test data (../shared/data) not available")
+def data(shared_data: Path) -> Path:
+    return shared_data
 
 
 def _zones(track) -> list[Airspace]:

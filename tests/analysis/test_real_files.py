@@ -18,14 +18,8 @@ GERMANY = "openair/germany_2026-03_kemme.txt"
 
 
 @pytest.fixture(scope="module")
-def data() -> Path:
-    for root in (
-        Path(__file__).resolve().parents[2].parent / "shared" / "data",
-        Path("/work/shared/data"),
-    ):
-        if (root / "MANIFEST.md").is_file():
-            return root
-    pytest.skip("shared test data (../shared/data) not available")
+def data(shared_data: Path) -> Path:
+    return shared_data
 
 
 @pytest.fixture(scope="module")
