@@ -80,15 +80,20 @@ def test_openair_by_content(shared_data: Path, tmp_path: Path) -> None:
     assert sniff(path) == "openair" and kind_of(path) == "airspace"
 
 
-# -- line and point GeoJSON: tracks (untimed lines are not supported yet) ----------------------
-@pytest.mark.parametrize("rel", [COAST, BORDERS])
-def test_untimed_line_geojson_is_a_track_file_without_times(shared_data: Path, rel: str) -> None:
+# -- line and point GeoJSON: tracks (untimed lines are untimed tracks) -------------------------
+@pytest.mark.parametrize(("rel", "lines", "first"), [
+    (COAST, 147, (28.634613477000073, 60.60138580900008)),
+    (BORDERS, 5, (21.7166666355, 57.7866666417)),
+])  # fmt: skip
+def test_untimed_line_geojson_is_a_track_file_without_times(
+    shared_data: Path, rel: str, lines: int, first: tuple[float, float]
+) -> None:
     path = shared_data / rel
     assert sniff(path) == "geojson-track" and kind_of(path) == "track"
-    with pytest.raises(ParseError) as err:
-        read_tracks(path)
-    assert err.value.path == str(path) and err.value.line == "feature 1"
-    assert "untimed points: not supported yet" in err.value.reason
+    tracks, _ = read_tracks(path)
+    assert len(tracks) == lines
+    assert all(t.meta["timing"] == "distance" and t.time[0] == 0.0 for t in tracks)
+    assert (float(tracks[0].lon[0]), float(tracks[0].lat[0])) == first
 
 
 def test_point_geojson_is_a_track(tmp_path: Path) -> None:

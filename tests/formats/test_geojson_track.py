@@ -59,12 +59,13 @@ def test_points_grouped_and_sorted(tmp_path: Path) -> None:
     assert any("aaa111: points not in time order" in w for w in warnings)
 
 
-def test_untimed_line_skipped_beside_timed(tmp_path: Path) -> None:
+def test_untimed_line_beside_timed_is_an_untimed_track(tmp_path: Path) -> None:
     fc = {"type": "FeatureCollection",
           "features": [_line({}), _line({"coordTimes": TIMES})]}  # fmt: skip
-    (t,), warnings = read_geojson_track(_write(tmp_path / "u.geojson", fc))
-    assert t.id == "u-2" and len(t) == 3
-    assert any("skipped 1 features without times" in w for w in warnings)
+    (t, u), warnings = read_geojson_track(_write(tmp_path / "u.geojson", fc))
+    assert t.id == "u-2" and len(t) == 3 and "timing" not in t.meta
+    assert u.id == "u-1" and u.meta["timing"] == "distance" and warnings == []
+    assert list(u.lon) == [c[0] for c in COORDS] and list(u.alt_geo) == [c[2] for c in COORDS]
 
 
 @pytest.mark.parametrize(
@@ -72,7 +73,6 @@ def test_untimed_line_skipped_beside_timed(tmp_path: Path) -> None:
     [
         ({"coordTimes": TIMES[:2]}, "coordTimes has 2 times for 3 positions"),
         ({"times": ["x", "y", "z"]}, "bad time 'x'"),
-        ({}, "no per-point times (coordTimes/times/time): untimed points: not supported yet"),
     ],
 )
 def test_bad_features_name_the_feature(tmp_path: Path, props: dict, reason: str) -> None:
@@ -84,9 +84,9 @@ def test_bad_features_name_the_feature(tmp_path: Path, props: dict, reason: str)
 
 def test_ndjson_sequence(shared_data: Path) -> None:
     path = shared_data / "geo/tkardi_baltic_a0_expanded_ee_lv_borders.ndjson"
-    with pytest.raises(ParseError) as err:
-        read_tracks(path)
-    assert err.value.line == "feature 1" and "untimed points" in err.value.reason
+    tracks, _ = read_tracks(path)  # 5 lines, one per line of the file, without times
+    assert len(tracks) == 5 and {t.meta["timing"] for t in tracks} == {"distance"}
+    assert (float(tracks[0].lon[0]), float(tracks[0].lat[0])) == (21.7166666355, 57.7866666417)
 
 
 def test_same_flight_in_geojson_and_gpx(tmp_path: Path) -> None:

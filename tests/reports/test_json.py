@@ -252,7 +252,12 @@ def test_issue_fields_and_values() -> None:
     assert set(p["altitude"]) == {"SFC", "AGL", "AMSL", "FL", "UNL"}
 
     r0 = rep["results"][0]
-    assert r0["track"] == {"id": "511f01", "callsign": "ESEXA", "source": "a.csv"}
+    assert r0["track"] == {
+        "id": "511f01",
+        "callsign": "ESEXA",
+        "source": "a.csv",
+        "timing": "measured",
+    }
     assert r0["airspace"]["name"] == "TALLINN CTR" and r0["airspace"]["class"] == "C"
     assert r0["airspace"]["floor"]["reference"] == "SFC"
     assert r0["airspace"]["ceiling"] == {
@@ -286,6 +291,7 @@ def test_issue_fields_and_values() -> None:
         "time": "2024-06-15T09:15:00.000Z",
         "point": [59.2, 24.8],
         "laterally_inside": False,
+        "distance_m": None,  # the toy track b.csv ends before that time
     }
 
     r2 = rep["results"][2]

@@ -31,6 +31,7 @@ from ..model import Airspace, Track
 from ..reports.json import InputRecord, build_report, write_report
 from ..reports.provenance import sha256_file
 from ..reports.table import render_outcome
+from .timing_options import TimingOptions, timed_tracks, timing_options
 
 if TYPE_CHECKING:
     from ..formats.airspace.ogr import FieldMap
@@ -127,7 +128,11 @@ def _known_formats() -> tuple[str, ...]:
 
 
 def _read_one(
-    path: Path, loaded: LoadedInputs, fmt: str | None = None, fields: FieldMap | None = None
+    path: Path,
+    loaded: LoadedInputs,
+    fmt: str | None = None,
+    fields: FieldMap | None = None,
+    timing: TimingOptions | None = None,
 ) -> None:
     from .. import formats
 
@@ -145,6 +150,7 @@ def _read_one(
             _warn(loaded, path, str(w))
         if not tracks:
             raise ParseError(path, None, "no track with a position in the file")
+        tracks = timed_tracks(tracks, timing, path)
         loaded.tracks.extend(tracks)
         loaded.inputs.append(InputRecord(str(path), "track", found, digest, tracks=len(tracks)))
     else:
@@ -177,7 +183,11 @@ def _read_one(
 
 
 def load_inputs(
-    paths: Sequence[Path], *, fmt: str | None = None, fields: FieldMap | None = None
+    paths: Sequence[Path],
+    *,
+    fmt: str | None = None,
+    fields: FieldMap | None = None,
+    timing: TimingOptions | None = None,
 ) -> LoadedInputs:
     """Read every path, telling tracks from airspaces by content; collect bad inputs instead of
     stopping at the first (only :class:`~overflight.errors.OverflightError` and ``OSError`` are
@@ -185,7 +195,8 @@ def load_inputs(
 
     ``fmt`` forces the format of every path (when the readers support it); ``fields`` maps
     attribute fields of GIS airspace files (GeoPackage, Shapefile, GeoJSON...) to name, class,
-    floor and ceiling.
+    floor and ceiling. ``timing`` (speed, start/end time, digitising uncertainty) applies to
+    untimed tracks (hand-digitised points); given with a timed track, it is that file's error.
 
     >>> out = load_inputs([Path("/nonexistent/flight.csv")])
     >>> out.messages
@@ -194,7 +205,7 @@ def load_inputs(
     loaded = LoadedInputs()
     for path in paths:
         try:
-            _read_one(path, loaded, fmt, fields)
+            _read_one(path, loaded, fmt, fields, timing)
         except (OverflightError, OSError) as exc:
             _error(loaded, path, exc)
     return loaded
@@ -235,6 +246,7 @@ def _command(
     search: str,
     fmt: str | None = None,
     fields: Sequence[str] = (),
+    timing: Mapping[str, str | None] | None = None,
 ) -> list[str]:
     words = ["overflight", "check", *map(str, files), "--edges", edges]
     words += ["--search-distance", search]
@@ -242,6 +254,9 @@ def _command(
         words += ["--format", fmt]
     for item in fields:
         words += ["--airspace-field", item]
+    for opt, value in (timing or {}).items():
+        if value is not None:
+            words += [opt, value]
     if json_path is not None:
         words += ["--json", str(json_path)]
     return words
@@ -323,6 +338,49 @@ def check_command(
             show_default=False,
         ),
     ] = None,
+    speed: Annotated[
+        str | None,
+        typer.Option(
+            "--speed",
+            help="Untimed tracks (points read off a map): constant ground speed, e.g. 450kt, "
+            "830km/h, 230m/s; times then follow the distance along the track.",
+            show_default=False,
+        ),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start",
+            help="Untimed tracks: UTC time at the first point (ISO 8601); with --end, constant "
+            "speed between; with --speed, the clock start.",
+            show_default=False,
+        ),
+    ] = None,
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--end",
+            help="Untimed tracks: UTC time at the last point (ISO 8601).",
+            show_default=False,
+        ),
+    ] = None,
+    map_scale: Annotated[
+        str | None,
+        typer.Option(
+            "--map-scale",
+            help="Untimed tracks: scale of the map the points were read from (1:500000); "
+            "recorded for the uncertainty of the result.",
+            show_default=False,
+        ),
+    ] = None,
+    line_width: Annotated[
+        str | None,
+        typer.Option(
+            "--line-width",
+            help="Untimed tracks: width of the drawn line on the map (0.5mm); recorded.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
     from ..analysis.check import check
@@ -333,6 +391,7 @@ def check_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--search-distance") from None
     params = CheckParameters(edges=edges.value, search_m=search_m)
+    timing = timing_options(speed, start, end, map_scale, line_width)
     if fmt is not None:
         if not _forcing_supported():
             raise typer.BadParameter(
@@ -352,7 +411,7 @@ def check_command(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--airspace-field") from None
 
-    loaded = load_inputs(files, fmt=fmt, fields=fields)
+    loaded = load_inputs(files, fmt=fmt, fields=fields, timing=timing)
     for line in loaded.messages:
         typer.echo(line, err=True)
 
@@ -372,7 +431,7 @@ def check_command(
         total = len(loaded.tracks) * len(loaded.airspaces)
         with _progress(total, err_console) as progress:
             outcome = check(loaded.tracks, loaded.airspaces, params, progress=progress)
-        render_outcome(outcome, _stdout_console())
+        render_outcome(outcome, _stdout_console(), loaded.tracks)
         _echo_versions(loaded.inputs)
         for w in outcome.warnings:
             typer.echo(f"warning: {w}", err=True)
@@ -385,8 +444,21 @@ def check_command(
             warnings=loaded.warnings,
             errors=loaded.errors,
             command=_command(
-                files, json_path, edges.value, search_distance, fmt, airspace_fields or ()
+                files,
+                json_path,
+                edges.value,
+                search_distance,
+                fmt,
+                airspace_fields or (),
+                {
+                    "--speed": speed,
+                    "--start": start,
+                    "--end": end,
+                    "--map-scale": map_scale,
+                    "--line-width": line_width,
+                },
             ),
+            digitising=timing.digitising(),
         )
         try:
             write_report(report, json_path)

@@ -48,6 +48,7 @@ _READERS: dict[str, tuple[str, str]] = {
     "kmz": ("tracks.kml", "read_kml"),
     "geojson-track": ("tracks.geojson", "read_geojson_track"),
     "traffic-json": ("tracks.traffic_json", "read_traffic_json"),
+    "digitised-csv": ("tracks.digitised", "read_digitised"),
 }
 
 

@@ -26,7 +26,7 @@ __all__ = ["FORMATS", "Format", "FormatInfo", "Kind", "check_format", "sniff"]
 Format = Literal[
     "openair", "geojson", "geopackage", "shapefile", "flatgeobuf",
     "opensky-csv", "opensky-parquet", "igc", "gpx", "kml", "kmz", "geojson-track",
-    "traffic-json",
+    "traffic-json", "digitised-csv",
 ]  # fmt: skip
 Kind = Literal["track", "airspace"]
 
@@ -70,6 +70,10 @@ FORMATS: list[FormatInfo] = [
     FormatInfo("traffic-json", "track", (".json.gz", ".json"),
                'JSON, gzip-compressed or not, naming "icao24" and "timestamp" (the traffic '
                "library's records or columns)"),
+    FormatInfo("digitised-csv", "track", (".csv", ".txt"),
+               "text whose first non-comment line is a header with lat/latitude and "
+               "lon/lng/longitude columns and no icao24 column (points read off a map, "
+               "times optional)"),
 ]  # fmt: skip
 
 _NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)
@@ -192,6 +196,10 @@ def _text_kind(p: Path, head: bytes, text: str) -> Format:
 
     if looks_like_opensky_csv(stripped):
         return "opensky-csv"
+    from .tracks.digitised import looks_like_digitised_csv
+
+    if looks_like_digitised_csv(text):
+        return "digitised-csv"
     from .tracks.igc import looks_like_igc
 
     if looks_like_igc(text):
@@ -202,7 +210,8 @@ def _text_kind(p: Path, head: bytes, text: str) -> Format:
         return "openair"
     raise UnsupportedFormatError(
         f"{p}: cannot tell the format (not OpenAir, IGC, GPX, KML, GeoJSON, OpenSky CSV, "
-        "a traffic sample, or a binary format); `overflight formats` lists them"
+        "a traffic sample, a digitised lat/lon CSV, or a binary format); "
+        "`overflight formats` lists them"
     )
 
 

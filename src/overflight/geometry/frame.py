@@ -34,6 +34,7 @@ def plane_error(r_m: ArrayLike) -> NDArray[np.float64]:
     """
     return 2.0 * (5e-5 + (np.asarray(r_m, dtype=np.float64) / MEAN_RADIUS) ** 2)
 
+
 F64 = NDArray[np.float64]
 
 

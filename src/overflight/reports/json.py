@@ -27,6 +27,7 @@ from typing import Any, Literal
 
 from ..analysis.params import CheckOutcome
 from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Reference, Track
+from .along import Along, along_by_id
 from .provenance import environment
 
 __all__ = [
@@ -143,15 +144,26 @@ class InputRecord:
 
 
 # -- results -------------------------------------------------------------------------------------
-def _incursion(i: Incursion) -> dict[str, Any]:
+def _clock(t: float, along: Along | None) -> str | None:
+    """ISO time, or None when the track's times are not clock times."""
+    return iso_utc(t) if along is None or along.clock else None
+
+
+def _along_m(t: float, along: Along | None) -> float | None:
+    return _metres(along.distance_at(t)) if along is not None else None
+
+
+def _incursion(i: Incursion, along: Along | None = None) -> dict[str, Any]:
+    timed = along is None or along.timed
+    entry_d, exit_d = _along_m(i.entry_time, along), _along_m(i.exit_time, along)
     return {
-        "entry_time": iso_utc(i.entry_time),
-        "exit_time": iso_utc(i.exit_time),
-        "duration_s": _seconds(i.duration_s),
+        "entry_time": _clock(i.entry_time, along),
+        "exit_time": _clock(i.exit_time, along),
+        "duration_s": _seconds(i.duration_s) if timed else None,
         "entry_point": _point(i.entry_point),
         "exit_point": _point(i.exit_point),
         "max_depth_m": _metres(i.max_depth_m),
-        "max_depth_time": iso_utc(i.max_depth_time),
+        "max_depth_time": _clock(i.max_depth_time, along),
         "max_depth_point": _point(i.max_depth_point),
         "vertical": i.vertical,
         "entry_via": i.entry_via,
@@ -160,18 +172,28 @@ def _incursion(i: Incursion) -> dict[str, Any]:
         "ends_inside": bool(i.ends_inside),
         "vertical_margin_m": _metres(i.vertical_margin_m),
         "vertical_reason": i.vertical_reason,
+        "activation": i.activation,
+        "entry_distance_m": entry_d,
+        "exit_distance_m": exit_d,
+        "distance_inside_m": (
+            _metres(exit_d - entry_d) if entry_d is not None and exit_d is not None else None
+        ),
+        "max_depth_distance_m": _along_m(i.max_depth_time, along),
+        "entry_elapsed_s": _seconds(along.elapsed(i.entry_time)) if along else None,
+        "exit_elapsed_s": _seconds(along.elapsed(i.exit_time)) if along else None,
     }
 
 
-def _approach(c: ClosestApproach | None) -> dict[str, Any] | None:
+def _approach(c: ClosestApproach | None, along: Along | None = None) -> dict[str, Any] | None:
     if c is None:
         return None
     return {
         "lateral_m": _metres(c.lateral_m),
         "vertical_m": _metres(c.vertical_m),
-        "time": iso_utc(c.time),
+        "time": _clock(c.time, along),
         "point": _point(c.point),
         "laterally_inside": bool(c.laterally_inside),
+        "distance_m": _along_m(c.time, along),
     }
 
 
@@ -187,18 +209,24 @@ def _airspace(a: Airspace) -> dict[str, Any]:
     }
 
 
-def _result(r: CheckResult, track_sources: Mapping[str, str | None]) -> dict[str, Any]:
+def _result(
+    r: CheckResult,
+    track_sources: Mapping[str, str | None],
+    alongs: Mapping[str, Along | None] | None = None,
+) -> dict[str, Any]:
+    along = (alongs or {}).get(r.track_id)
     return {
         "track": {
             "id": r.track_id,
             "callsign": r.callsign,
             "source": track_sources.get(r.track_id),
+            "timing": along.timing if along is not None else "measured",
         },
         "airspace": _airspace(r.airspace),
         "entered": bool(r.entered),
-        "incursions": [_incursion(i) for i in r.incursions],
-        "lateral_passes": [_incursion(i) for i in r.lateral_passes],
-        "closest_approach": _approach(r.closest_approach),
+        "incursions": [_incursion(i, along) for i in r.incursions],
+        "lateral_passes": [_incursion(i, along) for i in r.lateral_passes],
+        "closest_approach": _approach(r.closest_approach, along),
         "altitude_source": {str(k): str(v) for k, v in sorted(r.altitude_source.items())},
         "warnings": [str(w) for w in r.warnings],
     }
@@ -222,6 +250,7 @@ def build_report(
     errors: Sequence[Mapping[str, Any]] = (),
     command: Sequence[str] | None = None,
     created: float | None = None,
+    digitising: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Build the ``overflight.check/1`` report as a JSON-ready dict.
 
@@ -232,7 +261,8 @@ def build_report(
     inputs
         Every input file that was read (bad inputs go in ``errors``).
     tracks
-        The tracks checked, used only to name each track's source file.
+        The tracks checked: each track's source file, timing, and distances along it
+        (an untimed track's results get distances and null times).
     warnings
         Reader warnings (skipped records...), listed before the check's own warnings.
     errors
@@ -241,6 +271,9 @@ def build_report(
         The command line (recorded as given).
     created
         UTC epoch seconds of creation (default: now).
+    digitising
+        Digitising uncertainty of untimed map tracks (``map_scale``, ``line_width_m``),
+        recorded in ``parameters.digitising`` when given.
 
     >>> from overflight.analysis.params import CheckOutcome, CheckParameters
     >>> rep = build_report(CheckOutcome([], CheckParameters()), [], created=0.0)
@@ -251,8 +284,12 @@ def build_report(
     params["search_m"] = _metres(params["search_m"])
     params["arc_tolerance_m"] = _num(params["arc_tolerance_m"], 4)
     params["altitude"] = {ref.value: ALTITUDE_NOTES[ref.value] for ref in Reference}
+    if digitising is not None:
+        params["digitising"] = dict(digitising)
+    tracks = list(tracks)
     sources = _track_sources(tracks)
-    results = [_result(r, sources) for r in outcome.results]
+    alongs = along_by_id(tracks)
+    results = [_result(r, sources, alongs) for r in outcome.results]
     from .. import __version__
 
     return {

@@ -9,13 +9,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
 from rich.console import Console
 from rich.table import Table
 
 from ..analysis.params import CheckOutcome
-from ..model import CheckResult, ClosestApproach, Incursion
+from ..model import CheckResult, ClosestApproach, Incursion, Track
+from .along import Along, along_by_id
 from .json import iso_utc
 
 __all__ = ["format_distance", "format_duration", "format_time", "render_outcome", "render_result"]
@@ -66,6 +68,9 @@ def _vertical(i: Incursion) -> str:
         text += f" (clear by {abs(m):.0f} m)"
     if i.vertical_reason:
         text += f": {i.vertical_reason}"
+    if i.activation != "always":
+        known = i.activation != "unknown"
+        text += f"; airspace {i.activation}" if known else "; activation unknown"
     return text
 
 
@@ -75,7 +80,19 @@ def _title(r: CheckResult) -> str:
     return f"{who} x {a.name} [{a.kind}] {a.floor} - {a.ceiling}"
 
 
-def _approach_text(c: ClosestApproach | None) -> str:
+def _when(t: float, along: Along | None) -> str:
+    """A time as the table shows it: the UTC time, or "—" and the distance along the track
+    when the track's times are not clock times."""
+    if along is None or along.clock:
+        return format_time(t)
+    return f"— ({format_distance(_metres(along.distance_at(t)))} along the track)"
+
+
+def _metres(x: float) -> float | None:
+    return x if math.isfinite(x) else None
+
+
+def _approach_text(c: ClosestApproach | None, along: Along | None = None) -> str:
     if c is None:
         return "no closest approach computed"
     where = f"{c.point[0]:.5f}, {c.point[1]:.5f}"
@@ -83,25 +100,32 @@ def _approach_text(c: ClosestApproach | None) -> str:
         vert = "unknown" if c.vertical_m is None else format_distance(c.vertical_m)
         return (
             f"not entered; laterally inside, closest vertical separation {vert} "
-            f"at {format_time(c.time)} ({where})"
+            f"at {_when(c.time, along)} ({where})"
         )
     text = f"not entered; closest approach {format_distance(c.lateral_m)} laterally"
     if c.vertical_m == 0:
         text += ", within the vertical limits"
     elif c.vertical_m is not None:
         text += f", {format_distance(c.vertical_m)} vertically"
-    return text + f" at {format_time(c.time)} ({where})"
+    return text + f" at {_when(c.time, along)} ({where})"
 
 
-def render_result(r: CheckResult, console: Console) -> None:
-    """One track x airspace: a table of incursions (and lateral passes), or the closest approach."""
+def render_result(r: CheckResult, console: Console, along: Along | None = None) -> None:
+    """One track x airspace: a table of incursions (and lateral passes), or the closest approach.
+
+    ``along`` (the track's clock and distances, :class:`~overflight.reports.along.Along`)
+    adds distances along the track; times that are not clock times show as "—"."""
+    if along is not None and not along.clock:
+        _render_untimed(r, console, along)
+        return
     rows: Sequence[tuple[str, Incursion]] = [
         *(("incursion", i) for i in r.incursions),
         *(("passed " + i.vertical, i) for i in r.lateral_passes),
     ]
     if not rows:
         console.print(
-            f"[bold]{_title(r)}[/bold]: {_approach_text(r.closest_approach)}", soft_wrap=True
+            f"[bold]{_title(r)}[/bold]: {_approach_text(r.closest_approach, along)}",
+            soft_wrap=True,
         )
     else:
         table = Table(title=_title(r), title_justify="left", expand=False)
@@ -125,10 +149,48 @@ def render_result(r: CheckResult, console: Console) -> None:
         console.print(f"  warning: {w}", style="yellow", highlight=False, soft_wrap=True)
 
 
-def render_outcome(outcome: CheckOutcome, console: Console) -> None:
-    """Every listed pair, then one summary line."""
+def _render_untimed(r: CheckResult, console: Console, along: Along) -> None:
+    """A track without clock times: distances along it instead of times ("—")."""
+    rows = [
+        *(("incursion", i) for i in r.incursions),
+        *(("passed " + i.vertical, i) for i in r.lateral_passes),
+    ]
+    if not rows:
+        text = _approach_text(r.closest_approach, along)
+        console.print(f"[bold]{_title(r)}[/bold] ({along.timing}): {text}", soft_wrap=True)
+    else:
+        table = Table(title=f"{_title(r)} ({along.timing})", title_justify="left", expand=False)
+        cols = ("", "entry (UTC)", "exit (UTC)", "entry at", "exit at", "inside for", "duration",
+                "max depth", "vertical")  # fmt: skip
+        for col in cols:
+            table.add_column(col, no_wrap=col != "vertical")
+        for what, i in sorted(rows, key=lambda row: row[1].entry_time):
+            d0 = _metres(along.distance_at(i.entry_time))
+            d1 = _metres(along.distance_at(i.exit_time))
+            table.add_row(
+                what,
+                "—" + (" (start)" if i.starts_inside else ""),
+                "—" + (" (end)" if i.ends_inside else ""),
+                format_distance(d0),
+                format_distance(d1),
+                format_distance(d1 - d0 if d0 is not None and d1 is not None else None),
+                format_duration(i.duration_s) if along.timed else "—",
+                format_distance(i.max_depth_m),
+                _vertical(i),
+            )
+        console.print(table)
+        if not r.incursions:
+            console.print(f"  {_approach_text(r.closest_approach, along)}", soft_wrap=True)
+    for w in r.warnings:
+        console.print(f"  warning: {w}", style="yellow", highlight=False, soft_wrap=True)
+
+
+def render_outcome(outcome: CheckOutcome, console: Console, tracks: Iterable[Track] = ()) -> None:
+    """Every listed pair, then one summary line. ``tracks`` (the tracks checked) lets a track
+    without clock times show distances along it instead of times."""
+    alongs = along_by_id(tracks)
     for r in outcome.results:
-        render_result(r, console)
+        render_result(r, console, alongs.get(r.track_id))
     entered = sum(1 for r in outcome.results if r.entered)
     km = outcome.parameters.search_m / 1000.0
     console.print(

@@ -12,9 +12,11 @@ Times are ISO 8601 text (no zone = UTC) or epoch numbers (seconds, or millisecon
 1e11). A third coordinate is an altitude in metres -> ``alt_geo`` (RFC 7946: height above
 the ellipsoid or sea level, as the producer chose).
 
-Lines and points without times (hand-digitised maps, say) are not supported yet: skipped with
-a warning when the file has timed tracks too, a ParseError when it has none. Polygons are
-skipped with a warning. Errors name the feature (``feature 3``, counted from 1).
+A line without times (hand-digitised from a map, say) is an untimed Track: its ``time`` is
+the geodesic distance along the points in metres and ``meta["timing"] == "distance"`` (see
+:mod:`.timing`). Points without times are not supported yet: skipped with a warning when the
+file has tracks too, a ParseError when it has none. Polygons are skipped with a warning.
+Errors name the feature (``feature 3``, counted from 1).
 
 >>> import json, tempfile, os
 >>> p = os.path.join(tempfile.mkdtemp(), "t.geojson")
@@ -39,6 +41,7 @@ from ...errors import ParseError
 from ...model import Track
 from ._fixes import FixBuffer
 from ._times import epoch_number, iso_seconds
+from .timing import untimed_track
 
 __all__ = ["FORMAT", "TrackFeature", "iter_features", "read_geojson_track"]
 
@@ -106,8 +109,10 @@ def _line(n: int, geom: dict[str, Any], props: dict[str, Any], fid: str) -> Trac
     if not isinstance(parts, list) or not all(isinstance(q, list) for q in parts):
         raise _Bad(f"{geom['type']} coordinates are not a list")
     times_key = next((k for k in _TIME_LISTS if k in props), None)
-    if times_key is None:
-        return TrackFeature(n, "untimed", fid, fid, [], props)
+    if times_key is None:  # hand-digitised: positions only, times NaN
+        flat = [c for part in parts for c in part]
+        untimed = [(math.nan, *_position(c, k)) for k, c in enumerate(flat)]
+        return TrackFeature(n, "untimed", fid, fid, untimed, props)
     times = props[times_key]
     if geom["type"] == "MultiLineString" and times and isinstance(times[0], list):
         times = [t for part in times for t in part]
@@ -220,7 +225,11 @@ def read_geojson_track(path: str | PathLike[str]) -> tuple[list[Track], list[str
     bufs: dict[str, tuple[str, FixBuffer, dict[str, Any]]] = {}
     untimed: list[int] = []
     other: list[int] = []
+    lines: list[Track] = []
     for f in iter_features(p):
+        if f.kind == "untimed" and f.fixes:
+            lines.append(_untimed_line(p, f))
+            continue
         if f.kind == "untimed":
             untimed.append(f.number)
             continue
@@ -234,7 +243,7 @@ def read_geojson_track(path: str | PathLike[str]) -> tuple[list[Track], list[str
         buf = bufs[key][1]
         for t, lon, lat, alt in f.fixes:
             buf.add(t, lat, lon, alt_geo=alt, where=f"feature {f.number}")
-    if not bufs:
+    if not bufs and not lines:
         if untimed:
             raise ParseError(
                 p, f"feature {untimed[0]}", f"no per-point times (coordTimes/times/time): {UNTIMED}"
@@ -242,7 +251,7 @@ def read_geojson_track(path: str | PathLike[str]) -> tuple[list[Track], list[str
         raise ParseError(p, None, "no LineString, MultiLineString or Point feature")
     warnings: list[str] = []
     if untimed:
-        warnings.append(f"{p}: skipped {len(untimed)} features without times ({UNTIMED})")
+        warnings.append(f"{p}: skipped {len(untimed)} points without times ({UNTIMED})")
     if other:
         warnings.append(f"{p}: skipped {len(other)} features that are not lines or points")
     tracks = []
@@ -250,4 +259,19 @@ def read_geojson_track(path: str | PathLike[str]) -> tuple[list[Track], list[str
         if key.startswith("points:") and buf.sort_by_time():
             warnings.append(f"{p}: {id_}: points not in time order: sorted by time")
         tracks.append(buf.build(id_, warnings=warnings, meta={"format": FORMAT, **meta}))
-    return tracks, warnings
+    return tracks + lines, warnings
+
+
+def _untimed_line(p: Path, f: TrackFeature) -> Track:
+    """An untimed line feature as a distance-timed Track (repeated positions dropped)."""
+    lon, lat, alt = [], [], []
+    for k, (_, x, y, z) in enumerate(f.fixes):
+        if not (abs(y) <= 90 and abs(x) <= 180):
+            raise ParseError(p, f"feature {f.number}", f"position {k} out of range: {x}, {y}")
+        if lon and (x, y) == (lon[-1], lat[-1]):
+            continue
+        lon.append(x)
+        lat.append(y)
+        alt.append(z)
+    meta = {"format": FORMAT, "feature": f.number}
+    return untimed_track(f.id, lon, lat, alt_geo=alt, source=str(p), meta=meta)
