@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from os import PathLike
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -359,26 +360,35 @@ def iter_tracks(path: str | PathLike[str], warnings: list[str] | None = None) ->
     if warnings is not None:
         warnings.extend(own)
     for code, name, keep, all_rows in plans:
-        fix_time, timing = _fix_times(a["time"][keep], a["lastpos"][keep])
-        try:
-            yield Track.from_arrays(
-                name,
-                time=fix_time,
-                lat=lat[keep],
-                lon=lon[keep],
-                alt_baro=a["baro"][keep],
-                alt_geo=a["geo"][keep],
-                callsign=_most_common(a["callsign"][all_rows], call_names),
-                source=str(p),
-                meta={
-                    "format": fmt,
-                    "columns": naming.name,
-                    "rows": int(rows_per_icao[code]),
-                    "fix_time": timing,
-                },
-            )
-        except ValueError as exc:
-            raise ParseError(p, None, f"aircraft {name}: {exc}") from exc
+        meta = {"format": fmt, "columns": naming.name, "rows": int(rows_per_icao[code])}
+        yield aircraft_track(p, name, keep, all_rows, a, call_names, meta)
+
+
+def aircraft_track(
+    p: Path,
+    name: str,
+    keep: NDArray[np.int64],
+    all_rows: NDArray[np.int64],
+    a: dict[str, NDArray[Any]],
+    call_names: list[str],
+    meta: dict[str, Any],
+) -> Track:
+    """One aircraft's Track from the cleaned row indices ``keep`` of the columns ``a``."""
+    fix_time, timing = _fix_times(a["time"][keep], a["lastpos"][keep])
+    try:
+        return Track.from_arrays(
+            name,
+            time=fix_time,
+            lat=a["lat"][keep],
+            lon=a["lon"][keep],
+            alt_baro=a["baro"][keep],
+            alt_geo=a["geo"][keep],
+            callsign=_most_common(a["callsign"][all_rows], call_names),
+            source=str(p),
+            meta={**meta, "fix_time": timing},
+        )
+    except ValueError as exc:
+        raise ParseError(p, None, f"aircraft {name}: {exc}") from exc
 
 
 def _fix_times(

@@ -41,12 +41,11 @@ from ...model import Track
 from .opensky import (
     _Codes,
     _epoch,
-    _fix_times,
     _floats,
-    _most_common,
     _one_aircraft,
     _pick_naming,
     _TimeUnit,
+    aircraft_track,
 )
 
 __all__ = ["FORMAT", "MAX_BYTES", "iter_tracks", "looks_like_traffic_json", "read_traffic_json"]
@@ -187,26 +186,8 @@ def _split(
     if warnings is not None:
         warnings.extend(own)
     for name, keep, all_rows in sorted(plans, key=lambda x: int(x[2].min())):
-        fix_time, timing = _fix_times(a["time"][keep], a["lastpos"][keep])
-        try:
-            yield Track.from_arrays(
-                name,
-                time=fix_time,
-                lat=lat[keep],
-                lon=lon[keep],
-                alt_baro=a["baro"][keep],
-                alt_geo=a["geo"][keep],
-                callsign=_most_common(a["callsign"][all_rows], calls),
-                source=str(p),
-                meta={
-                    "format": FORMAT,
-                    "columns": naming,
-                    "rows": int(all_rows.size),
-                    "fix_time": timing,
-                },
-            )
-        except ValueError as exc:
-            raise ParseError(p, None, f"aircraft {name}: {exc}") from exc
+        meta = {"format": FORMAT, "columns": naming, "rows": int(all_rows.size)}
+        yield aircraft_track(p, name, keep, all_rows, a, calls, meta)
 
 
 def read_traffic_json(path: str | PathLike[str]) -> tuple[list[Track], list[str]]:
