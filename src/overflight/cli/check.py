@@ -16,25 +16,36 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, get_args
+from typing import Annotated, Any, get_args
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..analysis.params import CheckOutcome, CheckParameters
-from ..errors import OverflightError, ParseError
-from ..model import Airspace, Track
+from ..errors import OverflightError
 from ..reports.json import InputRecord, build_report, write_report
-from ..reports.provenance import sha256_file
 from ..reports.table import render_outcome
-from .timing_options import TimingOptions, timed_tracks, timing_options
-
-if TYPE_CHECKING:
-    from ..formats.airspace.ogr import FieldMap
+from .inputs import LoadedInputs, load_inputs
+from .outputs import KmlOpt, PngOpt, matplotlib_missing, write_kml_output, write_png_outputs
+from .timing_options import timing_options
+from .uncertainty import (
+    Assessment,
+    BiasOpt,
+    OptionError,
+    SamplesOpt,
+    SeedOpt,
+    SigmaHOpt,
+    SigmaTOpt,
+    SigmaVOpt,
+    TauOpt,
+    UncertaintyFlag,
+    UncertaintyOptions,
+    assess,
+    uncertainty_options,
+)
 
 __all__ = [
     "Edges",
@@ -47,6 +58,8 @@ __all__ = [
 
 PROGRESS_MIN_PAIRS = 200
 """Show a progress bar (on a terminal) from this many track x airspace pairs."""
+PROGRESS_MIN_DRAWS = 100_000
+"""With --uncertainty, show a progress bar (on a terminal) from this many pairs x samples."""
 
 _UNITS = {"": 1.0, "m": 1.0, "km": 1000.0, "nm": 1852.0, "ft": 0.3048, "mi": 1609.344}
 _RE_DISTANCE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
@@ -74,43 +87,6 @@ def parse_distance(text: str) -> float:
     return value
 
 
-def _where(path: Path, exc: BaseException) -> str:
-    """The error's message, made to start with the path when it does not name it."""
-    if isinstance(exc, OSError) and exc.strerror:
-        return f"{path}: {exc.strerror.lower()}"
-    msg = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if isinstance(exc, ParseError) or msg.startswith(str(path)):
-        return msg
-    return f"{path}: {msg}"
-
-
-@dataclass
-class LoadedInputs:
-    """What reading the positional files gave."""
-
-    tracks: list[Track] = field(default_factory=list)
-    airspaces: list[Airspace] = field(default_factory=list)
-    inputs: list[InputRecord] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    messages: list[str] = field(default_factory=list)  # lines for stderr, in order
-
-
-def _error(loaded: LoadedInputs, path: Path, exc: BaseException) -> None:
-    line = exc.line if isinstance(exc, ParseError) else None
-    reason = exc.reason if isinstance(exc, ParseError) else _where(path, exc)
-    if not isinstance(exc, ParseError) and reason.startswith(f"{path}: "):
-        reason = reason[len(f"{path}: ") :]
-    loaded.errors.append({"path": str(path), "line": line, "reason": reason})
-    loaded.messages.append(f"error: {_where(path, exc)}")
-
-
-def _warn(loaded: LoadedInputs, path: Path, text: str) -> None:
-    text = text if text.startswith(str(path)) else f"{path}: {text}"
-    loaded.warnings.append(text)
-    loaded.messages.append(f"warning: {text}")
-
-
 def _forcing_supported() -> bool:
     """Whether the format readers take ``fmt=`` (to force a format)."""
     from .. import formats
@@ -127,97 +103,15 @@ def _known_formats() -> tuple[str, ...]:
     return tuple(str(x) for x in get_args(formats.Format))
 
 
-def _read_one(
-    path: Path,
-    loaded: LoadedInputs,
-    fmt: str | None = None,
-    fields: FieldMap | None = None,
-    timing: TimingOptions | None = None,
-) -> None:
-    from .. import formats
-
-    if not path.exists():
-        raise ParseError(path, None, "no such file")
-    if not path.is_file():
-        raise ParseError(path, None, "not a regular file")
-    force: dict[str, Any] = {} if fmt is None else {"fmt": fmt}
-    kind = formats.kind_of(path, **force)
-    found = formats.sniff(path, **force)
-    digest = sha256_file(path)
-    if kind == "track":
-        tracks, warnings = formats.read_tracks(path, **force)
-        for w in warnings:
-            _warn(loaded, path, str(w))
-        if not tracks:
-            raise ParseError(path, None, "no track with a position in the file")
-        tracks = timed_tracks(tracks, timing, path)
-        loaded.tracks.extend(tracks)
-        loaded.inputs.append(InputRecord(str(path), "track", found, digest, tracks=len(tracks)))
-    else:
-        from ..formats.airspace.version import airspace_version
-
-        if fields is not None and found != "openair":
-            from ..formats.airspace.ogr import read_ogr_airspaces
-
-            airspaces, skipped = read_ogr_airspaces(path, fields=fields)
-        else:
-            if fields is not None:
-                _warn(loaded, path, "--airspace-field does not apply to OpenAir files; ignored")
-            airspaces, skipped = formats.read_airspaces(path, **force)
-        for err in skipped:
-            _warn(loaded, path, str(err))
-        loaded.airspaces.extend(airspaces)
-        loaded.inputs.append(
-            InputRecord(
-                str(path),
-                "airspace",
-                found,
-                digest,
-                airspaces=len(airspaces),
-                skipped=len(skipped),
-                version=airspace_version(path),
-            )
-        )
-        if not airspaces:
-            raise ParseError(path, None, "no airspace could be read from the file")
-
-
-def load_inputs(
-    paths: Sequence[Path],
-    *,
-    fmt: str | None = None,
-    fields: FieldMap | None = None,
-    timing: TimingOptions | None = None,
-) -> LoadedInputs:
-    """Read every path, telling tracks from airspaces by content; collect bad inputs instead of
-    stopping at the first (only :class:`~overflight.errors.OverflightError` and ``OSError`` are
-    caught: anything else is a bug and keeps its traceback).
-
-    ``fmt`` forces the format of every path (when the readers support it); ``fields`` maps
-    attribute fields of GIS airspace files (GeoPackage, Shapefile, GeoJSON...) to name, class,
-    floor and ceiling. ``timing`` (speed, start/end time, digitising uncertainty) applies to
-    untimed tracks (hand-digitised points); given with a timed track, it is that file's error.
-
-    >>> out = load_inputs([Path("/nonexistent/flight.csv")])
-    >>> out.messages
-    ['error: /nonexistent/flight.csv: no such file']
-    """
-    loaded = LoadedInputs()
-    for path in paths:
-        try:
-            _read_one(path, loaded, fmt, fields, timing)
-        except (OverflightError, OSError) as exc:
-            _error(loaded, path, exc)
-    return loaded
-
-
 @contextmanager
-def _progress(total: int, console: Console) -> Iterator[Callable[[int, int], None] | None]:
-    if total < PROGRESS_MIN_PAIRS or not console.is_terminal:
+def _progress(
+    total: int, console: Console, label: str = "checking", minimum: int = PROGRESS_MIN_PAIRS
+) -> Iterator[Callable[[int, int], None] | None]:
+    if total < minimum or not console.is_terminal:
         yield None
         return
     with Progress(
-        TextColumn("checking"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -247,6 +141,7 @@ def _command(
     fmt: str | None = None,
     fields: Sequence[str] = (),
     timing: Mapping[str, str | None] | None = None,
+    extra: Sequence[str] = (),
 ) -> list[str]:
     words = ["overflight", "check", *map(str, files), "--edges", edges]
     words += ["--search-distance", search]
@@ -257,6 +152,7 @@ def _command(
     for opt, value in (timing or {}).items():
         if value is not None:
             words += [opt, value]
+    words += extra
     if json_path is not None:
         words += ["--json", str(json_path)]
     return words
@@ -381,6 +277,16 @@ def check_command(
             show_default=False,
         ),
     ] = None,
+    uncertainty: UncertaintyFlag = False,
+    samples: SamplesOpt = None,
+    seed: SeedOpt = None,
+    sigma_h: SigmaHOpt = None,
+    sigma_v: SigmaVOpt = None,
+    bias_fraction: BiasOpt = None,
+    tau: TauOpt = None,
+    sigma_t: SigmaTOpt = None,
+    png: PngOpt = None,
+    kml: KmlOpt = None,
 ) -> None:
     """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
     from ..analysis.check import check
@@ -411,6 +317,25 @@ def check_command(
         except ValueError as exc:
             raise typer.BadParameter(str(exc), param_hint="--airspace-field") from None
 
+    model_words = {
+        "--samples": samples,
+        "--seed": seed,
+        "--sigma-h": sigma_h,
+        "--sigma-v": sigma_v,
+        "--bias-fraction": bias_fraction,
+        "--tau": tau,
+        "--sigma-t": sigma_t,
+    }
+    unc = _uncertainty(uncertainty, model_words)
+    if kml is not None and kml.suffix.lower() not in (".kml", ".kmz"):
+        _usage_error("--kml", f"{kml}: the file name must end in .kml or .kmz")
+    extra: list[str] = []
+    if unc is not None:
+        extra = ["--uncertainty", "--samples", str(unc.samples), "--seed", str(unc.seed)]
+        extra += [w for k, v in model_words.items() if v is not None and k not in
+                  ("--samples", "--seed") for w in (k, v)]  # fmt: skip
+    extra += [w for k, v in (("--png", png), ("--kml", kml)) if v is not None for w in (k, str(v))]
+
     loaded = load_inputs(files, fmt=fmt, fields=fields, timing=timing)
     for line in loaded.messages:
         typer.echo(line, err=True)
@@ -431,10 +356,25 @@ def check_command(
         total = len(loaded.tracks) * len(loaded.airspaces)
         with _progress(total, err_console) as progress:
             outcome = check(loaded.tracks, loaded.airspaces, params, progress=progress)
-        render_outcome(outcome, _stdout_console(), loaded.tracks)
+        found = Assessment()
+        if unc is not None:
+            n = len(outcome.results)
+            many = PROGRESS_MIN_DRAWS // max(1, unc.samples)
+            with _progress(n, err_console, "sampling", max(2, many)) as progress:
+                found = assess(outcome, loaded.tracks, unc, params, progress)
+        render_outcome(
+            outcome,
+            _stdout_console(),
+            loaded.tracks,
+            found.probabilities if unc is not None else None,
+            found.sensitivities if unc is not None else None,
+        )
         _echo_versions(loaded.inputs)
-        for w in outcome.warnings:
+        for w in [*outcome.warnings, *found.warnings]:
             typer.echo(f"warning: {w}", err=True)
+        loaded.warnings.extend(found.warnings)
+
+    written = _write_outputs(outcome, loaded, png, kml, unc) if not missing else []
 
     if json_path is not None:
         report = build_report(
@@ -457,8 +397,13 @@ def check_command(
                     "--map-scale": map_scale,
                     "--line-width": line_width,
                 },
+                extra,
             ),
             digitising=timing.digitising(),
+            uncertainty=unc.to_dict() if unc is not None else None,
+            probabilities=found.probabilities if unc is not None and not missing else None,
+            sensitivities=found.sensitivities if unc is not None and not missing else None,
+            outputs=written if png is not None or kml is not None else None,
         )
         try:
             write_report(report, json_path)
@@ -468,3 +413,64 @@ def check_command(
 
     if loaded.errors:
         raise typer.Exit(2)
+
+
+def _usage_error(option: str, reason: str) -> None:
+    """One line on stderr naming the option, exit 2."""
+    typer.echo(f"error: {option}: {reason}", err=True)
+    raise typer.Exit(2)
+
+
+def _uncertainty(enabled: bool, given: Mapping[str, str | None]) -> UncertaintyOptions | None:
+    """The parsed --uncertainty options, or None without --uncertainty (a warning if some
+    were given anyway). Bad values: one line naming the option, exit 2."""
+    try:
+        unc = uncertainty_options(*given.values())
+    except OptionError as exc:
+        _usage_error(exc.option, exc.reason)
+        raise  # unreachable: _usage_error exits
+    if enabled:
+        return unc
+    named = [k for k, v in given.items() if v is not None]
+    if named:
+        typer.echo(f"warning: {', '.join(named)} apply only with --uncertainty; ignored", err=True)
+    return None
+
+
+def _write_outputs(
+    outcome: CheckOutcome,
+    loaded: LoadedInputs,
+    png: Path | None,
+    kml: Path | None,
+    unc: UncertaintyOptions | None,
+) -> list[dict[str, Any]]:
+    """Write --png and --kml; a failure is one error line (and an entry in the report's
+    errors), the other output is still written."""
+    written: list[dict[str, Any]] = []
+    if png is not None:
+        reason = matplotlib_missing()
+        if reason is None:
+            try:
+                written += write_png_outputs(outcome, loaded.tracks, png)
+            except OSError as exc:
+                reason = f"{png}: cannot write figures: {exc.strerror or exc}"
+        if reason is not None:
+            typer.echo(f"error: {reason}", err=True)
+            loaded.errors.append({"path": str(png), "line": None, "reason": reason})
+    if kml is not None:
+        airspaces = list({id(r.airspace): r.airspace for r in outcome.results}.values())
+        provenance = {
+            "inputs": [i.to_dict() for i in loaded.inputs],
+            "parameters": {
+                "edges": outcome.parameters.edges,
+                "search_m": outcome.parameters.search_m,
+                **({"uncertainty": unc.to_dict()} if unc is not None else {}),
+            },
+        }
+        try:
+            written.append(write_kml_output(outcome, loaded.tracks, airspaces, kml, provenance))
+        except (OSError, OverflightError) as exc:
+            reason = f"{kml}: cannot write KML: {getattr(exc, 'strerror', None) or exc}"
+            typer.echo(f"error: {reason}", err=True)
+            loaded.errors.append({"path": str(kml), "line": None, "reason": reason})
+    return written

@@ -23,12 +23,15 @@ from datetime import UTC, datetime, timedelta
 from importlib.resources import files
 from os import PathLike
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..analysis.params import CheckOutcome
 from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Reference, Track
 from .along import Along, along_by_id
 from .provenance import environment
+
+if TYPE_CHECKING:
+    from ..analysis.uncertainty import EntryProbability, Spread
 
 __all__ = [
     "SCHEMA_ID",
@@ -232,6 +235,39 @@ def _result(
     }
 
 
+def _spread(s: Spread | None, rnd: Any) -> dict[str, float | None] | None:
+    if s is None:
+        return None
+    return {"median": rnd(s.median), "p05": rnd(s.p05), "p95": rnd(s.p95)}
+
+
+def _probability(p: EntryProbability | None) -> dict[str, Any] | None:
+    """P(entry) of one result (see :mod:`overflight.analysis.uncertainty`), rounded."""
+    if p is None:
+        return None
+    d = p.to_dict()
+    d["p_entry"] = _num(p.p_entry, 6)
+    d["stderr"] = _num(p.stderr, 6)
+    d["p_lateral"] = _num(p.p_lateral, 6)
+    d["duration_s"] = _spread(p.duration_s, _seconds)
+    d["max_depth_m"] = _spread(p.max_depth_m, _metres)
+    return d
+
+
+def _sensitivity(rows: Sequence[Mapping[str, Any]], along: Along | None) -> list[dict[str, Any]]:
+    timed = along is None or along.timed
+    return [
+        {
+            **row,
+            "entered": bool(row["entered"]),
+            "duration_s": _seconds(row["duration_s"]) if timed else None,
+            "max_depth_m": _metres(row["max_depth_m"]),
+            "flips_verdict": bool(row["flips_verdict"]),
+        }
+        for row in rows
+    ]
+
+
 def _track_sources(tracks: Iterable[Track]) -> dict[str, str | None]:
     found: dict[str, list[str]] = {}
     for t in tracks:
@@ -251,6 +287,10 @@ def build_report(
     command: Sequence[str] | None = None,
     created: float | None = None,
     digitising: Mapping[str, Any] | None = None,
+    uncertainty: Mapping[str, Any] | None = None,
+    probabilities: Sequence[EntryProbability | None] | None = None,
+    sensitivities: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+    outputs: Sequence[Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Build the ``overflight.check/1`` report as a JSON-ready dict.
 
@@ -274,6 +314,14 @@ def build_report(
     digitising
         Digitising uncertainty of untimed map tracks (``map_scale``, ``line_width_m``),
         recorded in ``parameters.digitising`` when given.
+    uncertainty
+        The error model, samples and seed of ``--uncertainty`` (``parameters.uncertainty``).
+    probabilities, sensitivities
+        Per result (same order as ``outcome.results``): P(entry) (None: not computed) and the
+        boundary sensitivity rows; each result gets ``probability`` and ``sensitivity`` when
+        given, and neither key otherwise.
+    outputs
+        Files written beside the report (figures, KML): ``{"kind", "path", "sha256"}`` each.
 
     >>> from overflight.analysis.params import CheckOutcome, CheckParameters
     >>> rep = build_report(CheckOutcome([], CheckParameters()), [], created=0.0)
@@ -286,13 +334,21 @@ def build_report(
     params["altitude"] = {ref.value: ALTITUDE_NOTES[ref.value] for ref in Reference}
     if digitising is not None:
         params["digitising"] = dict(digitising)
+    if uncertainty is not None:
+        params["uncertainty"] = dict(uncertainty)
     tracks = list(tracks)
     sources = _track_sources(tracks)
     alongs = along_by_id(tracks)
     results = [_result(r, sources, alongs) for r in outcome.results]
+    if probabilities is not None:
+        for res, p in zip(results, probabilities, strict=True):
+            res["probability"] = _probability(p)
+    if sensitivities is not None:
+        for res, r, rows in zip(results, outcome.results, sensitivities, strict=True):
+            res["sensitivity"] = _sensitivity(rows, alongs.get(r.track_id))
     from .. import __version__
 
-    return {
+    report: dict[str, Any] = {
         "schema": SCHEMA_ID,
         "version": __version__,
         "created": iso_utc(time.time() if created is None else created),
@@ -314,6 +370,9 @@ def build_report(
             for e in errors
         ],
     }
+    if outputs is not None:
+        report["outputs"] = [dict(o) for o in outputs]
+    return report
 
 
 def dumps(report: Mapping[str, Any]) -> str:

@@ -10,7 +10,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -20,7 +21,17 @@ from ..model import CheckResult, ClosestApproach, Incursion, Track
 from .along import Along, along_by_id
 from .json import iso_utc
 
-__all__ = ["format_distance", "format_duration", "format_time", "render_outcome", "render_result"]
+if TYPE_CHECKING:
+    from ..analysis.uncertainty import EntryProbability
+
+__all__ = [
+    "format_distance",
+    "format_duration",
+    "format_probability",
+    "format_time",
+    "render_outcome",
+    "render_result",
+]
 
 
 def format_time(t: float | None) -> str:
@@ -59,6 +70,27 @@ def format_distance(metres: float | None) -> str:
     return f"{metres / 1000:.2f} km"
 
 
+def format_probability(p: EntryProbability | None) -> str:
+    """P(entry) with its Monte Carlo standard error, for the terminal.
+
+    >>> from overflight.analysis.error_model import ErrorModel
+    >>> from overflight.analysis.uncertainty import EntryProbability
+    >>> format_probability(EntryProbability(0.25, 0.0137, 1000, 0, ErrorModel(), 0.3, 250,
+    ...                                     None, None))
+    'P(entry) 0.250 ± 0.014'
+    >>> format_probability(None)
+    'P(entry) not computed'
+    """
+    if p is None:
+        return "P(entry) not computed"
+    return f"P(entry) {p.p_entry:.3f} ± {p.stderr:.3f}"
+
+
+def _flips(rows: Sequence[Mapping[str, Any]]) -> str | None:
+    names = [str(r["definition"]) for r in rows if r.get("flips_verdict")]
+    return f"verdict flips with: {', '.join(names)}" if names else None
+
+
 def _vertical(i: Incursion) -> str:
     text = i.vertical
     m = i.vertical_margin_m
@@ -74,10 +106,10 @@ def _vertical(i: Incursion) -> str:
     return text
 
 
-def _title(r: CheckResult) -> str:
+def _title(r: CheckResult, note: str | None = None) -> str:
     a = r.airspace
     who = r.track_id + (f" ({r.callsign})" if r.callsign else "")
-    return f"{who} x {a.name} [{a.kind}] {a.floor} - {a.ceiling}"
+    return f"{who} x {a.name} [{a.kind}] {a.floor} - {a.ceiling}" + (f"; {note}" if note else "")
 
 
 def _when(t: float, along: Along | None) -> str:
@@ -110,25 +142,30 @@ def _approach_text(c: ClosestApproach | None, along: Along | None = None) -> str
     return text + f" at {_when(c.time, along)} ({where})"
 
 
-def render_result(r: CheckResult, console: Console, along: Along | None = None) -> None:
+def render_result(
+    r: CheckResult,
+    console: Console,
+    along: Along | None = None,
+    note: str | None = None,
+) -> None:
     """One track x airspace: a table of incursions (and lateral passes), or the closest approach.
 
     ``along`` (the track's clock and distances, :class:`~overflight.reports.along.Along`)
-    adds distances along the track; times that are not clock times show as "—"."""
+    adds distances along the track; times that are not clock times show as "—". ``note``
+    (e.g. P(entry)) is shown beside the verdict: after the table's title or the one-line
+    closest approach."""
     if along is not None and not along.clock:
-        _render_untimed(r, console, along)
+        _render_untimed(r, console, along, note)
         return
     rows: Sequence[tuple[str, Incursion]] = [
         *(("incursion", i) for i in r.incursions),
         *(("passed " + i.vertical, i) for i in r.lateral_passes),
     ]
     if not rows:
-        console.print(
-            f"[bold]{_title(r)}[/bold]: {_approach_text(r.closest_approach, along)}",
-            soft_wrap=True,
-        )
+        text = _approach_text(r.closest_approach, along) + (f"; {note}" if note else "")
+        console.print(f"[bold]{_title(r)}[/bold]: {text}", soft_wrap=True)
     else:
-        table = Table(title=_title(r), title_justify="left", expand=False)
+        table = Table(title=_title(r, note), title_justify="left", expand=False)
         for col in ("", "entry (UTC)", "exit (UTC)", "duration", "max depth", "vertical"):
             table.add_column(col, no_wrap=col != "vertical")
         for what, i in sorted(rows, key=lambda row: row[1].entry_time):
@@ -149,17 +186,20 @@ def render_result(r: CheckResult, console: Console, along: Along | None = None) 
         console.print(f"  warning: {w}", style="yellow", highlight=False, soft_wrap=True)
 
 
-def _render_untimed(r: CheckResult, console: Console, along: Along) -> None:
+def _render_untimed(
+    r: CheckResult, console: Console, along: Along, note: str | None = None
+) -> None:
     """A track without clock times: distances along it instead of times ("—")."""
     rows = [
         *(("incursion", i) for i in r.incursions),
         *(("passed " + i.vertical, i) for i in r.lateral_passes),
     ]
     if not rows:
-        text = _approach_text(r.closest_approach, along)
+        text = _approach_text(r.closest_approach, along) + (f"; {note}" if note else "")
         console.print(f"[bold]{_title(r)}[/bold] ({along.timing}): {text}", soft_wrap=True)
     else:
-        table = Table(title=f"{_title(r)} ({along.timing})", title_justify="left", expand=False)
+        title = f"{_title(r)} ({along.timing})" + (f"; {note}" if note else "")
+        table = Table(title=title, title_justify="left", expand=False)
         cols = ("", "entry (UTC)", "exit (UTC)", "entry at", "exit at", "inside for", "duration",
                 "max depth", "vertical")  # fmt: skip
         for col in cols:
@@ -185,12 +225,26 @@ def _render_untimed(r: CheckResult, console: Console, along: Along) -> None:
         console.print(f"  warning: {w}", style="yellow", highlight=False, soft_wrap=True)
 
 
-def render_outcome(outcome: CheckOutcome, console: Console, tracks: Iterable[Track] = ()) -> None:
+def render_outcome(
+    outcome: CheckOutcome,
+    console: Console,
+    tracks: Iterable[Track] = (),
+    probabilities: Sequence[EntryProbability | None] | None = None,
+    sensitivities: Sequence[Sequence[Mapping[str, Any]]] | None = None,
+) -> None:
     """Every listed pair, then one summary line. ``tracks`` (the tracks checked) lets a track
-    without clock times show distances along it instead of times."""
+    without clock times show distances along it instead of times. ``probabilities`` and
+    ``sensitivities`` (per result, ``--uncertainty``) add P(entry) ± its standard error beside
+    each verdict and the alternative definitions that flip it."""
     alongs = along_by_id(tracks)
-    for r in outcome.results:
-        render_result(r, console, alongs.get(r.track_id))
+    for k, r in enumerate(outcome.results):
+        note = None
+        if probabilities is not None:
+            note = format_probability(probabilities[k])
+        if sensitivities is not None:
+            flips = _flips(sensitivities[k])
+            note = "; ".join(x for x in (note, flips) if x) or None
+        render_result(r, console, alongs.get(r.track_id), note)
     entered = sum(1 for r in outcome.results if r.entered)
     km = outcome.parameters.search_m / 1000.0
     console.print(
