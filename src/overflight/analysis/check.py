@@ -24,13 +24,13 @@ from scipy.spatial import cKDTree
 from ..geometry.boundary import PolygonEdges, polygon_edges
 from ..geometry.extremum import distance_extremum
 from ..geometry.frame import local_xy
-from ..geometry.geodesic import MEAN_RADIUS, unit_vectors
+from ..geometry.geodesic import MEAN_RADIUS, inverse, unit_vectors
 from ..geometry.path import TrackPath
 from ..geometry.vertical import VerticalProfile, fill_altitude
 from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Track
 from .activation import Windows, parse_windows, split_by_activation
 from .caps import airspace_cap
-from .lateral import inside_intervals, union_intervals
+from .lateral import inside_intervals, near_runs, union_intervals
 from .params import CheckOutcome, CheckParameters
 
 __all__ = ["PreparedAirspace", "check", "check_pair", "prepare_airspace"]
@@ -73,8 +73,6 @@ def prepare_airspace(airspace: Airspace, params: CheckParameters) -> PreparedAir
             radius_m=0.0,
         )
     # one cap around everything: centre of the first polygon, radius to the farthest vertex
-    from ..geometry.geodesic import inverse
-
     c_lon, c_lat = polys[0].center_lon, polys[0].center_lat
     lon = outline.lon1
     lat = outline.lat1
@@ -292,9 +290,7 @@ def _closest_approach(
     if near.size == 0:
         return None
     best_d, best_t, best_lon, best_lat = math.inf, 0.0, 0.0, 0.0
-    from .lateral import _runs
-
-    for i0, i1 in _runs(near, len(path)):
+    for i0, i1 in near_runs(near, len(path)):
         d, t, lon, lat = distance_extremum(
             path, prep.outline, float(path.time[i0]), float(path.time[i1]), maximize=False
         )

@@ -10,13 +10,13 @@ from ..geometry.crossing import crossings, winding_inside
 from ..geometry.distance import approx_boundary_distance
 from ..geometry.path import TrackPath
 
-__all__ = ["inside_intervals", "union_intervals"]
+__all__ = ["inside_intervals", "near_runs", "union_intervals"]
 
 F64 = NDArray[np.float64]
 Interval = tuple[float, float]
 
 
-def _runs(idx: NDArray[np.int64], n: int) -> list[tuple[int, int]]:
+def near_runs(idx: NDArray[np.int64], n: int) -> list[tuple[int, int]]:
     """Contiguous index runs, widened by one fix each side and merged."""
     if idx.size == 0:
         return []
@@ -48,7 +48,7 @@ def inside_intervals(
     warnings: list[str] = []
     out: list[Interval] = []
     n = len(path)
-    for i0, i1 in _runs(near, n):
+    for i0, i1 in near_runs(near, n):
         lon, lat = path.lon[i0 : i1 + 1], path.lat[i0 : i1 + 1]
         seg, frac = crossings(lon, lat, pe)
         approx = approx_boundary_distance(lon, lat, pe)

@@ -24,6 +24,7 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .distance import approx_boundary_distance, boundary_distance
+from .geodesic import inverse
 from .path import TrackPath
 
 __all__ = ["distance_extremum"]
@@ -37,8 +38,6 @@ def _samples(path: TrackPath, t0: float, t1: float, step_m: float) -> F64:
     if knots.size < 2 or t1 <= t0:
         return np.array([t0])
     lon, lat = path.point_at(knots)
-    from .geodesic import inverse
-
     d = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]
     k = np.maximum(1, np.ceil(d / step_m)).astype(np.int64)
     idx = np.repeat(np.arange(knots.size - 1), k)
