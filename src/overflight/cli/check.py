@@ -16,9 +16,10 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, get_args
+from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 from rich.console import Console
@@ -30,7 +31,7 @@ from ..reports.json import InputRecord, build_report, write_report
 from ..reports.table import render_outcome
 from .inputs import LoadedInputs, load_inputs
 from .outputs import KmlOpt, PngOpt, matplotlib_missing, write_kml_output, write_png_outputs
-from .timing_options import timing_options
+from .timing_options import TimingOptions, timing_options
 from .uncertainty import (
     Assessment,
     BiasOpt,
@@ -47,13 +48,21 @@ from .uncertainty import (
     uncertainty_options,
 )
 
+if TYPE_CHECKING:
+    from ..formats.airspace.ogr import FieldMap
+
 __all__ = [
+    "CheckRequest",
+    "CheckRun",
     "Edges",
     "LoadedInputs",
     "check_command",
+    "check_report",
     "format_version",
     "load_inputs",
     "parse_distance",
+    "prepare_check",
+    "run_check",
 ]
 
 PROGRESS_MIN_PAIRS = 200
@@ -105,9 +114,9 @@ def _known_formats() -> tuple[str, ...]:
 
 @contextmanager
 def _progress(
-    total: int, console: Console, label: str = "checking", minimum: int = PROGRESS_MIN_PAIRS
+    total: int, console: Console | None, label: str = "checking", minimum: int = PROGRESS_MIN_PAIRS
 ) -> Iterator[Callable[[int, int], None] | None]:
-    if total < minimum or not console.is_terminal:
+    if total < minimum or console is None or not console.is_terminal:
         yield None
         return
     with Progress(
@@ -289,9 +298,109 @@ def check_command(
     kml: KmlOpt = None,
 ) -> None:
     """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
-    from ..analysis.check import check
+    request = prepare_check(
+        files, json_path, edges, search_distance, fmt, airspace_fields,
+        speed, start, end, map_scale, line_width,
+        uncertainty, samples, seed, sigma_h, sigma_v, bias_fraction, tau, sigma_t,
+        png, kml, warn=lambda line: typer.echo(line, err=True),
+    )  # fmt: skip
+    loaded = load_inputs(files, fmt=request.fmt, fields=request.fields, timing=request.timing)
+    for line in loaded.messages:
+        typer.echo(line, err=True)
+    run = run_check(request, loaded, Console(stderr=True))
+    for msg in run.missing:
+        typer.echo(f"error: {msg}", err=True)
+    if not run.missing:
+        unc, found = request.unc, run.found
+        render_outcome(
+            run.outcome,
+            _stdout_console(),
+            loaded.tracks,
+            found.probabilities if unc is not None else None,
+            found.sensitivities if unc is not None else None,
+        )
+        _echo_versions(loaded.inputs)
+        for w in [*run.outcome.warnings, *found.warnings]:
+            typer.echo(f"warning: {w}", err=True)
+
+    png, kml = request.png, request.kml
+    written = _write_outputs(run.outcome, loaded, png, kml, request.unc) if not run.missing else []
+
+    if json_path is not None:
+        report = check_report(request, run, written if png is not None or kml is not None else None)
+        try:
+            write_report(report, json_path)
+        except OSError as exc:
+            typer.echo(f"error: {json_path}: cannot write report: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
+
+    if loaded.errors:
+        raise typer.Exit(2)
+
+
+@dataclass(frozen=True)
+class CheckRequest:
+    """The parsed options of one ``overflight check`` (see :func:`prepare_check`)."""
+
+    files: list[Path]
+    params: CheckParameters
+    fmt: str | None
+    fields: FieldMap | None
+    timing: TimingOptions
+    unc: UncertaintyOptions | None
+    png: Path | None
+    kml: Path | None
+    command: list[str]
+
+
+@dataclass
+class CheckRun:
+    """What :func:`run_check` gave: inputs read, the outcome, P(entry)/sensitivity, and why no
+    check ran (``missing``: no track or no airspace could be read)."""
+
+    loaded: LoadedInputs
+    outcome: CheckOutcome
+    found: Assessment
+    missing: list[str]
+
+
+def prepare_check(
+    files: Sequence[Path | str],
+    json_path: Path | str | None = None,
+    edges: Edges | str = Edges.geodesic,
+    search_distance: str = "50km",
+    fmt: str | None = None,
+    airspace_fields: Sequence[str] | None = None,
+    speed: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+    map_scale: str | None = None,
+    line_width: str | None = None,
+    uncertainty: bool = False,
+    samples: str | None = None,
+    seed: str | None = None,
+    sigma_h: str | None = None,
+    sigma_v: str | None = None,
+    bias_fraction: str | None = None,
+    tau: str | None = None,
+    sigma_t: str | None = None,
+    png: Path | str | None = None,
+    kml: Path | str | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> CheckRequest:
+    """Parse the options of ``overflight check`` as given (strings) into a request; a bad one
+    raises ``typer.BadParameter``, or prints one line and raises ``typer.Exit(2)``.
+    ``warn`` gets the warnings (options given that do not apply).
+
+    >>> r = prepare_check(["a.csv", "b.txt"], search_distance="10km")
+    >>> r.params.search_m, r.command[-2:]
+    (10000.0, ['--search-distance', '10km'])
+    """
     from ..formats.airspace.ogr import FieldMap
 
+    files = [Path(f) for f in files]
+    edges = Edges(edges)
+    png, kml = (Path(x) if x is not None else None for x in (png, kml))
     try:
         search_m = parse_distance(search_distance)
     except ValueError as exc:
@@ -326,7 +435,7 @@ def check_command(
         "--tau": tau,
         "--sigma-t": sigma_t,
     }
-    unc = _uncertainty(uncertainty, model_words)
+    unc = _uncertainty(uncertainty, model_words, warn)
     if kml is not None and kml.suffix.lower() not in (".kml", ".kmz"):
         _usage_error("--kml", f"{kml}: the file name must end in .kml or .kmz")
     extra: list[str] = []
@@ -335,11 +444,32 @@ def check_command(
         extra += [w for k, v in model_words.items() if v is not None and k not in
                   ("--samples", "--seed") for w in (k, v)]  # fmt: skip
     extra += [w for k, v in (("--png", png), ("--kml", kml)) if v is not None for w in (k, str(v))]
+    timing_words = {"--speed": speed, "--start": start, "--end": end,
+                    "--map-scale": map_scale, "--line-width": line_width}  # fmt: skip
+    out = None if json_path is None else Path(json_path)
+    fields_given = airspace_fields or ()
+    command = _command(
+        files, out, edges.value, search_distance, fmt, fields_given, timing_words, extra
+    )
+    return CheckRequest(files, params, fmt, fields, timing, unc, png, kml, command)
 
-    loaded = load_inputs(files, fmt=fmt, fields=fields, timing=timing)
-    for line in loaded.messages:
-        typer.echo(line, err=True)
 
+def run_check(
+    request: CheckRequest, loaded: LoadedInputs | None = None, console: Console | None = None
+) -> CheckRun:
+    """Read the inputs (unless ``loaded`` is given), check and assess; prints nothing (but
+    progress bars on ``console``, when given and a terminal) and writes no file.
+
+    >>> run = run_check(prepare_check(["/nonexistent/a.csv"]))
+    >>> run.missing, run.loaded.errors[0]["reason"]
+    (['no track could be read', 'no airspace could be read'], 'no such file')
+    """
+    from ..analysis.check import check
+
+    if loaded is None:
+        loaded = load_inputs(
+            request.files, fmt=request.fmt, fields=request.fields, timing=request.timing
+        )
     missing = []
     if not loaded.tracks:
         missing.append("no track could be read")
@@ -347,72 +477,44 @@ def check_command(
         missing.append("no airspace could be read")
     for msg in missing:
         loaded.errors.append({"path": "<inputs>", "line": None, "reason": msg})
-        typer.echo(f"error: {msg}", err=True)
-
+    found = Assessment()
     if missing:
-        outcome = CheckOutcome(results=[], parameters=params)
-    else:
-        err_console = Console(stderr=True)
-        total = len(loaded.tracks) * len(loaded.airspaces)
-        with _progress(total, err_console) as progress:
-            outcome = check(loaded.tracks, loaded.airspaces, params, progress=progress)
-        found = Assessment()
-        if unc is not None:
-            n = len(outcome.results)
-            many = PROGRESS_MIN_DRAWS // max(1, unc.samples)
-            with _progress(n, err_console, "sampling", max(2, many)) as progress:
-                found = assess(outcome, loaded.tracks, unc, params, progress)
-        render_outcome(
-            outcome,
-            _stdout_console(),
-            loaded.tracks,
-            found.probabilities if unc is not None else None,
-            found.sensitivities if unc is not None else None,
-        )
-        _echo_versions(loaded.inputs)
-        for w in [*outcome.warnings, *found.warnings]:
-            typer.echo(f"warning: {w}", err=True)
-        loaded.warnings.extend(found.warnings)
+        return CheckRun(loaded, CheckOutcome(results=[], parameters=request.params), found, missing)
+    unc = request.unc
+    total = len(loaded.tracks) * len(loaded.airspaces)
+    with _progress(total, console) as progress:
+        outcome = check(loaded.tracks, loaded.airspaces, request.params, progress=progress)
+    if unc is not None:
+        n, many = len(outcome.results), PROGRESS_MIN_DRAWS // max(1, unc.samples)
+        with _progress(n, console, "sampling", max(2, many)) as progress:
+            found = assess(outcome, loaded.tracks, unc, request.params, progress)
+    loaded.warnings.extend(found.warnings)
+    return CheckRun(loaded, outcome, found, missing)
 
-    written = _write_outputs(outcome, loaded, png, kml, unc) if not missing else []
 
-    if json_path is not None:
-        report = build_report(
-            outcome,
-            loaded.inputs,
-            tracks=loaded.tracks,
-            warnings=loaded.warnings,
-            errors=loaded.errors,
-            command=_command(
-                files,
-                json_path,
-                edges.value,
-                search_distance,
-                fmt,
-                airspace_fields or (),
-                {
-                    "--speed": speed,
-                    "--start": start,
-                    "--end": end,
-                    "--map-scale": map_scale,
-                    "--line-width": line_width,
-                },
-                extra,
-            ),
-            digitising=timing.digitising(),
-            uncertainty=unc.to_dict() if unc is not None else None,
-            probabilities=found.probabilities if unc is not None and not missing else None,
-            sensitivities=found.sensitivities if unc is not None and not missing else None,
-            outputs=written if png is not None or kml is not None else None,
-        )
-        try:
-            write_report(report, json_path)
-        except OSError as exc:
-            typer.echo(f"error: {json_path}: cannot write report: {exc.strerror or exc}", err=True)
-            raise typer.Exit(2) from None
+def check_report(
+    request: CheckRequest, run: CheckRun, outputs: Sequence[Mapping[str, Any]] | None = None
+) -> dict[str, Any]:
+    """The ``overflight.check/1`` report of a run as a dict (nothing written).
 
-    if loaded.errors:
-        raise typer.Exit(2)
+    >>> req = prepare_check(["/nonexistent/a.csv"])
+    >>> check_report(req, run_check(req))["summary"]["pairs"]
+    0
+    """
+    unc, found, ok = request.unc, run.found, not run.missing
+    return build_report(
+        run.outcome,
+        run.loaded.inputs,
+        tracks=run.loaded.tracks,
+        warnings=run.loaded.warnings,
+        errors=run.loaded.errors,
+        command=request.command,
+        digitising=request.timing.digitising(),
+        uncertainty=unc.to_dict() if unc is not None else None,
+        probabilities=found.probabilities if unc is not None and ok else None,
+        sensitivities=found.sensitivities if unc is not None and ok else None,
+        outputs=outputs,
+    )
 
 
 def _usage_error(option: str, reason: str) -> None:
@@ -421,7 +523,9 @@ def _usage_error(option: str, reason: str) -> None:
     raise typer.Exit(2)
 
 
-def _uncertainty(enabled: bool, given: Mapping[str, str | None]) -> UncertaintyOptions | None:
+def _uncertainty(
+    enabled: bool, given: Mapping[str, str | None], warn: Callable[[str], None] | None = None
+) -> UncertaintyOptions | None:
     """The parsed --uncertainty options, or None without --uncertainty (a warning if some
     were given anyway). Bad values: one line naming the option, exit 2."""
     try:
@@ -432,8 +536,8 @@ def _uncertainty(enabled: bool, given: Mapping[str, str | None]) -> UncertaintyO
     if enabled:
         return unc
     named = [k for k, v in given.items() if v is not None]
-    if named:
-        typer.echo(f"warning: {', '.join(named)} apply only with --uncertainty; ignored", err=True)
+    if named and warn is not None:
+        warn(f"warning: {', '.join(named)} apply only with --uncertainty; ignored")
     return None
 
 

@@ -1,6 +1,6 @@
 """The ``overflight`` command: a thin typer app, one module per command.
 
->>> {"check", "formats"} <= {c.name for c in app.registered_commands}
+>>> {"check", "formats", "verify"} <= {c.name for c in app.registered_commands}
 True
 """
 
@@ -12,6 +12,7 @@ import typer
 
 from . import check as check_cmd
 from . import formats as formats_cmd
+from . import verify as verify_cmd
 
 __all__ = ["app", "main"]
 
@@ -46,6 +47,7 @@ def _root(
 
 app.command("check", no_args_is_help=True)(check_cmd.check_command)
 app.command("formats")(formats_cmd.formats_command)
+app.command("verify", no_args_is_help=True)(verify_cmd.verify_command)
 
 
 def main() -> None:
