@@ -12,10 +12,7 @@ and the report still written; exit code 2. Records skipped inside an airspace fi
 from __future__ import annotations
 
 import inspect
-import math
-import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -23,12 +20,20 @@ from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..analysis.params import CheckOutcome, CheckParameters
 from ..errors import OverflightError
-from ..reports.json import InputRecord, build_report, write_report
+from ..reports.json import build_report, write_report
 from ..reports.table import render_outcome
+from ._support import (
+    PROGRESS_MIN_DRAWS,
+    _command,
+    _echo_versions,
+    _progress,
+    _stdout_console,
+    format_version,
+    parse_distance,
+)
 from .inputs import LoadedInputs, load_inputs
 from .outputs import KmlOpt, PngOpt, matplotlib_missing, write_kml_output, write_png_outputs
 from .timing_options import TimingOptions, timing_options
@@ -65,35 +70,10 @@ __all__ = [
     "run_check",
 ]
 
-PROGRESS_MIN_PAIRS = 200
-"""Show a progress bar (on a terminal) from this many track x airspace pairs."""
-PROGRESS_MIN_DRAWS = 100_000
-"""With --uncertainty, show a progress bar (on a terminal) from this many pairs x samples."""
-
-_UNITS = {"": 1.0, "m": 1.0, "km": 1000.0, "nm": 1852.0, "ft": 0.3048, "mi": 1609.344}
-_RE_DISTANCE = re.compile(r"^\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*$", re.IGNORECASE)
-
 
 class Edges(StrEnum):
     geodesic = "geodesic"
     planar = "planar"
-
-
-def parse_distance(text: str) -> float:
-    """A distance with an optional unit (m, km, NM, ft, mi; metres if none) in metres.
-
-    Raises ValueError with the reason.
-
-    >>> parse_distance("2.5 km")
-    2500.0
-    """
-    m = _RE_DISTANCE.match(text)
-    if not m or m.group(2).lower() not in _UNITS:
-        raise ValueError(f"not a distance: {text!r} (expected e.g. 50km, 27NM, 5000m)")
-    value = float(m.group(1)) * _UNITS[m.group(2).lower()]
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite distance: {text!r}")
-    return value
 
 
 def _forcing_supported() -> bool:
@@ -110,90 +90,6 @@ def _known_formats() -> tuple[str, ...]:
     from .. import formats
 
     return tuple(str(x) for x in get_args(formats.Format))
-
-
-@contextmanager
-def _progress(
-    total: int, console: Console | None, label: str = "checking", minimum: int = PROGRESS_MIN_PAIRS
-) -> Iterator[Callable[[int, int], None] | None]:
-    if total < minimum or console is None or not console.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("check", total=total)
-
-        def update(done: int, of: int) -> None:
-            bar.update(task, completed=done, total=of)
-
-        yield update
-
-
-def _stdout_console() -> Console:
-    console = Console(highlight=False)
-    if not console.is_terminal:  # files and pipes: wide enough for one table row per line
-        console = Console(width=160, highlight=False, color_system=None)
-    return console
-
-
-def _command(
-    files: Sequence[Path],
-    json_path: Path | None,
-    edges: str,
-    search: str,
-    fmt: str | None = None,
-    fields: Sequence[str] = (),
-    timing: Mapping[str, str | None] | None = None,
-    extra: Sequence[str] = (),
-) -> list[str]:
-    words = ["overflight", "check", *map(str, files), "--edges", edges]
-    words += ["--search-distance", search]
-    if fmt is not None:
-        words += ["--format", fmt]
-    for item in fields:
-        words += ["--airspace-field", item]
-    for opt, value in (timing or {}).items():
-        if value is not None:
-            words += [opt, value]
-    words += extra
-    if json_path is not None:
-        words += ["--json", str(json_path)]
-    return words
-
-
-def format_version(version: Mapping[str, Any]) -> str | None:
-    """One line saying which airspace version a file states, or None if it states nothing.
-
-    >>> format_version({"airac": "2603", "effective": "2026-03-19", "version": None})
-    'AIRAC 2603, effective 2026-03-19'
-    >>> format_version({"sha256": "ab", "evidence": []}) is None
-    True
-    """
-    parts = []
-    for key, label in (
-        ("airac", "AIRAC "),
-        ("effective", "effective "),
-        ("valid_until", "valid until "),
-        ("date", "dated "),
-        ("version", "version "),
-        ("written_by", "written by "),
-    ):
-        if version.get(key):
-            parts.append(f"{label}{version[key]}")
-    return ", ".join(parts) or None
-
-
-def _echo_versions(inputs: Sequence[InputRecord]) -> None:
-    for record in inputs:
-        line = format_version(record.version) if record.version else None
-        if line:
-            typer.echo(f"airspace version: {record.path}: {line}")
 
 
 def check_command(
