@@ -432,7 +432,7 @@ def test_progress_bar_only_on_a_terminal_for_many_pairs() -> None:
 
     from rich.console import Console
 
-    from overflight.cli.check import PROGRESS_MIN_PAIRS, _progress
+    from overflight.cli._support import PROGRESS_MIN_PAIRS, _progress
 
     pipe = Console(file=io.StringIO())
     with _progress(10 * PROGRESS_MIN_PAIRS, pipe) as update:
