@@ -118,46 +118,52 @@ class Track:
         return self._select(sel)
 
     def _select(self, sel: NDArray[np.bool_] | slice) -> Track:
-        return Track.from_arrays(
-            self.id,
+        return self.replaced(
             time=self.time[sel],
             lat=self.lat[sel],
             lon=self.lon[sel],
             alt_baro=self.alt_baro[sel],
             alt_geo=self.alt_geo[sel],
             accuracy_h=self.accuracy_h[sel],
-            callsign=self.callsign,
-            source=self.source,
-            meta=self.meta,
         )
+
+    def replaced(self, **changes: Any) -> Track:
+        """A new Track with some columns or attributes replaced, checked like
+        :meth:`from_arrays`.
+
+        >>> Track.from_arrays("a", time=[0, 1], lat=[0, 0], lon=[0, 1]).replaced(id="b").id
+        'b'
+        """
+        fields = {
+            "time": self.time,
+            "lat": self.lat,
+            "lon": self.lon,
+            "alt_baro": self.alt_baro,
+            "alt_geo": self.alt_geo,
+            "accuracy_h": self.accuracy_h,
+            "callsign": self.callsign,
+            "source": self.source,
+            "meta": self.meta,
+        }
+        unknown = set(changes) - set(fields) - {"id"}
+        if unknown:
+            raise TypeError(f"unknown Track fields: {sorted(unknown)}")
+        fields.update((k, v) for k, v in changes.items() if k != "id")
+        return Track.from_arrays(changes.get("id", self.id), **fields)
 
     def reversed(self) -> Track:
         """The same path flown backwards in time (time mirrored about the start)."""
         t = self.time[0] + (self.time[-1] - self.time[::-1])
-        return Track.from_arrays(
-            self.id,
+        back = slice(None, None, -1)
+        return self.replaced(
             time=t,
-            lat=self.lat[::-1],
-            lon=self.lon[::-1],
-            alt_baro=self.alt_baro[::-1],
-            alt_geo=self.alt_geo[::-1],
-            accuracy_h=self.accuracy_h[::-1],
-            callsign=self.callsign,
-            source=self.source,
-            meta=self.meta,
+            lat=self.lat[back],
+            lon=self.lon[back],
+            alt_baro=self.alt_baro[back],
+            alt_geo=self.alt_geo[back],
+            accuracy_h=self.accuracy_h[back],
         )
 
     def shifted(self, seconds: float) -> Track:
         """The same track with every time shifted by ``seconds``."""
-        return Track.from_arrays(
-            self.id,
-            time=self.time + seconds,
-            lat=self.lat,
-            lon=self.lon,
-            alt_baro=self.alt_baro,
-            alt_geo=self.alt_geo,
-            accuracy_h=self.accuracy_h,
-            callsign=self.callsign,
-            source=self.source,
-            meta=self.meta,
-        )
+        return self.replaced(time=self.time + seconds)

@@ -240,15 +240,4 @@ def apply_timing(
         meta["time_origin"] = "first-point"
     if speed_mps is not None:
         meta["speed_mps"] = float(speed_mps)
-    return Track.from_arrays(
-        track.id,
-        time=times,
-        lat=track.lat,
-        lon=track.lon,
-        alt_baro=track.alt_baro,
-        alt_geo=track.alt_geo,
-        accuracy_h=track.accuracy_h,
-        callsign=track.callsign,
-        source=track.source,
-        meta=meta,
-    )
+    return track.replaced(time=times, meta=meta)
