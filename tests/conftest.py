@@ -59,3 +59,43 @@ def shared_data() -> Path:
         if (candidate / "MANIFEST.md").is_file():
             return candidate
     pytest.skip("shared/data (real test files) not found beside the repository")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's headless Chromium (installed by .ci/run), or skip with the reason."""
+    import shutil
+
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.skip("no Chromium on this machine (.ci/run installs Debian's 'chromium' package)")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator[Any]:
+    """A Playwright browser on the system Chromium: headless, no GPU, no background traffic.
+
+    Pages opened from it should record ``page.on("request")`` and ``page.on("console")`` and
+    assert on them; see tests/reports/test_html_browser.py for the pattern.
+    """
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=chromium_path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-default-apps",
+                "--disable-sync",
+                "--no-first-run",
+                "--metrics-recording-only",
+            ],
+        )
+        try:
+            yield b
+        finally:
+            b.close()

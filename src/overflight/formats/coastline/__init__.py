@@ -1,0 +1,1 @@
+"""Coastline and land data: the default GSHHS shorelines, or the user's own files."""
