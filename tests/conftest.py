@@ -99,3 +99,8 @@ def browser(chromium_path: str) -> Iterator[Any]:
             yield b
         finally:
             b.close()
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    """conftest.py files are fixtures, not doctest modules (several share the basename)."""
+    return True if collection_path.name == "conftest.py" else None

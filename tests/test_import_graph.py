@@ -21,10 +21,13 @@ ALLOWED: dict[str, set[str]] = {
     "geometry": {"errors", "model"},
     "analysis": {"errors", "model", "geometry"},
     # the outer layers use the inner ones (and the package root, for __version__)
+    # national airspace: built from coastline data (formats) by geometry and analysis
+    "national": LOWER | {"geometry", "analysis", "formats", ""},
     "reports": LOWER | {"geometry", "analysis", "formats", ""},
     "archive": LOWER | {"geometry", "analysis", "formats", ""},
-    "service": LOWER | {"geometry", "analysis", "formats", "reports", "archive", ""},
-    "cli": LOWER | {"geometry", "analysis", "formats", "reports", "archive", "service", ""},
+    "service": LOWER | {"geometry", "analysis", "formats", "reports", "archive", "national", ""},
+    "cli": LOWER
+    | {"geometry", "analysis", "formats", "reports", "archive", "service", "national", ""},
 }
 HEAVY = ("fastapi", "duckdb", "matplotlib", "pyarrow", "pyspark", "dask")
 

@@ -34,6 +34,7 @@ from ._support import (
     format_version,
     parse_distance,
 )
+from .html_output import HtmlOpt, write_html_output
 from .inputs import LoadedInputs, load_inputs
 from .outputs import KmlOpt, PngOpt, matplotlib_missing, write_kml_output, write_png_outputs
 from .timing_options import TimingOptions, timing_options
@@ -192,13 +193,14 @@ def check_command(
     sigma_t: SigmaTOpt = None,
     png: PngOpt = None,
     kml: KmlOpt = None,
+    html: HtmlOpt = None,
 ) -> None:
     """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
     request = prepare_check(
         files, json_path, edges, search_distance, fmt, airspace_fields,
         speed, start, end, map_scale, line_width,
         uncertainty, samples, seed, sigma_h, sigma_v, bias_fraction, tau, sigma_t,
-        png, kml, warn=lambda line: typer.echo(line, err=True),
+        png, kml, html, warn=lambda line: typer.echo(line, err=True),
     )  # fmt: skip
     loaded = load_inputs(files, fmt=request.fmt, fields=request.fields, timing=request.timing)
     for line in loaded.messages:
@@ -222,13 +224,18 @@ def check_command(
     png, kml = request.png, request.kml
     written = _write_outputs(run.outcome, loaded, png, kml, request.unc) if not run.missing else []
 
+    report = check_report(request, run, written if png is not None or kml is not None else None)
     if json_path is not None:
-        report = check_report(request, run, written if png is not None or kml is not None else None)
         try:
             write_report(report, json_path)
         except OSError as exc:
             typer.echo(f"error: {json_path}: cannot write report: {exc.strerror or exc}", err=True)
             raise typer.Exit(2) from None
+    if request.html is not None:
+        reason = write_html_output(request.html, report, run.outcome, loaded.tracks)
+        if reason is not None:
+            typer.echo(f"error: {reason}", err=True)
+            raise typer.Exit(2)
 
     if loaded.errors:
         raise typer.Exit(2)
@@ -247,6 +254,7 @@ class CheckRequest:
     png: Path | None
     kml: Path | None
     command: list[str]
+    html: Path | None = None
 
 
 @dataclass
@@ -282,6 +290,7 @@ def prepare_check(
     sigma_t: str | None = None,
     png: Path | str | None = None,
     kml: Path | str | None = None,
+    html: Path | str | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> CheckRequest:
     """Parse the options of ``overflight check`` as given (strings) into a request; a bad one
@@ -296,7 +305,7 @@ def prepare_check(
 
     files = [Path(f) for f in files]
     edges = Edges(edges)
-    png, kml = (Path(x) if x is not None else None for x in (png, kml))
+    png, kml, html = (Path(x) if x is not None else None for x in (png, kml, html))
     try:
         search_m = parse_distance(search_distance)
     except ValueError as exc:
@@ -339,7 +348,8 @@ def prepare_check(
         extra = ["--uncertainty", "--samples", str(unc.samples), "--seed", str(unc.seed)]
         extra += [w for k, v in model_words.items() if v is not None and k not in
                   ("--samples", "--seed") for w in (k, v)]  # fmt: skip
-    extra += [w for k, v in (("--png", png), ("--kml", kml)) if v is not None for w in (k, str(v))]
+    extra += [w for k, v in (("--png", png), ("--kml", kml), ("--html", html))
+              if v is not None for w in (k, str(v))]  # fmt: skip
     timing_words = {"--speed": speed, "--start": start, "--end": end,
                     "--map-scale": map_scale, "--line-width": line_width}  # fmt: skip
     out = None if json_path is None else Path(json_path)
@@ -347,7 +357,7 @@ def prepare_check(
     command = _command(
         files, out, edges.value, search_distance, fmt, fields_given, timing_words, extra
     )
-    return CheckRequest(files, params, fmt, fields, timing, unc, png, kml, command)
+    return CheckRequest(files, params, fmt, fields, timing, unc, png, kml, command, html)
 
 
 def run_check(

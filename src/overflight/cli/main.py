@@ -1,6 +1,7 @@
 """The ``overflight`` command: a thin typer app, one module per command.
 
->>> {"check", "formats", "verify"} <= {c.name for c in app.registered_commands}
+>>> {"check", "formats", "verify", "scan", "synth", "watch"} <= {
+...     c.name for c in app.registered_commands}
 True
 """
 
@@ -12,7 +13,10 @@ import typer
 
 from . import check as check_cmd
 from . import formats as formats_cmd
+from . import scan as scan_cmd
+from . import synth as synth_cmd
 from . import verify as verify_cmd
+from . import watch as watch_cmd
 
 __all__ = ["app", "main"]
 
@@ -48,6 +52,9 @@ def _root(
 app.command("check", no_args_is_help=True)(check_cmd.check_command)
 app.command("formats")(formats_cmd.formats_command)
 app.command("verify", no_args_is_help=True)(verify_cmd.verify_command)
+app.command("scan", no_args_is_help=True)(scan_cmd.scan_command)
+app.command("synth", no_args_is_help=True)(synth_cmd.synth_command)
+app.command("watch", no_args_is_help=True)(watch_cmd.watch_command)
 
 
 def main() -> None:

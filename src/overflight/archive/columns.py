@@ -1,0 +1,172 @@
+"""Arrow batches in the OpenSky or ``traffic`` column naming -> the kernel's :class:`~.clean.Rows`.
+
+The namings and conversions are those of :mod:`overflight.formats.tracks.opensky` (times in
+seconds, milliseconds, timestamps or ISO text; altitudes in metres or feet); the scan also reads
+the ground speed (``velocity`` m/s, or ``groundspeed`` kt) and ``onground``.
+
+>>> import pyarrow as pa
+>>> from overflight.archive.state import Codes
+>>> b = pa.record_batch({"time": [1.0, 2.0], "icao24": ["ABC123", "abc123"],
+...                      "lat": [60.0, 60.1], "lon": [25.0, 25.0], "baroaltitude": [1e3, 1e3]})
+>>> spec = ColumnSpec.of("x.parquet", b.schema.names)
+>>> rows = BatchDecoder(spec, Codes(), Codes()).decode(b, 0)
+>>> rows.code.tolist(), rows.baro.tolist()
+([0, 0], [1000.0, 1000.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..formats.tracks._columns import _epoch, _floats, _TimeUnit
+from ..formats.tracks.opensky import _pick_naming
+from .clean import Rows
+from .state import Codes
+
+__all__ = ["KT", "BatchDecoder", "ColumnSpec"]
+
+KT = 1852.0 / 3600.0  # metres per second per knot
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    """Which source column feeds each kernel column (None: absent), and units."""
+
+    path: str
+    naming: str
+    icao24: str
+    time: str
+    lat: str
+    lon: str
+    baro: str | None
+    geo: str | None
+    callsign: str | None
+    lastpos: str | None
+    velocity: str | None
+    onground: str | None
+    alt_factor: float
+    vel_factor: float
+
+    @classmethod
+    def of(cls, path: str | Path, columns: Sequence[str]) -> ColumnSpec:
+        """Pick the naming of ``columns`` (ParseError naming the file if none fits)."""
+        naming, actual = _pick_naming(Path(path), list(columns))
+        traffic = naming.name == "traffic"
+        vel = "groundspeed" if traffic else "velocity"
+        return cls(
+            str(path),
+            naming.name,
+            actual[naming.icao24],
+            actual[naming.time],
+            actual[naming.lat],
+            actual[naming.lon],
+            actual.get(naming.baro),
+            actual.get(naming.geo),
+            actual.get(naming.callsign),
+            actual.get(naming.lastpos),
+            actual.get(vel),
+            actual.get("onground"),
+            naming.alt_factor,
+            KT if traffic else 1.0,
+        )
+
+    def selected(self) -> dict[str, str]:
+        """Kernel name -> source column, for the columns present."""
+        pairs = {
+            "icao24": self.icao24,
+            "time": self.time,
+            "lat": self.lat,
+            "lon": self.lon,
+            "baro": self.baro,
+            "geo": self.geo,
+            "callsign": self.callsign,
+            "lastpos": self.lastpos,
+            "vel": self.velocity,
+            "ground": self.onground,
+        }
+        return {k: v for k, v in pairs.items() if v is not None}
+
+
+class BatchDecoder:
+    """Decode batches of one file (time units are decided once per file)."""
+
+    def __init__(self, spec: ColumnSpec, icao: Codes, calls: Codes) -> None:
+        self.spec = spec
+        self.icao = icao
+        self.calls = calls
+        self.unit = _TimeUnit()
+        self.lp_unit = _TimeUnit()
+
+    def decode(self, batch: pa.RecordBatch, row0: int) -> Rows:
+        """Columns of ``batch`` named by kernel name (see :meth:`ColumnSpec.selected`) or by
+        source name; ``row0`` numbers rows in error messages."""
+        path = Path(self.spec.path)
+        names = batch.schema.names
+
+        def col(key: str) -> pa.Array | None:
+            src = self.spec.selected().get(key)
+            if key in names:
+                return batch.column(names.index(key))
+            if src is not None and src in names:
+                return batch.column(names.index(src))
+            return None
+
+        n = batch.num_rows
+        icao = col("icao24")
+        assert icao is not None
+        code = self._codes(icao, self.icao, lower=True)
+        t = col("time")
+        assert t is not None
+        time = _epoch(path, t, row0, self.spec.time, self.unit)
+        lat = _floats(path, col("lat"), row0, self.spec.lat)  # type: ignore[arg-type]
+        lon = _floats(path, col("lon"), row0, self.spec.lon)  # type: ignore[arg-type]
+
+        def floats(key: str, factor: float = 1.0) -> np.ndarray:
+            a = col(key)
+            return np.full(n, np.nan) if a is None else _floats(path, a, row0, key) * factor
+
+        lp = col("lastpos")
+        lastpos = (
+            np.full(n, np.nan) if lp is None else _epoch(path, lp, row0, "lastpos", self.lp_unit)
+        )
+        g = col("ground")
+        ground = (
+            np.zeros(n, bool)
+            if g is None
+            else np.asarray(
+                pc.fill_null(pc.cast(g, pa.bool_()), False).to_numpy(zero_copy_only=False), bool
+            )
+        )
+        cs = col("callsign")
+        return Rows(
+            code=code,
+            time=time,
+            lastpos=lastpos,
+            lat=lat,
+            lon=lon,
+            baro=floats("baro", self.spec.alt_factor),
+            geo=floats("geo", self.spec.alt_factor),
+            vel=floats("vel", self.spec.vel_factor),
+            ground=ground,
+            cs=np.full(n, -1, np.int64) if cs is None else self._codes(cs, self.calls, lower=False),
+        )
+
+    @staticmethod
+    def _codes(arr: pa.Array, codes: Codes, lower: bool) -> np.ndarray:
+        if pa.types.is_null(arr.type):
+            return np.full(len(arr), -1, np.int64)
+        s = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
+        if lower:
+            s = pc.utf8_lower(s)
+        enc = pc.dictionary_encode(s)
+        if isinstance(enc, pa.ChunkedArray):
+            enc = enc.combine_chunks()
+        lut = np.append(codes.encode_unique(enc.dictionary.to_pylist()), -1)
+        idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
+        return lut[idx]

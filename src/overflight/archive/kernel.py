@@ -1,0 +1,313 @@
+"""The per-batch kernel: cleaned fixes -> candidate pieces of track -> the core check.
+
+For every batch (any number of aircraft, rows of one aircraft in time order across batches):
+
+1. :func:`~.clean.clean` drops bad rows (counted per reason), keeps fixes, flags frozen
+   positions, jumps and speed contradictions, and breaks tracks at gaps and jumps;
+2. each segment between consecutive fixes of a track is tested against the airspace grid
+   (:class:`~.index.AirspaceIndex`, lateral reach and altitude band), vectorised;
+3. maximal runs of candidate segments (with the fixes at both ends, which lie outside every
+   airspace's reach) are stitched across batches into *pieces*; a track's first fix that
+   lies within reach starts a piece too;
+4. a piece is finalised when its track breaks or leaves every reach (or at the end of the
+   data) and checked by :mod:`overflight.analysis.check` against the airspaces near it, so
+   its incursions, with interpolated times, are those of ``check`` on the whole track.
+
+An incursion whose entry is the first fix of a track (after a gap, a jump, or at the start of
+the aircraft's data) is flagged ``entry_during_gap``; one that rests on flagged fixes (any
+fix from the one before the entry to the one after the exit) is ``suspect``.
+
+>>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+>>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+...                 VerticalLimit.surface(), VerticalLimit.unlimited())
+>>> k = Kernel(AirspaceIndex([zone]))
+>>> rows = k.process_columns(icao24=["abc123"] * 2, time=[0.0, 100.0], lat=[0.0, 0.0],
+...                          lon=[-0.2, 0.2], baro=[1000.0, 1000.0])
+>>> rows += k.finish()
+>>> [(r["airspace_name"], round(r["entry_time"] / 1e6, 2)) for r in rows]
+[('R1', 27.54)]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ..analysis.check import _check_prepared, _prepare_track
+from ..analysis.params import CheckParameters
+from ..model import Track
+from .clean import Fixes, Rows, ScanParameters, clean
+from .index import AirspaceIndex, haversine
+from .rows import incursion_row
+from .state import AircraftState, Codes, flag_names
+
+__all__ = ["Kernel", "Piece"]
+
+F64 = NDArray[np.float64]
+
+
+@dataclass
+class Piece:
+    """Fixes of one aircraft near some airspace, accumulated across batches."""
+
+    code: int
+    track_start: float
+    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
+    n: int = 0
+
+    def add(
+        self, t: F64, lat: F64, lon: F64, baro: F64, geo: F64, flags: np.ndarray, cs: np.ndarray
+    ) -> None:
+        self.parts.append((t, lat, lon, baro, geo, flags.astype(np.uint8), cs))
+        self.n += int(t.shape[0])
+
+    def columns(self) -> tuple[np.ndarray, ...]:
+        if len(self.parts) > 1:
+            self.parts = [tuple(np.concatenate(c) for c in zip(*self.parts, strict=True))]
+        return self.parts[0]
+
+    def or_last_flags(self, mask: int) -> None:
+        if mask and self.parts:
+            f = self.parts[-1][5].copy()
+            f[-1] |= mask
+            self.parts[-1] = (*self.parts[-1][:5], f, self.parts[-1][6])
+
+    def flag_trailing(self, lat: float, lon: float, mask: int) -> None:
+        """OR ``mask`` into the trailing fixes at exactly (lat, lon)."""
+        t, la, lo, b, g, f, cs = self.columns()
+        k = len(t)
+        while k > 0 and la[k - 1] == lat and lo[k - 1] == lon:
+            k -= 1
+        if k < len(t):
+            f = f.copy()
+            f[k:] |= mask
+            self.parts = [(t, la, lo, b, g, f, cs)]
+
+
+class Kernel:
+    """Streaming scan state: feed batches with :meth:`process`, then call :meth:`finish`.
+
+    The kernel is picklable (a checkpoint is its pickle); ``counts`` holds dropped rows per
+    reason, ``rows_in`` the rows seen, ``pieces_checked`` the pieces sent to the check.
+    """
+
+    def __init__(self, index: AirspaceIndex, params: ScanParameters | None = None) -> None:
+        self.index = index
+        self.params = params or ScanParameters()
+        self.state = AircraftState()
+        self.icao = Codes()
+        self.calls = Codes()
+        self.pieces: dict[int, Piece] = {}
+        self.counts: dict[str, int] = {}
+        self.rows_in = 0
+        self.pieces_checked = 0
+        self.fixes_checked = 0
+        self.errors: list[str] = []
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["index"] = None  # large and rebuilt from the airspaces: reattach after loading
+        return state
+
+    # -- input -------------------------------------------------------------------------------
+    def process_columns(
+        self,
+        *,
+        icao24: Sequence[str | None],
+        time: ArrayLike,
+        lat: ArrayLike,
+        lon: ArrayLike,
+        callsign: Sequence[str | None] | None = None,
+        **more: ArrayLike,
+    ) -> list[dict[str, Any]]:
+        """:meth:`process` on plain lists (icao24 and callsign as strings)."""
+        names = list(dict.fromkeys(icao24))
+        lut = dict(
+            zip(
+                names,
+                self.icao.encode_unique([str(v).strip().lower() if v else None for v in names]),
+                strict=True,
+            )
+        )
+        code = np.array([lut[v] for v in icao24], np.int64)
+        extra = dict(more)
+        if callsign is not None:
+            cn = list(dict.fromkeys(callsign))
+            clut = dict(
+                zip(
+                    cn,
+                    self.calls.encode_unique([str(v).strip() if v else None for v in cn]),
+                    strict=True,
+                )
+            )
+            extra["cs"] = np.array([clut[v] for v in callsign], np.int64)
+        return self.process(Rows.of(code=code, time=time, lat=lat, lon=lon, **extra))
+
+    def process(self, rows: Rows) -> list[dict[str, Any]]:
+        """One batch (codes from ``self.icao``/``self.calls``); returns finished incursion rows."""
+        self.rows_in += len(rows)
+        f = clean(rows, self.state, self.params, self.counts)
+        out: list[dict[str, Any]] = []
+        for c, (la, lo) in f.retro.items():
+            if c in self.pieces:
+                from .state import FROZEN
+
+                self.pieces[c].flag_trailing(la, lo, FROZEN)
+        if len(f) == 0:
+            return out
+        cand = self._candidates(f)
+        single = np.zeros(len(f), bool)
+        b = np.flatnonzero(f.brk)
+        if b.size:
+            single[b] = self.index.point_candidates(f.lon[b], f.lat[b], f.baro[b], f.geo[b])
+        nxt = np.zeros(len(f), bool)
+        nxt[:-1] = cand[1:] & ~f.first[1:]
+        member = cand | nxt | single
+        # open pieces meet the first fix of their aircraft: update the last fix's flags, and
+        # finalise them unless the segment to this fix is a candidate
+        for i in np.flatnonzero(f.first).tolist():
+            c = int(f.code[i])
+            p = self.pieces.get(c)
+            if p is None:
+                continue
+            if f.has_prev[i]:
+                p.or_last_flags(int(f.pflags[i]))
+            if not cand[i]:
+                out += self._finalise(self.pieces.pop(c))
+        idx = np.flatnonzero(member)
+        if idx.size == 0:
+            return out
+        last = np.r_[f.code[1:] != f.code[:-1], True]
+        starts = np.r_[
+            True, ~cand[idx[1:]] | (f.code[idx[1:]] != f.code[idx[:-1]]) | (idx[1:] != idx[:-1] + 1)
+        ]
+        bounds = np.r_[np.flatnonzero(starts), idx.size]
+        for a, z in itertools.pairwise(bounds):
+            s, e = int(idx[a]), int(idx[z - 1])
+            c = int(f.code[s])
+            if cand[s]:  # joins the carried fix (s is the first fix of its aircraft here)
+                p = self.pieces.pop(c, None)
+                if p is None:
+                    p = Piece(c, float(f.tstart[s]))
+                    p.add(
+                        f.ptime[s : s + 1],
+                        f.plat[s : s + 1],
+                        f.plon[s : s + 1],
+                        f.pbaro[s : s + 1],
+                        f.pgeo[s : s + 1],
+                        f.pflags[s : s + 1],
+                        f.pcs[s : s + 1],
+                    )
+            else:
+                p = Piece(c, float(f.tstart[s]))
+            sl = slice(s, e + 1)
+            p.add(f.time[sl], f.lat[sl], f.lon[sl], f.baro[sl], f.geo[sl], f.flags[sl], f.cs[sl])
+            if last[e]:
+                self.pieces[c] = p
+            else:
+                out += self._finalise(p)
+        return out
+
+    def _candidates(self, f: Fixes) -> NDArray[np.bool_]:
+        seg = np.flatnonzero(f.has_prev & ~f.brk)
+        cand = np.zeros(len(f), bool)
+        if seg.size == 0:
+            return cand
+        lo = np.fmin(np.fmin(f.baro[seg], f.geo[seg]), np.fmin(f.pbaro[seg], f.pgeo[seg]))
+        hi = np.fmax(np.fmax(f.baro[seg], f.geo[seg]), np.fmax(f.pbaro[seg], f.pgeo[seg]))
+        cand[seg] = self.index.segment_candidates(
+            f.plon[seg], f.plat[seg], f.lon[seg], f.lat[seg], lo, hi, f.dist[seg]
+        )
+        return cand
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Finalise every open piece (the end of the data)."""
+        out: list[dict[str, Any]] = []
+        for c in sorted(self.pieces):
+            out += self._finalise(self.pieces.pop(c))
+        return out
+
+    # -- the exact check ----------------------------------------------------------------------
+    @property
+    def _cparams(self) -> CheckParameters:
+        # incursions do not depend on search_m (only the closest approach, not reported here)
+        return replace(self.index.params, search_m=0.0)
+
+    def _touching(self, lon: F64, lat: F64, near: list[int]) -> list[int]:
+        """Airspaces of ``near`` whose cap the piece's path may reach (sphere, padded)."""
+        k = np.asarray(near)
+        half = _seg_half(lon, lat)
+        d = haversine(
+            lon[:, None],
+            lat[:, None],
+            self.index.cap_lon[k][None, :],
+            self.index.cap_lat[k][None, :],
+        )
+        reach = self.index.cap_r[k] * 1.01 + 1_000.0
+        return k[((d - half[:, None]) <= reach[None, :]).any(axis=0)].tolist()
+
+    def _finalise(self, p: Piece) -> list[dict[str, Any]]:
+        t, lat, lon, baro, geo, flags, cs = p.columns()
+        icao = self.icao.names[p.code]
+        callsign = _most_common(cs, self.calls.names)
+        track = Track.from_arrays(
+            icao, time=t, lat=lat, lon=lon, alt_baro=baro, alt_geo=geo, callsign=callsign
+        )
+        self.pieces_checked += 1
+        self.fixes_checked += len(t)
+        pad_lat = 0.5
+        pad_lon = pad_lat / max(0.05, float(np.cos(np.radians(np.abs(lat).max()))))
+        near = self.index.overlapping(
+            float(lon.min()) - pad_lon,
+            float(lat.min()) - pad_lat,
+            float(lon.max()) + pad_lon,
+            float(lat.max()) + pad_lat,
+        )
+        if not near:
+            return []
+        near = self._touching(lon, lat, near)
+        if not near:
+            return []
+        pt = _prepare_track(track)
+        out = []
+        for k in near:
+            prep = self.index.prepared(k)
+            if prep is None:
+                continue
+            res = _check_prepared(pt, prep, self._cparams)
+            if res is None:
+                continue
+            for inc in res.incursions:
+                i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
+                i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
+                mask = int(np.bitwise_or.reduce(flags[i0 : i1 + 1]))
+                out.append(
+                    incursion_row(
+                        icao, callsign, k, prep.airspace, inc, p.track_start, flag_names(mask)
+                    )
+                )
+        return out
+
+
+def _seg_half(lon: F64, lat: F64) -> F64:
+    """Half the longer adjacent segment at each fix (m): any point of the path lies within
+    that distance of some fix."""
+    if lon.shape[0] < 2:
+        return np.zeros(lon.shape[0])
+    d = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    return 0.5 * np.fmax(np.r_[d, 0.0], np.r_[0.0, d])
+
+
+def _most_common(codes: np.ndarray, names: list[str]) -> str | None:
+    codes = codes[codes >= 0]
+    if codes.size == 0:
+        return None
+    values, n = np.unique(codes, return_counts=True)
+    best = values[n == n.max()]
+    # ties: the name first in alphabetical order (codes differ between processes)
+    return min(names[int(v)] for v in best)

@@ -1,0 +1,198 @@
+"""Output rows of a scan: one per incursion, the fields of the ``check`` report's incursion plus
+aircraft, airspace and data-quality flags; the Arrow schema; a per-airspace summary.
+
+Times are ``timestamp[us, UTC]`` (the report's ISO strings, exact to the microsecond);
+positions are split into ``*_lat``/``*_lon`` columns. The along-track fields of the report
+(``entry_distance_m``...) need the whole track from its first fix and are null here;
+``entry_elapsed_s``/``exit_elapsed_s`` count from the start of the (gap-split) track.
+
+>>> sorted(SCHEMA.names)[:3]
+['activation', 'airspace_ceiling', 'airspace_class']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from ..model import Airspace, Incursion
+
+__all__ = ["SCHEMA", "incursion_row", "sort_table", "summary", "to_table"]
+
+_TS = pa.timestamp("us", tz="UTC")
+
+SCHEMA = pa.schema(
+    [
+        ("icao24", pa.string()),
+        ("callsign", pa.string()),
+        ("airspace_index", pa.int32()),
+        ("airspace_name", pa.string()),
+        ("airspace_class", pa.string()),
+        ("airspace_id", pa.string()),
+        ("airspace_source", pa.string()),
+        ("airspace_floor", pa.string()),
+        ("airspace_ceiling", pa.string()),
+        ("entry_time", _TS),
+        ("exit_time", _TS),
+        ("duration_s", pa.float64()),
+        ("entry_lat", pa.float64()),
+        ("entry_lon", pa.float64()),
+        ("exit_lat", pa.float64()),
+        ("exit_lon", pa.float64()),
+        ("max_depth_m", pa.float64()),
+        ("max_depth_time", _TS),
+        ("max_depth_lat", pa.float64()),
+        ("max_depth_lon", pa.float64()),
+        ("vertical", pa.string()),
+        ("entry_via", pa.string()),
+        ("exit_via", pa.string()),
+        ("starts_inside", pa.bool_()),
+        ("ends_inside", pa.bool_()),
+        ("vertical_margin_m", pa.float64()),
+        ("vertical_reason", pa.string()),
+        ("activation", pa.string()),
+        ("entry_distance_m", pa.float64()),
+        ("exit_distance_m", pa.float64()),
+        ("distance_inside_m", pa.float64()),
+        ("max_depth_distance_m", pa.float64()),
+        ("entry_elapsed_s", pa.float64()),
+        ("exit_elapsed_s", pa.float64()),
+        ("track_start", _TS),
+        ("entry_during_gap", pa.bool_()),
+        ("exit_during_gap", pa.bool_()),
+        ("suspect", pa.bool_()),
+        ("suspect_reasons", pa.list_(pa.string())),
+    ]
+)
+
+
+def _us(t: float) -> int:
+    return round(t * 1_000_000)
+
+
+def incursion_row(
+    icao24: str,
+    callsign: str | None,
+    k: int,
+    airspace: Airspace,
+    inc: Incursion,
+    track_start: float,
+    reasons: Sequence[str],
+) -> dict[str, Any]:
+    """One output row (a dict keyed by :data:`SCHEMA` names; times in microseconds)."""
+    return {
+        "icao24": icao24,
+        "callsign": callsign,
+        "airspace_index": k,
+        "airspace_name": airspace.name,
+        "airspace_class": airspace.kind,
+        "airspace_id": airspace.id,
+        "airspace_source": airspace.source,
+        "airspace_floor": str(airspace.floor),
+        "airspace_ceiling": str(airspace.ceiling),
+        "entry_time": _us(inc.entry_time),
+        "exit_time": _us(inc.exit_time),
+        "duration_s": inc.duration_s,
+        "entry_lat": inc.entry_point[0],
+        "entry_lon": inc.entry_point[1],
+        "exit_lat": inc.exit_point[0],
+        "exit_lon": inc.exit_point[1],
+        "max_depth_m": inc.max_depth_m,
+        "max_depth_time": _us(inc.max_depth_time),
+        "max_depth_lat": inc.max_depth_point[0],
+        "max_depth_lon": inc.max_depth_point[1],
+        "vertical": inc.vertical,
+        "entry_via": inc.entry_via,
+        "exit_via": inc.exit_via,
+        "starts_inside": bool(inc.starts_inside),
+        "ends_inside": bool(inc.ends_inside),
+        "vertical_margin_m": inc.vertical_margin_m,
+        "vertical_reason": inc.vertical_reason,
+        "activation": inc.activation,
+        "entry_distance_m": None,
+        "exit_distance_m": None,
+        "distance_inside_m": None,
+        "max_depth_distance_m": None,
+        "entry_elapsed_s": inc.entry_time - track_start,
+        "exit_elapsed_s": inc.exit_time - track_start,
+        "track_start": _us(track_start),
+        "entry_during_gap": inc.entry_via == "start",
+        "exit_during_gap": inc.exit_via == "end",
+        "suspect": bool(reasons),
+        "suspect_reasons": list(reasons),
+    }
+
+
+def to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """Rows -> an Arrow table of :data:`SCHEMA`, sorted (see :func:`sort_table`).
+
+    >>> to_table([]).num_rows
+    0
+    """
+    cols = {f.name: [r[f.name] for r in rows] for f in SCHEMA}
+    arrays = []
+    for f in SCHEMA:
+        if f.type == _TS:
+            arrays.append(pa.array(cols[f.name], pa.int64()).cast(_TS))
+        else:
+            arrays.append(pa.array(cols[f.name], f.type))
+    return sort_table(pa.Table.from_arrays(arrays, schema=SCHEMA))
+
+
+def sort_table(table: pa.Table) -> pa.Table:
+    """The canonical order: icao24, entry time, airspace index, exit time."""
+    keys = [
+        ("icao24", "ascending"),
+        ("entry_time", "ascending"),
+        ("airspace_index", "ascending"),
+        ("exit_time", "ascending"),
+    ]
+    return table.sort_by(keys)
+
+
+def summary(table: pa.Table) -> list[dict[str, Any]]:
+    """Per airspace: incursions, aircraft, inside/unknown, entries during gaps, suspect.
+
+    >>> summary(to_table([]))
+    []
+    """
+    if table.num_rows == 0:
+        return []
+    d = table.select(
+        [
+            "airspace_index",
+            "airspace_name",
+            "airspace_class",
+            "icao24",
+            "vertical",
+            "entry_during_gap",
+            "suspect",
+        ]
+    ).to_pylist()
+    out: dict[int, dict[str, Any]] = {}
+    for r in d:
+        s = out.setdefault(
+            r["airspace_index"],
+            {
+                "airspace": r["airspace_name"],
+                "class": r["airspace_class"],
+                "incursions": 0,
+                "aircraft": set(),
+                "inside": 0,
+                "unknown": 0,
+                "entry_during_gap": 0,
+                "suspect": 0,
+            },
+        )
+        s["incursions"] += 1
+        s["aircraft"].add(r["icao24"])
+        s[r["vertical"] if r["vertical"] in ("inside", "unknown") else "unknown"] += 1
+        s["entry_during_gap"] += int(r["entry_during_gap"])
+        s["suspect"] += int(r["suspect"])
+    rows = []
+    for k in sorted(out, key=lambda k: (-out[k]["incursions"], k)):
+        s = out[k]
+        rows.append({**s, "aircraft": len(s["aircraft"])})
+    return rows

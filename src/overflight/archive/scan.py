@@ -1,0 +1,258 @@
+"""Scan archives: plan the files, run the kernel over them (DuckDB, or Dask per icao24 hash
+partition), checkpoint per file, write ``incursions.parquet``.
+
+>>> ScanOutcome(to_table([]), {}, [], 0, 0, 0).failed
+False
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..analysis.params import CheckParameters
+from ..errors import OverflightError
+from ..model import Airspace
+from .checkpoint import Checkpoint, atomic_write_table, quick_sha256
+from .clean import ScanParameters
+from .columns import BatchDecoder
+from .duckdb import FileInfo, connect, expand_inputs, file_info, read_batches
+from .index import AirspaceIndex
+from .kernel import Kernel
+from .rows import SCHEMA, sort_table, to_table
+
+__all__ = ["ScanOutcome", "plan", "run_partition", "scan"]
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ScanOutcome:
+    """Everything a scan found: incursion rows, dropped rows per reason, errors (one line per
+    bad file or input), rows read/total, files scanned."""
+
+    table: pa.Table
+    counts: dict[str, int]
+    errors: list[str]
+    rows_in: int
+    rows_total: int
+    files: int
+    skipped_airspaces: dict[int, str] = field(default_factory=dict)
+    pieces_checked: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+def plan(data: Sequence[str], threads: int | None = None) -> tuple[list[FileInfo], list[str]]:
+    """Input files in chronological order of their earliest row, and error lines for inputs
+    and files that cannot be used."""
+    paths, errors = expand_inputs(data)
+    con = connect(threads)
+    infos = []
+    for p in paths:
+        try:
+            infos.append(file_info(con, p))
+        except OverflightError as exc:
+            errors.append(str(exc))
+    con.close()
+    infos.sort(key=lambda i: (i.t_min, str(i.path)))
+    return infos, errors
+
+
+def _key(
+    airspaces: Sequence[Airspace],
+    params: ScanParameters,
+    cparams: CheckParameters,
+    part: tuple[int, int],
+    bbox: bool,
+) -> str:
+    h = hashlib.sha256()
+    h.update(repr((asdict(params), cparams.to_dict(), part, bbox)).encode())
+    for a in airspaces:
+        h.update(repr((a.name, a.kind, a.id, a.polygons, a.floor, a.ceiling)).encode())
+    return h.hexdigest()
+
+
+def run_partition(
+    infos: Sequence[FileInfo],
+    airspaces: Sequence[Airspace],
+    params: ScanParameters,
+    cparams: CheckParameters,
+    part: tuple[int, int] = (0, 1),
+    checkpoint: Path | None = None,
+    bbox_filter: bool = True,
+    batch_rows: int = 1_000_000,
+    progress: Progress | None = None,
+    on_file_done: Callable[[int], None] | None = None,
+    threads: int | None = None,
+) -> ScanOutcome:
+    """Run the kernel over every file for the aircraft of partition ``part`` (index, count)."""
+    index = AirspaceIndex(airspaces, cparams)
+    bbox = _padded(index.bbox()) if bbox_filter else None
+    records = [
+        {
+            "path": str(i.path),
+            "size": i.size,
+            "mtime_ns": i.mtime_ns,
+            "sha256": quick_sha256(i.path),
+        }
+        for i in infos
+    ]
+    cp = None
+    kernel = Kernel(index, params)
+    if checkpoint is not None:
+        cp = Checkpoint(checkpoint, _key(airspaces, params, cparams, part, bbox_filter), records)
+        loaded = cp.load_state()
+        if loaded is not None:
+            kernel = loaded
+            kernel.index = index
+    start = cp.done if cp else 0
+    total = sum(i.rows for i in infos)
+    done_rows = sum(i.rows for i in infos[:start])
+    errors: list[str] = list(getattr(kernel, "errors", []))
+    tables: list[pa.Table] = []
+    con = connect(threads)
+    for n, info in enumerate(infos[start:], start):
+        snapshot = pickle.dumps(kernel, protocol=5)
+        rows: list[dict[str, Any]] = []
+        try:
+            dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
+            row0 = 0
+            for batch in read_batches(con, info, bbox, part, batch_rows):
+                rows += kernel.process(dec.decode(batch, row0))
+                row0 += batch.num_rows
+                if progress:
+                    progress(done_rows + row0 * part[1], total)
+            kernel.counts["outside_bbox"] = kernel.counts.get("outside_bbox", 0) + (
+                max(0, info.rows - row0) if part[1] == 1 else 0
+            )
+        except OverflightError as exc:
+            kernel = pickle.loads(snapshot)
+            kernel.index = index
+            errors.append(str(exc))
+            rows = []
+        kernel.errors = errors
+        done_rows += info.rows
+        if progress:
+            progress(done_rows, total)
+        table = to_table(rows)
+        if cp is not None:
+            cp.commit(table, kernel)
+        else:
+            tables.append(table)
+        if on_file_done is not None:
+            on_file_done(n + 1)
+    con.close()
+    final = to_table(kernel.finish())
+    parts = [pq.read_table(p) for p in cp.parts()] if cp is not None else tables
+    table = sort_table(pa.concat_tables([*[t.cast(SCHEMA) for t in parts], final]))
+    return ScanOutcome(
+        table,
+        dict(kernel.counts),
+        errors,
+        kernel.rows_in,
+        total,
+        len(infos),
+        dict(index.skipped),
+        kernel.pieces_checked,
+    )
+
+
+def _padded(b: tuple[float, float, float, float], pad: float = 1.0) -> tuple[float, ...]:
+    return (
+        max(-180.0, b[0] - pad),
+        max(-90.0, b[1] - pad),
+        min(180.0, b[2] + pad),
+        min(90.0, b[3] + pad),
+    )
+
+
+def merge(outcomes: Sequence[ScanOutcome]) -> ScanOutcome:
+    """One outcome from partitions: rows concatenated in canonical order, counts added."""
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        for k, v in o.counts.items():
+            counts[k] = counts.get(k, 0) + v
+    errors = list(dict.fromkeys(e for o in outcomes for e in o.errors))
+    table = sort_table(pa.concat_tables([o.table for o in outcomes]))
+    skipped: dict[int, str] = {}
+    for o in outcomes:
+        skipped.update(o.skipped_airspaces)
+    return ScanOutcome(
+        table,
+        counts,
+        errors,
+        sum(o.rows_in for o in outcomes),
+        outcomes[0].rows_total if outcomes else 0,
+        outcomes[0].files if outcomes else 0,
+        skipped,
+        sum(o.pieces_checked for o in outcomes),
+    )
+
+
+def scan(
+    data: Sequence[str],
+    airspaces: Sequence[Airspace],
+    out: Path | None = None,
+    *,
+    engine: str = "duckdb",
+    scheduler: str | None = None,
+    workers: int = 2,
+    params: ScanParameters | None = None,
+    check_params: CheckParameters | None = None,
+    checkpoint: Path | None = None,
+    bbox_filter: bool = True,
+    batch_rows: int = 1_000_000,
+    progress: Progress | None = None,
+    on_file_done: Callable[[int], None] | None = None,
+) -> ScanOutcome:
+    """Scan the files named by ``data`` against ``airspaces``; write ``out`` (Parquet,
+    atomically) if given. ``checkpoint``: a folder for resumable runs (per partition
+    sub-folders with Dask). ``engine``: ``"duckdb"`` or ``"dask"`` (``scheduler`` the address
+    of a running cluster, else a LocalCluster of ``workers`` threads)."""
+    params = params or ScanParameters()
+    cparams = check_params or CheckParameters()
+    infos, errors = plan(data)
+    if engine == "duckdb":
+        outcome = run_partition(
+            infos,
+            airspaces,
+            params,
+            cparams,
+            (0, 1),
+            checkpoint,
+            bbox_filter,
+            batch_rows,
+            progress,
+            on_file_done,
+        )
+    elif engine == "dask":
+        from .dask import run_dask
+
+        outcome = run_dask(
+            infos,
+            airspaces,
+            params,
+            cparams,
+            scheduler,
+            workers,
+            checkpoint,
+            bbox_filter,
+            batch_rows,
+            progress,
+        )
+    else:
+        raise ValueError(f"unknown engine {engine!r} (expected 'duckdb' or 'dask')")
+    outcome.errors = errors + outcome.errors
+    if out is not None:
+        atomic_write_table(outcome.table, out)
+    return outcome

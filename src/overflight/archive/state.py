@@ -1,0 +1,119 @@
+"""What the kernel carries per aircraft from one batch to the next: the last row, the last kept
+fix, the current run of identical positions, the start of the current track.
+
+Arrays are indexed by an integer aircraft code (:class:`Codes` maps icao24 -> code) and grow
+as aircraft appear, so one state costs a few hundred bytes per aircraft ever seen.
+
+>>> s = AircraftState()
+>>> s.ensure(10); s.fix_t.shape[0] >= 11, bool(s.seen[3])
+(True, False)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["FLAG_NAMES", "FROZEN", "JUMP", "SPEED", "AircraftState", "Codes", "flag_names"]
+
+FROZEN = 1
+"""The position did not change while the aircraft went on transmitting (frozen, or the fix
+right after such a freeze)."""
+JUMP = 2
+"""A jump faster than any aircraft (both ends of the jump)."""
+SPEED = 4
+"""The distance between two fixes contradicts the reported ground speed (both ends)."""
+FLAG_NAMES = {FROZEN: "frozen", JUMP: "jump", SPEED: "speed"}
+
+
+def flag_names(mask: int) -> list[str]:
+    """Names of the flags in ``mask``.
+
+    >>> flag_names(FROZEN | SPEED)
+    ['frozen', 'speed']
+    """
+    return [name for bit, name in FLAG_NAMES.items() if mask & bit]
+
+
+class Codes:
+    """Stable integer codes for strings (icao24, callsigns), in order of first appearance."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.names: list[str] = []
+
+    def encode_unique(self, values: list[str | None]) -> NDArray[np.int64]:
+        """Codes of distinct values (None/empty -> -1)."""
+        out = np.empty(len(values), np.int64)
+        for i, v in enumerate(values):
+            if not v:
+                out[i] = -1
+                continue
+            c = self.ids.get(v)
+            if c is None:
+                c = self.ids[v] = len(self.names)
+                self.names.append(v)
+            out[i] = c
+        return out
+
+
+_F64 = (
+    "row_t",
+    "row_lat",
+    "row_lon",
+    "lp",
+    "fix_t",
+    "fix_lat",
+    "fix_lon",
+    "fix_baro",
+    "fix_geo",
+    "fix_vel",
+    "hold_t",
+    "run_t0",
+    "track_t0",
+)
+
+
+@dataclass
+class AircraftState:
+    """Per-aircraft carried values (see the module docstring)."""
+
+    size: int = 0
+    seen: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    has_fix: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    fix_flags: NDArray[np.uint8] = field(default_factory=lambda: np.zeros(0, np.uint8))
+    fix_cs: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    fix_ground: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    run_frozen: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, bool))
+    row_t: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    row_lat: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    row_lon: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    lp: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    fix_t: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    fix_lat: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    fix_lon: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    fix_baro: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    fix_geo: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    fix_vel: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    hold_t: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    run_t0: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    track_t0: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+
+    def ensure(self, max_code: int) -> None:
+        """Grow every array to hold code ``max_code``."""
+        if max_code < self.size:
+            return
+        new = max(max_code + 1, 2 * self.size, 1024)
+        for name in ("seen", "has_fix", "fix_ground", "run_frozen"):
+            setattr(
+                self, name, np.concatenate([getattr(self, name), np.zeros(new - self.size, bool)])
+            )
+        self.fix_flags = np.concatenate([self.fix_flags, np.zeros(new - self.size, np.uint8)])
+        self.fix_cs = np.concatenate([self.fix_cs, np.full(new - self.size, -1, np.int64)])
+        for name in _F64:
+            setattr(
+                self, name, np.concatenate([getattr(self, name), np.full(new - self.size, np.nan)])
+            )
+        self.size = new

@@ -1,0 +1,167 @@
+"""``overflight scan DATA... --airspace FILE --out incursions.parquet``: scan ADS-B archives.
+
+Bad files get one line on stderr (``error: path: reason``) and the scan goes on; the exit code
+is then 2. A progress bar (rows, rows/s, ETA) is drawn on a terminal; at the end a
+per-airspace summary and the dropped rows per reason are printed.
+"""
+
+from __future__ import annotations
+
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.table import Table
+
+from ..errors import OverflightError
+from ..formats import read_airspaces
+from ..model import Airspace
+
+__all__ = ["Engine", "scan_command"]
+
+
+class Engine(StrEnum):
+    duckdb = "duckdb"
+    dask = "dask"
+
+
+def _airspaces(paths: list[Path], err: Console) -> tuple[list[Airspace], bool]:
+    out: list[Airspace] = []
+    bad = False
+    for p in paths:
+        try:
+            got, problems = read_airspaces(p)
+        except OverflightError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            bad = True
+            continue
+        for pr in problems:
+            typer.echo(f"warning: {pr}", err=True)
+        out += got
+    return out, bad
+
+
+def scan_command(
+    data: Annotated[list[str], typer.Argument(help="Parquet/CSV files, globs or folders.")],
+    airspace: Annotated[
+        list[Path], typer.Option("--airspace", "-a", help="Airspace file (repeatable).")
+    ],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output Parquet file.")] = Path(
+        "incursions.parquet"
+    ),
+    engine: Annotated[Engine, typer.Option("--engine", help="duckdb or dask.")] = Engine.duckdb,
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler, tcp://host:port.")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", help="LocalCluster workers.")] = 2,
+    gap: Annotated[float, typer.Option("--gap", help="Gap (s) that breaks a track.")] = 600.0,
+    max_speed: Annotated[
+        float, typer.Option("--max-speed", help="Jumps faster than this (m/s) break a track.")
+    ] = 1200.0,
+    frozen: Annotated[
+        float, typer.Option("--frozen", help="A position held longer (s) is frozen.")
+    ] = 60.0,
+    checkpoint: Annotated[
+        Path | None,
+        typer.Option("--checkpoint", help="Checkpoint folder (default: OUT.checkpoint)."),
+    ] = None,
+    no_checkpoint: Annotated[
+        bool, typer.Option("--no-checkpoint", help="Do not write checkpoints.")
+    ] = False,
+    no_bbox: Annotated[
+        bool, typer.Option("--no-bbox", help="Read every row (no bounding-box filter in SQL).")
+    ] = False,
+) -> None:
+    """Find every airspace incursion in ADS-B archives (OpenSky or traffic columns)."""
+    from ..archive.clean import ScanParameters
+    from ..archive.rows import summary
+    from ..archive.scan import scan
+
+    console = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    zones, bad = _airspaces(airspace, err)
+    if not zones:
+        typer.echo("error: no airspace to scan against", err=True)
+        raise typer.Exit(2)
+    params = ScanParameters(gap_s=gap, max_speed_ms=max_speed, frozen_s=frozen)
+    cp = None if no_checkpoint else (checkpoint or out.with_name(out.name + ".checkpoint"))
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("scan", total=None, rate="")
+
+        def progress(done: int, total: int) -> None:
+            rate = done / max(1e-9, time.perf_counter() - started)
+            bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} rows/s")
+
+        outcome = scan(
+            data,
+            zones,
+            out,
+            engine=engine.value,
+            scheduler=scheduler,
+            workers=workers,
+            params=params,
+            checkpoint=cp,
+            bbox_filter=not no_bbox,
+            progress=progress,
+        )
+    for e in outcome.errors:
+        typer.echo(f"error: {e}", err=True)
+    for k, why in sorted(outcome.skipped_airspaces.items()):
+        typer.echo(f"warning: airspace {zones[k].name!r} skipped: {why}", err=True)
+    secs = time.perf_counter() - started
+    table = Table(title=f"{outcome.table.num_rows} incursions -> {out}")
+    for col in (
+        "airspace",
+        "class",
+        "incursions",
+        "aircraft",
+        "inside",
+        "unknown",
+        "entry during gap",
+        "suspect",
+    ):
+        table.add_column(col, justify="left" if col in ("airspace", "class") else "right")
+    for s in summary(outcome.table):
+        table.add_row(
+            s["airspace"],
+            s["class"],
+            str(s["incursions"]),
+            str(s["aircraft"]),
+            str(s["inside"]),
+            str(s["unknown"]),
+            str(s["entry_during_gap"]),
+            str(s["suspect"]),
+        )
+    console.print(table)
+    console.print(
+        f"{outcome.rows_in:,} rows read of {outcome.rows_total:,} in {outcome.files} files, "
+        f"{secs:.1f} s ({outcome.rows_total / max(secs, 1e-9):,.0f} rows/s)"
+    )
+    if outcome.counts:
+        console.print(
+            "rows dropped: " + ", ".join(f"{k} {v:,}" for k, v in sorted(outcome.counts.items()))
+        )
+    if outcome.errors or bad:
+        raise typer.Exit(2)

@@ -1,0 +1,1 @@
+"""HTTP API (FastAPI): aircraft, alerts, airspaces, basemap, health, live stream, map page."""
