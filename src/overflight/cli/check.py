@@ -36,6 +36,7 @@ from ._support import (
 )
 from .html_output import HtmlOpt, write_html_output
 from .inputs import LoadedInputs, load_inputs
+from .national_option import NationalOpt, add_national
 from .outputs import KmlOpt, PngOpt, matplotlib_missing, write_kml_output, write_png_outputs
 from .timing_options import TimingOptions, timing_options
 from .uncertainty import (
@@ -194,15 +195,17 @@ def check_command(
     png: PngOpt = None,
     kml: KmlOpt = None,
     html: HtmlOpt = None,
+    national: NationalOpt = None,
 ) -> None:
     """Check TRACK files against AIRSPACE files; exit 0 when the check ran, 2 on bad input."""
     request = prepare_check(
         files, json_path, edges, search_distance, fmt, airspace_fields,
         speed, start, end, map_scale, line_width,
         uncertainty, samples, seed, sigma_h, sigma_v, bias_fraction, tau, sigma_t,
-        png, kml, html, warn=lambda line: typer.echo(line, err=True),
+        png, kml, html, national, warn=lambda line: typer.echo(line, err=True),
     )  # fmt: skip
     loaded = load_inputs(files, fmt=request.fmt, fields=request.fields, timing=request.timing)
+    add_national(loaded, request.national)
     for line in loaded.messages:
         typer.echo(line, err=True)
     run = run_check(request, loaded, Console(stderr=True))
@@ -255,6 +258,7 @@ class CheckRequest:
     kml: Path | None
     command: list[str]
     html: Path | None = None
+    national: tuple[str, ...] = ()
 
 
 @dataclass
@@ -291,6 +295,7 @@ def prepare_check(
     png: Path | str | None = None,
     kml: Path | str | None = None,
     html: Path | str | None = None,
+    national: Sequence[str] | None = None,
     warn: Callable[[str], None] | None = None,
 ) -> CheckRequest:
     """Parse the options of ``overflight check`` as given (strings) into a request; a bad one
@@ -357,7 +362,10 @@ def prepare_check(
     command = _command(
         files, out, edges.value, search_distance, fmt, fields_given, timing_words, extra
     )
-    return CheckRequest(files, params, fmt, fields, timing, unc, png, kml, command, html)
+    nat = tuple(national or ())
+    at = len(command) - 2 if len(command) >= 2 and command[-2] == "--json" else len(command)
+    command[at:at] = [w for code in nat for w in ("--national", code)]
+    return CheckRequest(files, params, fmt, fields, timing, unc, png, kml, command, html, nat)
 
 
 def run_check(

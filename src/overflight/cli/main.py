@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from . import airspace as airspace_cmd
 from . import check as check_cmd
 from . import formats as formats_cmd
 from . import scan as scan_cmd
@@ -55,6 +56,7 @@ app.command("verify", no_args_is_help=True)(verify_cmd.verify_command)
 app.command("scan", no_args_is_help=True)(scan_cmd.scan_command)
 app.command("synth", no_args_is_help=True)(synth_cmd.synth_command)
 app.command("watch", no_args_is_help=True)(watch_cmd.watch_command)
+app.add_typer(airspace_cmd.app, name="airspace")
 
 
 def main() -> None:

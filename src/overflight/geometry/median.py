@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 
 import numpy as np
 import shapely
@@ -30,11 +31,16 @@ from numpy.typing import NDArray
 from pyproj import Transformer
 
 from .geodesic import forward, inverse
-from .offset import NearestLine
+from .offset import NearestLine, unwrap_like
 
 __all__ = ["median_line", "nearer_regions", "refine_equidistant"]
 
 F64 = NDArray[np.float64]
+
+
+def _back(xy: F64, inv: Transformer, lon0: float) -> F64:
+    lon, lat = inv.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([unwrap_like(np.asarray(lon), lon0), lat])
 
 
 def _transformers(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
@@ -89,7 +95,7 @@ def nearer_regions(
         merged = shapely.coverage_union_all(cells[label == i])
         merged = shapely.intersection(merged, env)
         merged = shapely.segmentize(merged, 1_000.0)
-        geo = shapely.transform(merged, lambda a: np.column_stack(inv.transform(a[:, 0], a[:, 1])))
+        geo = shapely.transform(merged, partial(_back, inv=inv, lon0=float(c[0])))
         out[name] = shapely.make_valid(geo)
     if len(keys) == 2:
         a, b = keys
@@ -148,7 +154,8 @@ def refine_equidistant(
         dist = np.hypot(se, sn)
         az = np.degrees(np.arctan2(se, sn))
         j = idx[ok]
-        lon[j], lat[j], _ = forward(lon[j], lat[j], az, dist)
+        lo2, lat[j], _ = forward(lon[j], lat[j], az, dist)
+        lon[j] = unwrap_like(lo2, lon[j])
     return lon, lat
 
 

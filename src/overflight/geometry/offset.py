@@ -28,18 +28,24 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 import shapely
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
 from .boundary import densify_geodesic
 from .geodesic import forward, inverse, unit_vectors
 
-__all__ = ["NearestLine", "geodesic_band", "snap_to_distance", "vertex_distance_error"]
+__all__ = [
+    "NearestLine",
+    "geodesic_band",
+    "snap_to_distance",
+    "unwrap_like",
+    "vertex_distance_error",
+]
 
 F64 = NDArray[np.float64]
 EARTH_R = 6_371_008.8
@@ -94,6 +100,21 @@ class NearestLine:
         rows = np.arange(len(lon))
         j = idx[rows, best]
         return d[rows, best], self.lon[j], self.lat[j]
+
+
+def unwrap_like(lon: F64, ref: ArrayLike) -> F64:
+    """``lon`` shifted by multiples of 360 to lie within 180 degrees of ``ref``.
+
+    >>> float(unwrap_like(np.array([-179.5]), 179.0)[0])
+    180.5
+    """
+    ref = np.asarray(ref, dtype=np.float64)
+    return ref + (np.asarray(lon, dtype=np.float64) - ref + 180.0) % 360.0 - 180.0
+
+
+def _back(xy: F64, inv: Transformer, lon0: float) -> F64:
+    lon, lat = inv.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([unwrap_like(np.asarray(lon), lon0), lat])
 
 
 @cache
@@ -163,11 +184,7 @@ def geodesic_band(
             geoms.append(shapely.points(xy[0]) if len(xy) == 1 else shapely.linestrings(xy))
         buf = shapely.union_all(shapely.buffer(np.asarray(geoms), width_m, quad_segs=quad_segs))
         buf = shapely.segmentize(buf, step_m)
-        parts.append(
-            shapely.transform(
-                buf, lambda xy, inv=inv: np.column_stack(inv.transform(xy[:, 0], xy[:, 1]))
-            )
-        )
+        parts.append(shapely.transform(buf, partial(_back, inv=inv, lon0=float(c[0]))))
     band = shapely.union_all(parts)
     if not snap:
         return band
@@ -190,7 +207,7 @@ def snap_to_distance(
                 break
             az, _, _ = inverse(nlon[ok], nlat[ok], lon[ok], lat[ok])
             lo2, la2, _ = forward(nlon[ok], nlat[ok], az, np.full(ok.sum(), width_m))
-            lon[ok], lat[ok] = lo2, la2
+            lon[ok], lat[ok] = unwrap_like(lo2, lon[ok]), la2
         return np.column_stack([lon, lat])
 
     snapped = shapely.transform(geom, move)

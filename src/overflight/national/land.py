@@ -107,15 +107,23 @@ class LandSet:
         if mine is None or mine.is_empty:
             return []
         others = [g for k, g in self.land.items() if k != state and not g.is_empty]
+        other_parts = np.asarray([p for g in others for p in shapely.get_parts(g)], dtype=object)
+        touching: list[shapely.Geometry] = []
+        if len(other_parts):
+            pairs = shapely.STRtree(other_parts).query(
+                shapely.get_parts(mine), predicate="intersects"
+            )
+            touching = list(shapely.boundary(other_parts[np.unique(pairs[1])]))
         line = shapely.boundary(mine)
-        cut = shapely.union_all([shapely.boundary(self.frame.rect), *others])
-        line = shapely.difference(line, shapely.buffer(cut, 1e-6))
+        cut = shapely.union_all([shapely.boundary(self.frame.rect), *touching])
+        line = shapely.difference(line, shapely.buffer(cut, 1e-6, quad_segs=1))
         line = shapely.line_merge(line) if not line.is_empty else line
         return [np.asarray(p.coords) for p in shapely.get_parts(line) if len(p.coords) >= 2]
 
     def others(self, state: str) -> shapely.Geometry:
         """All land that is not the state's."""
-        return shapely.union_all([g for k, g in self.land.items() if k != state])
+        polys = [p for k, g in self.land.items() if k != state for p in shapely.get_parts(g)]
+        return _merge(polys)
 
 
 Loader = Callable[[tuple[float, float, float, float]], Iterable[F64]]
@@ -162,11 +170,38 @@ def _countries_near(frame: Frame) -> dict[str, shapely.Geometry]:
         g = shapely.clip_by_rect(g, w - 2, s - 1, e + 2, n + 1)
         if not g.is_empty:
             out[code] = g
+    # a territory DCW also draws inside its state (AX, Åland, inside FI) belongs to that state
+    for code in list(out):
+        for other in list(out):
+            if other == code or code not in out or other not in out:
+                continue
+            if shapely.area(shapely.intersection(out[code], out[other])) > 0.5 * out[code].area:
+                del out[code]
+                break
     return out
+
+
+def _merge(polys: list[shapely.Geometry]) -> shapely.Geometry:
+    """Union of polygons that are mostly disjoint (islands), cheaply when they are."""
+    if not polys:
+        return shapely.MultiPolygon()
+    merged = shapely.multipolygons(polys)
+    if merged.is_valid:
+        return merged
+    try:  # pieces cut from one landmass share edges
+        merged = shapely.coverage_union_all(polys)
+        if merged.is_valid:
+            return merged
+    except shapely.errors.GEOSException:
+        pass
+    return shapely.union_all(polys)
 
 
 def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     """Only the polygons of a geometry (overlays can leave stray lines and points)."""
+    if geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid:
+        return geom
+    geom = shapely.make_valid(geom)
     polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(polys) if polys else shapely.Polygon()
 
@@ -218,48 +253,50 @@ def land_by_state(
     tree = shapely.STRtree(part_arr)
     land_parts: dict[str, list[shapely.Geometry]] = {c: [] for c in [*codes, "??"]}
 
-    def nearest_label(g: shapely.Geometry) -> str:
-        j = tree.query_nearest(g, max_distance=max_island_deg)
-        return codes[label_arr[j[0]]] if len(j) else "??"
+    def nearest_labels(geoms: Sequence[shapely.Geometry]) -> list[str]:
+        out = ["??"] * len(geoms)
+        if len(geoms):
+            src, dst = tree.query_nearest(
+                np.asarray(geoms, dtype=object), max_distance=max_island_deg
+            )
+            for i, j in zip(src.tolist(), dst.tolist(), strict=True):
+                if out[i] == "??":
+                    out[i] = codes[label_arr[j]]
+        return out
 
-    for piece in pieces:
-        p = _scaled(piece, frame)
-        hits = tree.query(p, predicate="intersects")
-        hit_labels = np.unique(label_arr[hits])
+    scaled = np.asarray([_scaled(p, frame) for p in pieces], dtype=object)
+    src, dst = tree.query(scaled, predicate="intersects") if len(scaled) else ([], [])
+    hit_sets: list[set[int]] = [set() for _ in range(len(scaled))]
+    for i, j in zip(np.asarray(src).tolist(), np.asarray(dst).tolist(), strict=True):
+        hit_sets[i].add(int(label_arr[j]))
+    loose: list[shapely.Geometry] = []
+    for p, hit_labels in zip(scaled, hit_sets, strict=True):
         if len(hit_labels) == 1:
-            land_parts[codes[hit_labels[0]]].append(p)
+            land_parts[codes[next(iter(hit_labels))]].append(p)
             continue
-        if len(hit_labels) == 0:
-            land_parts[nearest_label(p)].append(p)
+        if not hit_labels:
+            loose.append(p)
             continue
-        # a piece across a land border: cut it along the (local) DCW borders
+        # a piece across a land border: cut it along the (local) DCW country polygons
         x0, y0, x1, y1 = p.bounds
         box = (x0 - 2 * border_deg, y0 - 2 * border_deg, x1 + 2 * border_deg, y1 + 2 * border_deg)
         local = tree.query(shapely.box(*box))
-        by = {
-            int(lab): shapely.clip_by_rect(
-                shapely.union_all(part_arr[local[label_arr[local] == lab]]), *box
-            )
-            for lab in np.unique(label_arr[local])
-        }
-        order = sorted(hit_labels, key=lambda lab: -shapely.area(shapely.intersection(p, by[lab])))
         rest = p
-        for lab in order:
-            rivals = shapely.union_all([g for k, g in by.items() if k != lab])
-            zone = shapely.union(
-                by[lab],
-                shapely.difference(shapely.buffer(by[lab], border_deg, quad_segs=2), rivals),
-            )
-            part = shapely.intersection(rest, zone)
+        for lab in sorted(hit_labels):
+            mine = part_arr[local[label_arr[local] == lab]]
+            part = shapely.intersection(rest, shapely.clip_by_rect(shapely.union_all(mine), *box))
             if not part.is_empty:
                 land_parts[codes[lab]].append(part)
                 rest = shapely.difference(rest, part)
-        for bit in shapely.get_parts(rest):
-            if bit.area > 0:
-                land_parts[nearest_label(bit)].append(bit)
+        # what no country polygon holds (coastal slivers where the two coastlines differ)
+        # goes to the nearest country, bit by bit
+        loose.extend(b for b in shapely.get_parts(rest) if b.area > 0)
+    for g, code in zip(loose, nearest_labels(loose), strict=True):
+        land_parts[code].append(g)
     land = {}
     for code, parts in land_parts.items():
-        if parts:
-            merged = shapely.make_valid(_scaled(shapely.union_all(parts), frame, inverse=True))
-            land[code] = _polygonal(merged)
+        if not parts:
+            continue
+        polys = [q for g in parts for q in shapely.get_parts(g) if q.geom_type == "Polygon"]
+        land[code] = _polygonal(_scaled(_merge(polys), frame, inverse=True))
     return LandSet(frame, land, coast_source, country_source)
