@@ -153,5 +153,8 @@ def country_geometry(iso2: str) -> shapely.Geometry:
     touching[pairs[0][pairs[0] != pairs[1]]] = True
     parts = list(valid[~touching])
     if touching.any():
-        parts.append(shapely.symmetric_difference_all(valid[touching]))
+        acc = shapely.Polygon()
+        for ring in valid[touching]:  # even-odd, pairwise (symmetric_difference_all is broken)
+            acc = shapely.symmetric_difference(acc, ring)
+        parts.append(acc)
     return shapely.make_valid(shapely.union_all(parts))
