@@ -39,6 +39,10 @@ def watch_command(
             show_default=False,
         ),
     ] = None,
+    poll: Annotated[
+        float,
+        typer.Option("--poll", help="Seconds between --aircraft-json polls.", min=0.05),
+    ] = 1.0,
     replay: Annotated[
         Path | None,
         typer.Option(
@@ -111,6 +115,7 @@ def watch_command(
         sbs=list(sbs or []),
         beast=list(beast or []),
         aircraft_json=list(aircraft_json or []),
+        poll_s=poll,
         replay=replay,
         replay_speed=replay_speed,
         db=db,

@@ -17,6 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sbs", action="append", default=[])
     ap.add_argument("--beast", action="append", default=[])
     ap.add_argument("--aircraft-json", action="append", default=[])
+    ap.add_argument("--poll", type=float, default=1.0)
     ap.add_argument("--replay", type=Path)
     ap.add_argument("--replay-speed", type=float, default=1.0)
     ap.add_argument("--airspace", action="append", type=Path, default=[])
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         sbs=a.sbs,
         beast=a.beast,
         aircraft_json=a.aircraft_json,
+        poll_s=a.poll,
         replay=a.replay,
         replay_speed=a.replay_speed,
         db=a.db,

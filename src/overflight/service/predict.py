@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
@@ -28,7 +29,7 @@ from numpy.typing import NDArray
 from .fix import Fix
 from .tracker import R_EARTH, haversine_m
 
-__all__ = ["Kinematics", "Projection", "bearing_deg", "ensemble", "kinematics"]
+__all__ = ["Kinematics", "Projection", "bearing_deg", "ensemble", "kinematics", "nominal_units"]
 
 F64 = NDArray[np.float64]
 MAX_TURN = 3.0  # deg/s, twice a standard-rate turn
@@ -112,7 +113,8 @@ def kinematics(fixes: deque[Fix], span_s: float = 4.0) -> Kinematics | None:
 
 @dataclass(frozen=True)
 class Projection:
-    """Projected positions: arrays of shape (members, samples); ``t`` seconds ahead."""
+    """Projected positions, shape (members, samples), ``t`` seconds ahead; the altitudes,
+    shape (samples,), are the same for every member (constant climb)."""
 
     t: F64
     lat: F64
@@ -120,6 +122,13 @@ class Projection:
     alt_baro: F64
     alt_geo: F64
     nominal: int
+
+
+@lru_cache(maxsize=16)
+def _times(lookahead: float, step: float) -> F64:
+    t = np.arange(step, lookahead + 0.5 * step, step)
+    t.flags.writeable = False
+    return t
 
 
 def ensemble(
@@ -131,27 +140,48 @@ def ensemble(
     dspeed: float = 0.1,
 ) -> Projection:
     """Fly the nine-member ensemble (see the module docstring) over ``lookahead`` seconds."""
-    t = np.arange(step, lookahead + 0.5 * step, step)
-    turns = np.radians(np.array([k.turn - dturn, k.turn, k.turn + dturn]))
-    speeds = k.gs * np.array([1.0 - dspeed, 1.0, 1.0 + dspeed])
-    w = np.repeat(turns, 3)[:, None]
-    v = np.tile(speeds, 3)[:, None]
+    t = _times(lookahead, step)
+    turns = [math.radians(k.turn - dturn), math.radians(k.turn), math.radians(k.turn + dturn)]
+    w = np.array([a for a in turns for _ in range(3)])[:, None]
+    v = k.gs * np.array([1.0 - dspeed, 1.0, 1.0 + dspeed] * 3)[:, None]
     th0 = math.radians(k.track)
-    small = np.abs(w) < 1e-6
-    ws = np.where(small, 1.0, w)
     th = th0 + w * t
-    x = np.where(small, v * math.sin(th0) * t, v / ws * (math.cos(th0) - np.cos(th)))
-    y = np.where(small, v * math.cos(th0) * t, v / ws * (np.sin(th) - math.sin(th0)))
+    if min(abs(a) for a in turns) >= 1e-6:
+        x = v / w * (math.cos(th0) - np.cos(th))
+        y = v / w * (np.sin(th) - math.sin(th0))
+    else:
+        small = np.abs(w) < 1e-6
+        ws = np.where(small, 1.0, w)
+        x = np.where(small, v * math.sin(th0) * t, v / ws * (math.cos(th0) - np.cos(th)))
+        y = np.where(small, v * math.cos(th0) * t, v / ws * (np.sin(th) - math.sin(th0)))
     lat = k.lat + np.degrees(y / R_EARTH)
     lon = k.lon + np.degrees(x / (R_EARTH * max(math.cos(math.radians(k.lat)), 1e-6)))
     lon = (lon + 180.0) % 360.0 - 180.0
     climb = k.vrate * t
-    shape = lat.shape
-    return Projection(
-        t,
-        lat,
-        lon,
-        np.broadcast_to(k.alt_baro + climb, shape),
-        np.broadcast_to(k.alt_geo + climb, shape),
-        4,
-    )
+    return Projection(t, lat, lon, k.alt_baro + climb, k.alt_geo + climb, 4)
+
+
+def nominal_units(ks: list[Kinematics], lookahead: float, *, step: float = 4.0) -> F64:
+    """Unit vectors (aircraft x samples x 3, the start included) of the nominal member of
+    each aircraft's ensemble, flown together: cheap cap tests before any ensemble is flown.
+
+    >>> k = Kinematics(0.0, 0.0, 0.0, 0.0, 0.0, 100.0, 90.0, 0.0, 0.0)
+    >>> u = nominal_units([k, k], 120.0, step=10.0)
+    >>> u.shape, round(float(np.degrees(np.arctan2(u[0, -1, 1], u[0, -1, 0]))), 3)
+    ((2, 13, 3), 0.108)
+    """
+    t = np.arange(0.0, lookahead + 0.5 * step, step)
+    w = np.radians(np.array([k.turn for k in ks]))[:, None]
+    v = np.array([k.gs for k in ks])[:, None]
+    th0 = np.radians(np.array([k.track for k in ks]))[:, None]
+    lat0 = np.array([k.lat for k in ks])[:, None]
+    lon0 = np.array([k.lon for k in ks])[:, None]
+    small = np.abs(w) < 1e-6
+    ws = np.where(small, 1.0, w)
+    th = th0 + w * t
+    x = np.where(small, v * np.sin(th0) * t, v / ws * (np.cos(th0) - np.cos(th)))
+    y = np.where(small, v * np.cos(th0) * t, v / ws * (np.sin(th) - np.sin(th0)))
+    lat = np.radians(lat0) + y / R_EARTH
+    lon = np.radians(lon0) + x / (R_EARTH * np.maximum(np.cos(np.radians(lat0)), 1e-6))
+    cl = np.cos(lat)
+    return np.stack([cl * np.cos(lon), cl * np.sin(lon), np.sin(lat)], axis=-1)

@@ -95,7 +95,12 @@ def build(cfg: WatchConfig, warn: Callable[[str], None] = print) -> tuple[Any, s
             h, p_ = parse_hostport(s, 30005)
             feeds.append(BeastFeed(h, p_))
     if cfg.aircraft_json:
-        raise ConfigError("--aircraft-json is not implemented yet (use --sbs or --beast)")
+        from .ingest.aircraft_json import AircraftJsonFeed
+
+        for url in cfg.aircraft_json:
+            if not url.startswith(("http://", "https://")):
+                raise ConfigError(f"--aircraft-json {url}: expected an http:// or https:// URL")
+            feeds.append(AircraftJsonFeed(url, cfg.poll_s))
     tracker = Tracker(stale_s=cfg.stale_s)
     store = AlertStore(cfg.db)
     engine = AlertEngine(index, AlertParameters(lookahead_s=cfg.lookahead))

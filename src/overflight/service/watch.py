@@ -2,8 +2,12 @@
 
 Everything runs in one asyncio event loop. A fix is processed synchronously where its message
 is decoded (no queue between ingest and alerts, so nothing piles up); alerts are committed to
-the store and only then published to live clients and the hook, both through bounded queues
-that never block. Aircraft positions are published once a second as one ``aircraft`` event.
+the store as soon as they arise and only then published to live clients and the hook, both
+through bounded queues that never block. Predictions due while a received chunk is being
+decoded are flown together right after it (:meth:`Watch.flush`, scheduled with
+``loop.call_soon``; at most ``max_pending`` wait). Aircraft positions are published once a
+second as one ``aircraft`` event. At start, open incursions are restored from the store
+(:meth:`~overflight.service.alerts.AlertEngine.restore`).
 
 >>> import tempfile, os
 >>> from overflight.service.alerts import AlertEngine
@@ -86,6 +90,7 @@ class Watch:
         archive: FixArchive | None = None,
         publish_every_s: float = 1.0,
         expire_every_s: float = 5.0,
+        max_pending: int = 256,
     ) -> None:
         self.store = store
         self.tracker = tracker
@@ -98,6 +103,10 @@ class Watch:
         self.expire_every_s = expire_every_s
         self.time_scale = 1.0  # data seconds per wall second, for expiry when feeds fall silent
         self.counts = {"fixes": 0, "rejected": 0, "alerts": 0, "errors": 0}
+        self.defer = False  # queue due predictions for flush() (set by start())
+        self.max_pending = max_pending
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._flush_scheduled = False
         self.latency: list[float] = []  # message arrival -> alert committed (s), recent
         self._dirty: set[str] = set()
         self._gone: set[str] = set()
@@ -106,6 +115,7 @@ class Watch:
         self.started = time.time()
         self.running = False
         self._tasks: list[asyncio.Task[Any]] = []
+        self.counts["restored"] = engine.restore(store.open_incursions())
 
     # -- processing -------------------------------------------------------------------------
     def on_fix(self, fix: Fix) -> None:
@@ -120,9 +130,15 @@ class Watch:
             if self.archive is not None:
                 self.archive.add(fix)
             self._dirty.add(fix.icao24)
-            alerts = self.engine.process(st)
+            alerts = self.engine.process(st, defer=self.defer)
             if alerts:
                 self.emit(alerts)
+            if self.engine.pending:
+                if self.engine.pending >= self.max_pending:
+                    self.flush()
+                elif self._loop is not None and not self._flush_scheduled:
+                    self._flush_scheduled = True
+                    self._loop.call_soon(self.flush)
             if self.tracker.now >= self._next_expire:
                 self._next_expire = self.tracker.now + self.expire_every_s
                 self.expire(self.tracker.now)
@@ -130,7 +146,21 @@ class Watch:
             self.counts["errors"] += 1
             log.exception("error processing fix of %s", fix.icao24)
 
+    def flush(self) -> None:
+        """Fly the queued predictions (all at once) and commit their alerts."""
+        self._flush_scheduled = False
+        try:
+            alerts = self.engine.flush()
+            if alerts:
+                self.emit(alerts)
+        except Exception:
+            self.counts["errors"] += 1
+            log.exception("error in the batched predictions")
+
     def expire(self, now: float) -> None:
+        gone = self.engine.expire_restored(now, self.tracker.stale_s)
+        if gone:
+            self.emit(gone)
         for st in self.tracker.expire(now):
             self._gone.add(st.icao24)
             self._dirty.discard(st.icao24)
@@ -192,6 +222,7 @@ class Watch:
     async def start(self) -> None:
         self.running = True
         loop = asyncio.get_running_loop()
+        self._loop, self.defer = loop, True
         for f in self.feeds:
             self._tasks.append(loop.create_task(self._run_feed(f), name=f.name))
         self._tasks.append(loop.create_task(self._ticker(), name="ticker"))
@@ -216,6 +247,8 @@ class Watch:
             t.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        self.flush()
+        self._loop, self.defer = None, False
         self.publish_aircraft()
         if self.archive is not None:
             self.archive.flush()

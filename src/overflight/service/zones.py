@@ -24,6 +24,7 @@ classed ``in`` or ``out`` is certainly so; ``near`` means "ask the exact code". 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,6 +46,8 @@ F64 = NDArray[np.float64]
 R_EARTH = 6_371_008.8
 M_PER_DEG = math.pi * R_EARTH / 180.0
 VERTICAL_NEAR_M = 30.0
+FINE_CELL_DEG = 0.1
+FINE_REACH_M = 5_000.0
 
 
 def zone_keys(airspaces: Sequence[Airspace]) -> list[str]:
@@ -244,30 +247,41 @@ class ZoneIndex:
         self._lon = np.array([z.c_lon for z in self.zones], dtype=float)
         self._u = _unit(self._lat, self._lon) if n else np.empty((0, 3))
         self._r = np.array([z.cap_radius_m for z in self.zones], dtype=float)
+        self._ncol = round(360.0 / cell_deg)
+        self._grid = self._bin(cell_deg, reach_m)
+        # a fine grid for the per-fix query (zones within about a kilometre): most cells
+        # are empty, so a fix far from every zone costs one dict lookup
+        self.fine_cell = FINE_CELL_DEG
+        self.fine_reach_m = min(FINE_REACH_M, reach_m)
+        self._fine_ncol = round(360.0 / FINE_CELL_DEG)
+        self._fine = self._bin(FINE_CELL_DEG, self.fine_reach_m)
+        self._caps = [
+            (float(u[0]), float(u[1]), float(u[2]), float(r))
+            for u, r in zip(self._u, self._r, strict=True)
+        ]
+
+    def _bin(self, cell: float, reach_m: float) -> dict[tuple[int, int], NDArray[np.int64]]:
+        """Zone indices (ascending) per ``cell``-degree cell their cap grown by ``reach_m``
+        touches."""
         grid: dict[tuple[int, int], list[int]] = {}
-        ncol = round(360.0 / cell_deg)
+        ncol = round(360.0 / cell)
         for k, z in enumerate(self.zones):
             dlat = (z.cap_radius_m + reach_m) / M_PER_DEG
             lat0, lat1 = max(z.c_lat - dlat, -90.0), min(z.c_lat + dlat, 90.0)
             coslat = max(math.cos(math.radians(max(abs(lat0), abs(lat1)))), 1e-6)
             dlon = dlat / coslat
-            rows = range(math.floor(lat0 / cell_deg), math.floor(lat1 / cell_deg) + 1)
+            rows = range(math.floor(lat0 / cell), math.floor(lat1 / cell) + 1)
             if dlon >= 180.0 or max(abs(lat0), abs(lat1)) >= 89.0:
                 cols = range(ncol)
             else:
                 cols = range(
-                    math.floor((z.c_lon - dlon) / cell_deg),
-                    math.floor((z.c_lon + dlon) / cell_deg) + 1,
+                    math.floor((z.c_lon - dlon) / cell),
+                    math.floor((z.c_lon + dlon) / cell) + 1,
                 )
             for i in rows:
                 for j in cols:
                     grid.setdefault((i, j % ncol), []).append(k)
-        self._ncol = ncol
-        self._grid = grid
-        self._caps = [
-            (float(u[0]), float(u[1]), float(u[2]), float(r))
-            for u, r in zip(self._u, self._r, strict=True)
-        ]
+        return {key: np.array(v, dtype=np.int64) for key, v in grid.items()}
 
     def __len__(self) -> int:
         return len(self.zones)
@@ -276,10 +290,63 @@ class ZoneIndex:
         return math.floor(lat / self.cell), math.floor(lon / self.cell) % self._ncol
 
     def near(self, lat: float, lon: float, extra_m: float) -> list[int]:
-        """Indices of zones whose cap comes within ``extra_m`` (<= ``reach_m``) of the point."""
-        cand = self._grid.get(self.cell_of(lat, lon))
-        if not cand:
-            return []
+        """Indices (ascending) of zones whose cap comes within ``extra_m`` (<= ``reach_m``)
+        of the point."""
+        if extra_m + 1_000.0 <= self.fine_reach_m:
+            cand = self._fine.get(
+                (
+                    math.floor(lat / self.fine_cell),
+                    math.floor(lon / self.fine_cell) % self._fine_ncol,
+                )
+            )
+            if cand is None:
+                return []
+            if cand.shape[0] <= 8:
+                return self._near_loop(cand.tolist(), lat, lon, extra_m)
+        else:
+            cand = self._grid.get(self.cell_of(lat, lon))
+            if cand is None:
+                return []
+        idx, _ = self.near_arrays(cand, lat, lon, extra_m)
+        return idx.tolist()  # type: ignore[no-any-return]
+
+    def near_arrays(
+        self, cand: NDArray[np.int64], lat: float, lon: float, extra_m: float
+    ) -> tuple[NDArray[np.int64], F64]:
+        """Of the zones ``cand``, those whose cap comes within ``extra_m`` of the point, and the
+        distance (m, on the mean sphere) from the point to each one's cap centre."""
+        la, lo = math.radians(lat), math.radians(lon)
+        cl = math.cos(la)
+        p = np.array([cl * math.cos(lo), cl * math.sin(lo), math.sin(la)])
+        dot = self._u[cand] @ p
+        d = np.arccos(np.clip(dot, -1.0, 1.0)) * R_EARTH
+        keep = d <= self._r[cand] + (extra_m + 1_000.0)
+        return cand[keep], d[keep]
+
+    def candidates(self, lat: float, lon: float) -> NDArray[np.int64]:
+        """Zones binned in the coarse cell of the point (within ``reach_m`` of its cap)."""
+        c = self._grid.get(self.cell_of(lat, lon))
+        return c if c is not None else np.empty(0, dtype=np.int64)
+
+    def on_paths(self, lat: F64, lon: F64, extra_m: F64, unit: F64) -> list[NDArray[np.int64]]:
+        """For each of ``n`` aircraft (``lat``, ``lon``, reach ``extra_m`` <= ``reach_m``,
+        path ``unit``: n x samples x 3 unit vectors starting at the aircraft), the zones
+        (ascending) whose cap comes within its reach and holds one of its path's samples, with
+        a margin for the planar shapes. All pairs are tested in one vectorised pass."""
+        cands = [self.candidates(float(a), float(b)) for a, b in zip(lat, lon, strict=True)]
+        sizes = np.array([c.shape[0] for c in cands], dtype=np.int64)
+        if not sizes.any():
+            return cands
+        z = np.concatenate(cands)
+        a = np.repeat(np.arange(len(cands)), sizes)
+        dots = np.einsum("psk,pk->ps", unit[a], self._u[z])
+        ang = np.arccos(np.clip(dots, -1.0, 1.0)) * R_EARTH
+        r = self._r[z]
+        keep = (ang[:, 0] <= r + extra_m[a] + 1_000.0) & (ang.min(axis=1) <= r * 1.01 + 500.0)
+        bounds = np.concatenate([[0], np.cumsum(sizes)])
+        return [z[b0:b1][keep[b0:b1]] for b0, b1 in itertools.pairwise(bounds.tolist())]
+
+    def _near_loop(self, cand: list[int], lat: float, lon: float, extra_m: float) -> list[int]:
         la, lo = math.radians(lat), math.radians(lon)
         cl = math.cos(la)
         px, py, pz = cl * math.cos(lo), cl * math.sin(lo), math.sin(la)

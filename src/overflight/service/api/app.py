@@ -2,7 +2,8 @@
 
 Binds to loopback by default. A non-loopback bind needs a token: :func:`create_app` refuses to
 build an app for a non-local ``host`` without one, and with a token every request must carry
-``Authorization: Bearer <token>`` (or ``?token=``).
+``Authorization: Bearer <token>`` (or ``?token=``). Nothing it serves refers to another host:
+the API description is ``/openapi.json`` and a plain page at ``/docs`` (no CDN assets).
 
 >>> is_local("127.0.0.1"), is_local("::1"), is_local("localhost"), is_local("0.0.0.0")
 (True, True, True, False)
@@ -20,7 +21,7 @@ from ..store import AlertStore
 from ..tracker import Tracker
 from ..watch import Watch
 from .deps import check_token
-from .routers import aircraft, airspaces, alerts, health, page, stream
+from .routers import aircraft, airspaces, alerts, docs, health, page, stream
 
 __all__ = ["create_app", "is_local"]
 
@@ -60,12 +61,17 @@ def create_app(
         description="Live airspace watch: aircraft, predicted/entry/exit/cleared alerts.",
         lifespan=lifespan,
         dependencies=[Depends(check_token)],
+        # FastAPI's Swagger UI / ReDoc pages load their assets from a CDN: served offline by
+        # routers/docs.py instead (and /openapi.json behind the token check, like the rest)
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.store = store
     app.state.tracker = tracker
     app.state.watch = watch
     app.state.token = token
     app.state.cache = {}
-    for r in (aircraft, alerts, airspaces, health, stream, page):
+    for r in (aircraft, alerts, airspaces, health, stream, page, docs):
         app.include_router(r.router)
     return app

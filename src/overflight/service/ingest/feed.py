@@ -113,9 +113,13 @@ async def run_tcp(
     backoff_min: float = 0.5,
     backoff_max: float = 30.0,
     connect_timeout: float = 10.0,
-    chunk: int = 65536,
+    chunk: int = 16384,
 ) -> None:
-    """Read ``host:port`` forever with reconnect and exponential backoff (until cancelled)."""
+    """Read ``host:port`` forever with reconnect and exponential backoff (until cancelled).
+
+    ``chunk``: the largest read. A read hands over whatever has arrived, up to this much, so
+    under load it bounds the work done before the loop turns (and alerts of the chunk's
+    queued predictions are committed): 16 KB is about 170 BaseStation lines."""
     delay = backoff_min
     while True:
         status.state = "connecting"

@@ -92,6 +92,60 @@ def _f(s: str) -> float:
     return float(s) if s else NAN
 
 
+_KIND = {str(k): k for k in range(1, 9)}
+_IDENTS: dict[str, str] = {}  # hex idents seen valid -> lower case
+
+
+def _fast_record(line: str) -> SbsRecord | None:
+    """The common, well-formed ``MSG`` line without the checks' function calls; None for
+    anything else (which :func:`parse_sbs_line` then handles, with its reasons). Raises
+    ValueError on a bad number (the caller falls back too)."""
+    f = line.split(",")
+    if len(f) != 22 or f[0] != "MSG":
+        return None
+    kind = _KIND.get(f[1])
+    hexid = _IDENTS.get(f[4])
+    if kind is None or hexid is None:
+        return None
+    date, clock = f[6], f[7]
+    if date and clock:
+        day = _DAYS.get(date)
+        if day is None or len(clock) < 8 or clock[2] != ":" or clock[5] != ":":
+            return None
+        t: float | None = day + int(clock[:2]) * 3600 + int(clock[3:5]) * 60 + float(clock[6:])
+    else:
+        t = None
+    x = f[14]
+    lat = float(x) if x else NAN
+    x = f[15]
+    lon = float(x) if x else NAN
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0) and not (lat != lat and lon != lon):
+        return None
+    x = f[11]
+    alt = float(x) if x else NAN
+    x = f[12]
+    gs = float(x) if x else NAN
+    x = f[13]
+    trk = float(x) if x else NAN
+    x = f[16]
+    vr = float(x) if x else NAN
+    gnd = f[21].strip()
+    return SbsRecord(
+        kind,
+        hexid,
+        t,
+        f[10].strip() or None,
+        alt,
+        gs,
+        trk,
+        lat,
+        lon,
+        vr,
+        f[17] or None,
+        None if not gnd else gnd not in ("0", "false", "False"),
+    )
+
+
 def parse_sbs_line(line: str) -> SbsRecord | None:
     """One BaseStation line -> :class:`SbsRecord`; None for non-``MSG`` records; raises
     ValueError with the reason for a malformed line.
@@ -116,6 +170,9 @@ def parse_sbs_line(line: str) -> SbsRecord | None:
     hexid = f[4]
     if len(hexid) != 6 or not _HEX.issuperset(hexid):
         raise ValueError(f"bad hex ident {hexid[:8]!r}")
+    if len(_IDENTS) > 100_000:
+        _IDENTS.clear()
+    _IDENTS[hexid] = hexid.lower()
     try:
         t = _clock(f[6], f[7])
     except (ValueError, IndexError) as exc:
@@ -176,14 +233,19 @@ class SbsDecoder:
         """Feed one line; returns a Fix for a position message, else None."""
         self.counts["lines"] += 1
         try:
-            rec = parse_sbs_line(line)
-        except (ValueError, IndexError) as exc:
-            self.counts["malformed"] += 1
-            self.last_error = str(exc)
-            return None
+            rec = _fast_record(line)
+        except ValueError:
+            rec = None
         if rec is None:
-            self.counts["other"] += 1
-            return None
+            try:
+                rec = parse_sbs_line(line)
+            except (ValueError, IndexError) as exc:
+                self.counts["malformed"] += 1
+                self.last_error = str(exc)
+                return None
+            if rec is None:
+                self.counts["other"] += 1
+                return None
         now = _time.time() if received is None else received
         t = rec.time if rec.time is not None else now
         st = self._state.get(rec.icao24)
