@@ -230,6 +230,9 @@ def build_national(
     parts = {"land": mine, "internal_waters": internal, "band": band}
     if corridor_parts:
         parts["corridors"] = shapely.union_all(corridor_parts)
+    if medians:
+        parts["medians"] = shapely.union_all(list(medians.values()))
+        parts.update({f"median:{k}": g for k, g in medians.items()})
     return NationalAirspace(iso3, full, result, airspace, params, parts, coast)
 
 
