@@ -3,12 +3,12 @@
 Two made-up transits at FL330 and 500 km/h, west to east along the Gulf of Finland between
 24.6 E and 27.6 E, passing north of Vaindloo island (59.818 N, 26.361 E):
 
-- ``centre_illustrative.csv`` follows the Estonia-Finland median line as overflight builds it
-  from the default coastline (the centre of the 6 NM corridor);
-- ``drift_illustrative.csv`` is the same but drifts 3.5 NM south of that line (0.5 NM past the 3 NM limit) for several
-  minutes near Vaindloo (the duration Estonia's government gave for the 19 September 2025
-  incident, as reported by Reuters and ERR News; the geometry here is invented, not that
-  flight's track).
+- ``centre_illustrative.csv`` follows waypoints at the middle of the Estonia-Finland corridor
+  (6 NM wide: each state keeps its territorial sea 3 NM back from the median line) as
+  overflight builds it from the default coastline, then passes north of Vaindloo;
+- ``drift_illustrative.csv`` is the same but drifts 3.5 NM south of that line (0.5 NM past the
+  3 NM limit) for a few minutes west of Vaindloo. The geometry is invented: it is not the
+  track of the 19 September 2025 flight that Estonia said stayed about twelve minutes.
 
 Run from the repository root: python scripts/make_vaindloo_example.py
 """
