@@ -5,7 +5,9 @@ Each alternative definition that applies is checked with the exact core (``check
 * ``edges``: boundary edges read as geodesics (aeronautical) or as straight lon/lat lines
   (RFC 7946), always;
 * ``altitude``: barometric only or geometric only (the other column replaced by it), when the
-  track has both.
+  track has both;
+* any named alternative boundaries the caller gives (national airspace: treaty limits,
+  median lines, coastline source; see ``overflight.national.variants``).
 
 The first row is the definition as given; each row says whether it flips that verdict.
 
@@ -19,6 +21,7 @@ The first row is the definition as given; each row says whether it flips that ve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -52,10 +55,16 @@ def _with_altitude(track: Track, alt: np.ndarray) -> Track:
 
 
 def boundary_sensitivity(
-    track: Track, airspace: Airspace, params: CheckParameters | None = None
+    track: Track,
+    airspace: Airspace,
+    params: CheckParameters | None = None,
+    alternatives: Sequence[tuple[str, Airspace]] = (),
 ) -> list[dict[str, Any]]:
     """Verdict, total duration inside (s) and maximum depth (m) under each alternative
-    definition that applies; ``flips_verdict`` says which change the verdict as given."""
+    definition that applies; ``flips_verdict`` says which change the verdict as given.
+
+    ``alternatives`` are other boundaries of the same airspace, named (for a national airspace
+    built from a coastline: another territorial-sea limit, another coastline source...)."""
     params = params or CheckParameters()
     other = "planar" if params.edges == "geodesic" else "geodesic"
     rows = [
@@ -71,6 +80,8 @@ def boundary_sensitivity(
         for name, alt in (("barometric", track.alt_baro), ("geometric", track.alt_geo)):
             res = check_pair(_with_altitude(track, alt), airspace, params)
             rows.append(_row(f"{name} altitude", params.edges, name, res))
+    for name, alt in alternatives:
+        rows.append(_row(name, params.edges, "as recorded", check_pair(track, alt, params)))
     base = rows[0]["entered"]
     for r in rows:
         r["flips_verdict"] = r["entered"] != base

@@ -57,9 +57,18 @@ def add_national(loaded: LoadedInputs, codes: Sequence[str] | None) -> None:
             continue
         loaded.airspaces.append(built.airspace)
         coast = built.parameters.get("coastline", {})
-        version = {
+        version = {  # the report's airspace_version fields, then the construction
+            "sha256": _data_hash(coast.get("path")),  # of the coastline data it was built from
+            "airac": None,
+            "effective": None,
+            "valid_until": None,
+            "date": None,
+            "version": coast.get("name"),
+            "written_by": "overflight airspace national",
+            "description": f"{built.name}: land + internal waters + "
+            f"{built.parameters['width_nm']:g} NM territorial sea",
+            "evidence": list(built.parameters.get("notes", [])),
             "construction": built.parameters,
-            "coastline_sha256": _data_hash(coast.get("path")),
         }
         loaded.inputs.append(
             InputRecord(

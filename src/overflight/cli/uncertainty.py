@@ -25,7 +25,8 @@ from ..analysis.error_model import ErrorModel
 from ..analysis.params import CheckOutcome, CheckParameters
 from ..analysis.sensitivity import boundary_sensitivity
 from ..analysis.uncertainty import METHOD, EntryProbability, entry_probability
-from ..model import Track
+from ..model import Airspace, Track
+from ..national.variants import national_variants
 
 __all__ = [
     "DEFAULT_SAMPLES",
@@ -198,6 +199,7 @@ def assess(
         by_id.setdefault(t.id, t)
     out = Assessment()
     untimed_warned: set[str] = set()
+    alternatives: dict[int, list[tuple[str, Airspace]]] = {}
     total = len(outcome.results)
     for k, r in enumerate(outcome.results):
         track = by_id.get(r.track_id)
@@ -216,7 +218,10 @@ def assess(
                 prob = entry_probability(
                     track, r.airspace, options.model, options.samples, options.seed, params
                 )
-            rows = boundary_sensitivity(track, r.airspace, params)
+            key = id(r.airspace)
+            if key not in alternatives:
+                alternatives[key] = national_variants(r.airspace)
+            rows = boundary_sensitivity(track, r.airspace, params, alternatives[key])
         out.probabilities.append(prob)
         out.sensitivities.append(rows)
         if progress is not None:
