@@ -31,7 +31,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["ErrorModel", "correlated_normal"]
+__all__ = [
+    "MAP_SIGMA_MM",
+    "ErrorModel",
+    "correlated_normal",
+    "digitising_sigma_m",
+]
 
 F64 = NDArray[np.float64]
 
@@ -138,3 +143,25 @@ class ErrorModel:
             ex += velocity[0][:, None] * dt
             ey += velocity[1][:, None] * dt
         return ex, ey, ez
+
+
+# US National Map Accuracy Standard (1947): 90 % of well-defined points within 1/50 inch
+# (0.508 mm) on maps smaller than 1:20,000; as a circular error CE90 = 2.146 sigma per axis.
+MAP_SIGMA_MM = 0.508 / 2.146
+
+
+def digitising_sigma_m(map_scale: float | None, line_width_m: float | None) -> float | None:
+    """1-sigma horizontal error per axis (m, on the ground) of a point read off a printed map:
+    the map's own accuracy (NMAS, 0.237 mm) and the drawn line's width (uniform across it:
+    ``width / sqrt(12)``), both times the scale. None without a scale.
+
+    >>> round(digitising_sigma_m(500_000, 0.5e-3))
+    139
+    >>> round(digitising_sigma_m(500_000, None))
+    118
+    """
+    if map_scale is None or not map_scale > 0:
+        return None
+    map_m = MAP_SIGMA_MM * 1e-3
+    line_m = (line_width_m or 0.0) / 12**0.5
+    return float(map_scale * (map_m**2 + line_m**2) ** 0.5)

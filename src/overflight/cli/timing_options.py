@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import Any
 
+import numpy as np
 import typer
 
+from ..analysis.error_model import digitising_sigma_m
 from ..errors import ParseError
 from ..formats.tracks._times import iso_seconds
 from ..formats.tracks.timing import apply_timing
@@ -130,6 +132,11 @@ class TimingOptions:
         return {"map_scale": self.map_scale, "line_width_m": self.line_width_m}
 
 
+DIGITISING_BASIS = (
+    "map accuracy 0.237 mm (US NMAS, CE90 0.508 mm) and line width / sqrt(12), times the scale"
+)
+
+
 def timed_tracks(
     tracks: Sequence[Track], options: TimingOptions | None, path: object = None
 ) -> list[Track]:
@@ -150,7 +157,11 @@ def timed_tracks(
     out = []
     for t in tracks:
         if t.meta.get("timing") == "distance" and digitising is not None:
-            t = replace(t, meta=MappingProxyType({**t.meta, "digitising": digitising}))
+            sigma = digitising_sigma_m(opts.map_scale, opts.line_width_m)
+            info = {**digitising, "sigma_h_m": sigma, "basis": DIGITISING_BASIS}
+            t = replace(t, meta=MappingProxyType({**t.meta, "digitising": info}))
+            if sigma is not None and not np.isfinite(t.accuracy_h).any():
+                t = t.replaced(accuracy_h=np.full(len(t), sigma))
         try:
             t = apply_timing(t, speed_mps=opts.speed_mps, start=opts.start, end=opts.end)
         except ParseError as exc:
