@@ -107,3 +107,25 @@ def test_beyond_search_is_not_entered() -> None:
     rows = boundary_sensitivity(far, zone)
     assert all(not r["entered"] and r["duration_s"] == 0.0 for r in rows)
     assert all(r["max_depth_m"] is None and not r["flips_verdict"] for r in rows)
+
+
+def test_agl_terrain_assumption_row_flips_an_unknown_verdict() -> None:
+    """A 1000 ft AGL ceiling, a track at 800 ft AMSL inside it laterally: without terrain
+    the vertical position is unknown (not an entry); taking terrain at sea level it is inside,
+    and the table says that assumption decides the verdict."""
+    from overflight.analysis.sensitivity import boundary_sensitivity
+    from overflight.model import Airspace, Circle, Polygon, Track, VerticalLimit
+
+    zone = Airspace(
+        "RMZ", "RMZ", (Polygon(Circle(50.0, 8.0, 5_000.0)),),
+        VerticalLimit.surface(), VerticalLimit.parse("1000ft AGL"),
+    )  # fmt: skip
+    alt = 800 * 0.3048
+    trk = Track.from_arrays(
+        "t", time=[0, 600], lat=[50.0, 50.0], lon=[7.8, 8.2], alt_geo=[alt, alt]
+    )
+    rows = {r["definition"]: r for r in boundary_sensitivity(trk, zone)}
+    assert rows["as given"]["entered"] is False
+    flat = rows["AGL limits taken as AMSL (terrain at sea level)"]
+    assert flat["entered"] is True and flat["flips_verdict"] is True
+    assert flat["duration_s"] > 0

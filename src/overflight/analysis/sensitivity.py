@@ -6,6 +6,8 @@ Each alternative definition that applies is checked with the exact core (``check
   (RFC 7946), always;
 * ``altitude``: barometric only or geometric only (the other column replaced by it), when the
   track has both;
+* ``terrain``: AGL limits read as AMSL (terrain at sea level), when the airspace has one
+  (without a terrain model the check calls such a vertical position ``unknown``);
 * any named alternative boundaries the caller gives (national airspace: treaty limits,
   median lines, coastline source; see ``overflight.national.variants``).
 
@@ -27,11 +29,11 @@ from typing import Any
 
 import numpy as np
 
-from ..model import Airspace, CheckResult, Track
+from ..model import Airspace, CheckResult, Reference, Track, VerticalLimit
 from .check import check_pair
 from .params import CheckParameters
 
-__all__ = ["boundary_sensitivity", "flipping_definitions"]
+__all__ = ["boundary_sensitivity", "flipping_definitions", "terrain_alternative"]
 
 
 def _row(definition: str, edges: str, altitude: str, res: CheckResult | None) -> dict[str, Any]:
@@ -48,6 +50,36 @@ def _row(definition: str, edges: str, altitude: str, res: CheckResult | None) ->
         "duration_s": float(sum(i.duration_s for i in incs)),
         "max_depth_m": max((i.max_depth_m for i in incs), default=None),
     }
+
+
+def _agl_as_amsl(limit: VerticalLimit) -> VerticalLimit:
+    other = _agl_as_amsl(limit.other) if limit.other is not None else None
+    if limit.reference != Reference.AGL:
+        return replace(limit, other=other) if other is not limit.other else limit
+    text = f"{limit.text} (taken as AMSL)" if limit.text else None
+    return replace(limit, reference=Reference.AMSL, text=text, other=other)
+
+
+def _has_agl(limit: VerticalLimit | None) -> bool:
+    return limit is not None and (limit.reference == Reference.AGL or _has_agl(limit.other))
+
+
+def terrain_alternative(airspace: Airspace) -> Airspace | None:
+    """The airspace with its AGL limits read as AMSL (terrain at sea level), or None when it
+    has no AGL limit. Without a terrain model an AGL limit's height is unknown; this is the
+    assumption a reader most often makes, so the table says whether it decides the verdict.
+
+    >>> from overflight.model import Circle, Polygon
+    >>> zone = Airspace("R", "R", (Polygon(Circle(0.0, 0.0, 1000.0)),),
+    ...                 VerticalLimit.surface(), VerticalLimit.parse("1000ft AGL"))
+    >>> terrain_alternative(zone).ceiling.reference.value
+    'AMSL'
+    """
+    if not (_has_agl(airspace.floor) or _has_agl(airspace.ceiling)):
+        return None
+    return replace(
+        airspace, floor=_agl_as_amsl(airspace.floor), ceiling=_agl_as_amsl(airspace.ceiling)
+    )
 
 
 def _with_altitude(track: Track, alt: np.ndarray) -> Track:
@@ -80,6 +112,11 @@ def boundary_sensitivity(
         for name, alt in (("barometric", track.alt_baro), ("geometric", track.alt_geo)):
             res = check_pair(_with_altitude(track, alt), airspace, params)
             rows.append(_row(f"{name} altitude", params.edges, name, res))
+    flat = terrain_alternative(airspace)
+    if flat is not None:
+        res = check_pair(track, flat, params)
+        rows.append(_row("AGL limits taken as AMSL (terrain at sea level)", params.edges,
+                         "as recorded", res))  # fmt: skip
     for name, alt in alternatives:
         rows.append(_row(name, params.edges, "as recorded", check_pair(track, alt, params)))
     base = rows[0]["entered"]
