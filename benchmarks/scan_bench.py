@@ -1,9 +1,19 @@
 """Benchmark of ``overflight scan``: N generated rows x 2,000 airspaces, end to end (DuckDB
-engine), peak RSS, against DuckDB's own spatial join and a naive per-row shapely loop.
+engine), peak RSS, against DuckDB's own spatial join and a naive per-row shapely loop, on two
+airspace sets.
 
     python benchmarks/scan_bench.py [--rows 10000000] [--airspaces 2000] [--hours 6]
+                                    [--sets realistic,dense] [--check-workers 2]
 
-The archive is generated first in a child process (not counted in RSS or time). Peers:
+Airspace sets (``_archive_airspaces``):
+- ``realistic``: CTRs (10-20 km, surface to 2,500-5,000 ft) and two-ring TMAs (to FL95 and
+  FL195) around the ~50 airports the traffic flies between, and restricted/danger areas of
+  5-50 km, surface to FL100-FL660 (mostly low), scattered over Europe;
+- ``dense`` (stress): 5-40 km areas with ceilings FL250-FL460 blanketing Europe, so a third of
+  all rows are inside one.
+
+The archive is generated first in a child process; each scan runs in its own child process
+(its peak RSS, and its check workers', are its own). Peers:
 - DuckDB spatial: ``ST_Contains(polygon, ST_Point(lon, lat))`` join of every row against the
   airspace footprints (lon/lat polygons; inside/outside per row only, no crossing times, no
   altitude), with the spatial extension installed from the duckdb-extension-spatial package;
@@ -13,6 +23,7 @@ The archive is generated first in a child process (not counted in RSS or time). 
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import subprocess
 import sys
@@ -26,16 +37,17 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from _synthetic import airspaces
+from _archive_airspaces import dense, realistic
 
-from overflight.archive.scan import scan
 from overflight.geometry.boundary import ring_points
 
-ROWS_PER_FLIGHT_HOUR = 1_100  # measured on the generator: mean of 1-10 s sampling, dropouts
+ROWS_PER_FLIGHT = 1_230
+"""Rows per flight inside the archive's hours (measured on the generator with 6 hours: 606
+flights gave 745,033 rows; departures spread over 2 h before to the end of the hours)."""
 
 
 def _generate(folder: Path, rows: int, hours: int, seed: int) -> list[Path]:
-    flights = max(1, rows // (ROWS_PER_FLIGHT_HOUR * max(1, min(hours, 3))))
+    flights = max(1, round(rows / ROWS_PER_FLIGHT * 6 / max(hours, 1)))
     code = (
         "import sys; from overflight.archive.synth import synthesize; "
         f"synthesize(sys.argv[1], flights={flights}, hours={hours}, seed={seed})"
@@ -71,6 +83,30 @@ def _duckdb_join(files: list[Path], polys) -> tuple[float, int]:
     return time.perf_counter() - t0, int(n)
 
 
+def _scan(folder: Path, kind: str, n: int, workers: int) -> dict:
+    child = Path(__file__).parent / "_archive_scan_child.py"
+    res = subprocess.run(
+        [sys.executable, str(child), str(folder), kind, str(n), str(workers)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def _naive(files: list[Path], polys, m: int) -> tuple[float, int]:
+    t = pq.read_table(files[len(files) // 2], columns=["lon", "lat"])
+    m = min(m, t.num_rows)
+    lon = t["lon"].to_numpy()[:m]
+    lat = t["lat"].to_numpy()[:m]
+    t0 = time.perf_counter()
+    for x, y in zip(lon, lat, strict=True):
+        p = shapely.Point(x, y)
+        for poly in polys:
+            poly.contains(p)
+    return (time.perf_counter() - t0) / m, m
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000_000)
@@ -78,6 +114,8 @@ def main() -> None:
     ap.add_argument("--hours", type=int, default=6)
     ap.add_argument("--naive-rows", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sets", default="realistic,dense")
+    ap.add_argument("--check-workers", type=int, default=2)
     ap.add_argument("--skip-duckdb-join", action="store_true")
     args = ap.parse_args()
 
@@ -87,43 +125,33 @@ def main() -> None:
         n = sum(pq.read_metadata(f).num_rows for f in files)
         print(
             f"generated {n:,} rows in {len(files)} hourly files ({time.perf_counter() - t0:.0f} s)"
+            f"; {args.airspaces:,} airspaces; check workers: {args.check_workers}"
         )
-        zones = airspaces(args.airspaces)
-
-        t0 = time.perf_counter()
-        out = scan([str(f) for f in files], zones, Path(tmp) / "inc.parquet")
-        t_scan = time.perf_counter() - t0
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(
-            f"overflight scan  : {t_scan:8.1f} s  {n / t_scan:12,.0f} rows/s end to end  "
-            f"peak RSS {rss:,.0f} MB  ({out.table.num_rows:,} incursions, "
-            f"{out.pieces_checked:,} pieces checked, dropped {out.counts})"
-        )
-        polys = _footprints(zones)
-        if not args.skip_duckdb_join:
-            t_dj, hits = _duckdb_join(files, polys)
+        for kind in args.sets.split(","):
+            zones = (realistic if kind == "realistic" else dense)(args.airspaces)
+            r = _scan(Path(tmp), kind, args.airspaces, args.check_workers)
+            t_scan = r["seconds"]
             print(
-                f"duckdb ST_Contains: {t_dj:8.1f} s  {n / t_dj:12,.0f} rows/s  ({hits:,} row x "
-                f"airspace hits, inside/outside only)  scan/join time ratio {t_scan / t_dj:.2f}"
+                f"[{kind}] overflight scan  : {t_scan:8.1f} s  {n / t_scan:12,.0f} rows/s end to "
+                f"end  peak RSS {r['rss_mb']:,.0f} MB (largest worker {r['worker_rss_mb']:,.0f} "
+                f"MB)  ({r['incursions']:,} incursions, {r['pieces']:,} pieces checked)"
             )
-        t = pq.read_table(files[len(files) // 2], columns=["lon", "lat"])
-        m = min(args.naive_rows, t.num_rows)
-        lon = t["lon"].to_numpy()[:m]
-        lat = t["lat"].to_numpy()[:m]
-        t0 = time.perf_counter()
-        hits = 0
-        for x, y in zip(lon, lat, strict=True):
-            p = shapely.Point(x, y)
-            for poly in polys:
-                if poly.contains(p):
-                    hits += 1
-        t_naive = (time.perf_counter() - t0) * n / m
-        print(
-            f"naive per-row    : {t_naive:8.1f} s  {n / t_naive:12,.0f} rows/s  (timed on {m:,} "
-            f"rows, scaled)  scan is {t_naive / t_scan:,.0f}x faster"
-        )
+            polys = _footprints(zones)
+            if not args.skip_duckdb_join:
+                t_dj, hits = _duckdb_join(files, polys)
+                print(
+                    f"[{kind}] duckdb ST_Contains: {t_dj:8.1f} s  {n / t_dj:12,.0f} rows/s  "
+                    f"({hits:,} row x airspace hits, inside/outside only)  scan/join time "
+                    f"ratio {t_scan / t_dj:.2f}"
+                )
+            per_row, m = _naive(files, polys, args.naive_rows)
+            t_naive = per_row * n
+            print(
+                f"[{kind}] naive per-row    : {t_naive:8.1f} s  {n / t_naive:12,.0f} rows/s  "
+                f"(timed on {m:,} rows, scaled)  scan is {t_naive / t_scan:,.1f}x faster"
+            )
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS of the whole benchmark process: {rss:,.0f} MB")
+        print(f"peak RSS of the benchmark process itself (peers): {rss:,.0f} MB")
 
 
 if __name__ == "__main__":

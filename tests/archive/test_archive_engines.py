@@ -54,3 +54,16 @@ def test_interrupted_then_resumed_equals_uninterrupted(archive: list[Path], tmp_
     # a third run with every file committed gives the same output again
     again = scan(files, zones, checkpoint=cp, on_file_done=resumed.append)
     assert resumed == [3] and again.table.equals(ref.table)
+
+
+def test_check_workers_equal_inline_check(archive: list[Path], tmp_path: Path) -> None:
+    """The exact check in two worker processes gives the same table as inline, also when
+    resuming from checkpoints (the pool is drained before each file is committed)."""
+    zones = route_airspaces(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones)
+    got = scan(files, zones, tmp_path / "inc.parquet", check_workers=2, checkpoint=tmp_path / "cp")
+    assert ref.table.num_rows > 0
+    assert got.table.equals(ref.table)
+    assert pq.read_table(tmp_path / "inc.parquet").equals(ref.table)
+    assert got.pieces_checked == ref.pieces_checked

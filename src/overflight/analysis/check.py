@@ -33,7 +33,7 @@ from .caps import airspace_cap
 from .lateral import inside_intervals, near_runs, union_intervals
 from .params import CheckOutcome, CheckParameters
 
-__all__ = ["PreparedAirspace", "check", "check_pair", "prepare_airspace"]
+__all__ = ["PreparedAirspace", "check", "check_pair", "check_prepared", "prepare_airspace"]
 
 F64 = NDArray[np.float64]
 MAX_SEGMENT_M = 20_000.0
@@ -128,6 +128,45 @@ def check_pair(
     return _check_prepared(pt, prep, params)
 
 
+def check_prepared(
+    track: Track,
+    prepared_airspaces: Sequence[PreparedAirspace],
+    params: CheckParameters | None = None,
+    *,
+    closest_approach: bool = True,
+    lateral_passes: bool = True,
+) -> list[CheckResult | None]:
+    """Check one track against airspaces already prepared (:func:`prepare_airspace`, once per
+    run): one result per airspace, None when they are farther apart than ``params.search_m``.
+
+    The track is densified and indexed once for all of them. ``closest_approach=False``
+    skips the closest-approach search (its cost is that of a second depth search): results
+    then carry ``closest_approach=None``, and an airspace the track never enters laterally
+    gives None whatever the search distance. ``lateral_passes=False`` leaves out the passes
+    above or below (no depth search for them). Incursions are the same either way.
+
+    >>> from overflight.model import Airspace, Circle, Polygon, Track, VerticalLimit
+    >>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+    ...                 VerticalLimit.surface(), VerticalLimit.unlimited())
+    >>> params = CheckParameters()
+    >>> prep = prepare_airspace(zone, params)
+    >>> trk = Track.from_arrays("t", time=[0, 100], lat=[0, 0], lon=[-0.2, 0.2])
+    >>> [r.incursions[0].entry_time.__round__(2) for r in check_prepared(trk, [prep], params)]
+    [27.54]
+    >>> far = Track.from_arrays("f", time=[0, 100], lat=[1, 1], lon=[-0.2, 0.2])
+    >>> check_prepared(far, [prep], params, closest_approach=False)
+    [None]
+    """
+    params = params or CheckParameters()
+    if len(track) == 0:
+        return [None] * len(prepared_airspaces)
+    pt = _prepare_track(track)
+    return [
+        _check_prepared(pt, prep, params, closest_approach, lateral_passes)
+        for prep in prepared_airspaces
+    ]
+
+
 def _near_indices(pt: _PreparedTrack, prep: PreparedAirspace, reach_m: float) -> NDArray[np.int64]:
     if pt.tree is None:
         return np.empty(0, np.int64)
@@ -138,7 +177,11 @@ def _near_indices(pt: _PreparedTrack, prep: PreparedAirspace, reach_m: float) ->
 
 
 def _check_prepared(
-    pt: _PreparedTrack, prep: PreparedAirspace, params: CheckParameters
+    pt: _PreparedTrack,
+    prep: PreparedAirspace,
+    params: CheckParameters,
+    closest_approach: bool = True,
+    lateral_passes: bool = True,
 ) -> CheckResult | None:
     path = pt.path
     if len(path) == 0:
@@ -152,6 +195,8 @@ def _check_prepared(
             lateral.extend(iv)
             warnings.extend(w)
     lateral = union_intervals(lateral)
+    if not closest_approach and not lateral:
+        return None
     profile = VerticalProfile.build(
         prep.airspace.floor, prep.airspace.ceiling, path.alt_baro, path.alt_geo
     )
@@ -160,6 +205,8 @@ def _check_prepared(
     passes: list[Incursion] = []
     for ta, tb in lateral:
         for p0, p1, status, via0, via1 in _vertical_pieces(path, profile, ta, tb, t_first, t_last):
+            if not lateral_passes and status not in ("inside", "unknown"):
+                continue
             for a0, a1, act in split_by_activation(p0, p1, prep.windows):
                 inc = _make_incursion(
                     path,
@@ -176,7 +223,10 @@ def _check_prepared(
     if pt.filled:
         warnings.append(f"{pt.filled} missing altitudes interpolated in time")
     approach: ClosestApproach | None = None
-    if not any(i.vertical == "inside" and i.activation != "inactive" for i in incursions):
+    if not closest_approach:
+        if not incursions and not passes:
+            return None
+    elif not any(i.vertical == "inside" and i.activation != "inactive" for i in incursions):
         approach = _closest_approach(pt, prep, profile, lateral, params)
         if approach is None or (approach.lateral_m > params.search_m and not incursions):
             return None

@@ -32,19 +32,16 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ..analysis.check import _check_prepared, _prepare_track
-from ..analysis.params import CheckParameters
-from ..model import Track
 from .clean import Fixes, Rows, ScanParameters, clean
-from .index import AirspaceIndex, haversine
-from .rows import incursion_row
-from .state import AircraftState, Codes, flag_names
+from .index import ALT_SLACK_M, AirspaceIndex, haversine
+from .pool import CheckPool, Job, check_piece
+from .state import AircraftState, Codes
 
 __all__ = ["Kernel", "Piece"]
 
@@ -96,7 +93,12 @@ class Kernel:
     reason, ``rows_in`` the rows seen, ``pieces_checked`` the pieces sent to the check.
     """
 
-    def __init__(self, index: AirspaceIndex, params: ScanParameters | None = None) -> None:
+    def __init__(
+        self,
+        index: AirspaceIndex,
+        params: ScanParameters | None = None,
+        pool: CheckPool | None = None,
+    ) -> None:
         self.index = index
         self.params = params or ScanParameters()
         self.state = AircraftState()
@@ -108,10 +110,12 @@ class Kernel:
         self.pieces_checked = 0
         self.fixes_checked = 0
         self.errors: list[str] = []
+        self.pool = pool
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["index"] = None  # large and rebuilt from the airspaces: reattach after loading
+        state["pool"] = None  # processes: reattach too (pickle only when drained)
         return state
 
     # -- input -------------------------------------------------------------------------------
@@ -211,6 +215,8 @@ class Kernel:
                 self.pieces[c] = p
             else:
                 out += self._finalise(p)
+        if self.pool is not None:
+            out += self.pool.done()
         return out
 
     def _candidates(self, f: Fixes) -> NDArray[np.bool_]:
@@ -226,18 +232,13 @@ class Kernel:
         return cand
 
     def finish(self) -> list[dict[str, Any]]:
-        """Finalise every open piece (the end of the data)."""
+        """Finalise every open piece (the end of the data) and wait for the pool."""
         out: list[dict[str, Any]] = []
         for c in sorted(self.pieces):
             out += self._finalise(self.pieces.pop(c))
-        return out
+        return out + self.drain()
 
     # -- the exact check ----------------------------------------------------------------------
-    @property
-    def _cparams(self) -> CheckParameters:
-        # incursions do not depend on search_m (only the closest approach, not reported here)
-        return replace(self.index.params, search_m=0.0)
-
     def _touching(self, lon: F64, lat: F64, near: list[int]) -> list[int]:
         """Airspaces of ``near`` whose cap the piece's path may reach (sphere, padded)."""
         k = np.asarray(near)
@@ -251,13 +252,25 @@ class Kernel:
         reach = self.index.cap_r[k] * 1.01 + 1_000.0
         return k[((d - half[:, None]) <= reach[None, :]).any(axis=0)].tolist()
 
+    def _in_band(self, baro: F64, geo: F64, near: list[int]) -> list[int]:
+        """Airspaces of ``near`` whose altitude band (+- the index's slack) the piece's
+        altitudes meet: outside it every fix is above or below, so nothing is entered (all
+        altitudes unknown: every airspace is kept)."""
+        alt = np.concatenate([baro, geo])
+        alt = alt[np.isfinite(alt)]
+        if alt.size == 0 or not near:
+            return near
+        k = np.asarray(near)
+        lo, hi = float(alt.min()), float(alt.max())
+        ok = (hi >= self.index.band_lo[k] - ALT_SLACK_M) & (
+            lo <= self.index.band_hi[k] + ALT_SLACK_M
+        )
+        return k[ok].tolist()
+
     def _finalise(self, p: Piece) -> list[dict[str, Any]]:
         t, lat, lon, baro, geo, flags, cs = p.columns()
         icao = self.icao.names[p.code]
         callsign = _most_common(cs, self.calls.names)
-        track = Track.from_arrays(
-            icao, time=t, lat=lat, lon=lon, alt_baro=baro, alt_geo=geo, callsign=callsign
-        )
         self.pieces_checked += 1
         self.fixes_checked += len(t)
         pad_lat = 0.5
@@ -271,27 +284,18 @@ class Kernel:
         if not near:
             return []
         near = self._touching(lon, lat, near)
+        near = self._in_band(baro, geo, near)
         if not near:
             return []
-        pt = _prepare_track(track)
-        out = []
-        for k in near:
-            prep = self.index.prepared(k)
-            if prep is None:
-                continue
-            res = _check_prepared(pt, prep, self._cparams)
-            if res is None:
-                continue
-            for inc in res.incursions:
-                i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
-                i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
-                mask = int(np.bitwise_or.reduce(flags[i0 : i1 + 1]))
-                out.append(
-                    incursion_row(
-                        icao, callsign, k, prep.airspace, inc, p.track_start, flag_names(mask)
-                    )
-                )
-        return out
+        job = Job(icao, callsign, p.track_start, near, t, lat, lon, baro, geo, flags)
+        if self.pool is not None:
+            self.pool.submit(job)
+            return []
+        return check_piece(self.index, job)
+
+    def drain(self) -> list[dict[str, Any]]:
+        """Rows of every piece still being checked by the pool (none without a pool)."""
+        return self.pool.drain() if self.pool is not None else []
 
 
 def _seg_half(lon: F64, lat: F64) -> F64:

@@ -26,6 +26,7 @@ from .columns import BatchDecoder
 from .duckdb import FileInfo, connect, expand_inputs, file_info, read_batches
 from .index import AirspaceIndex
 from .kernel import Kernel
+from .pool import CheckPool
 from .rows import SCHEMA, sort_table, to_table
 
 __all__ = ["ScanOutcome", "plan", "run_partition", "scan"]
@@ -94,9 +95,49 @@ def run_partition(
     progress: Progress | None = None,
     on_file_done: Callable[[int], None] | None = None,
     threads: int | None = None,
+    check_workers: int = 0,
 ) -> ScanOutcome:
-    """Run the kernel over every file for the aircraft of partition ``part`` (index, count)."""
+    """Run the kernel over every file for the aircraft of partition ``part`` (index, count).
+
+    ``check_workers``: processes for the exact check of finished pieces (0: inline)."""
     index = AirspaceIndex(airspaces, cparams)
+    pool = CheckPool(airspaces, cparams, check_workers) if check_workers > 0 else None
+    try:
+        return _run(
+            infos,
+            index,
+            airspaces,
+            params,
+            cparams,
+            part,
+            checkpoint,
+            bbox_filter,
+            batch_rows,
+            progress,
+            on_file_done,
+            threads,
+            pool,
+        )
+    finally:
+        if pool is not None:
+            pool.close()
+
+
+def _run(
+    infos: Sequence[FileInfo],
+    index: AirspaceIndex,
+    airspaces: Sequence[Airspace],
+    params: ScanParameters,
+    cparams: CheckParameters,
+    part: tuple[int, int],
+    checkpoint: Path | None,
+    bbox_filter: bool,
+    batch_rows: int,
+    progress: Progress | None,
+    on_file_done: Callable[[int], None] | None,
+    threads: int | None,
+    pool: CheckPool | None,
+) -> ScanOutcome:
     bbox = _padded(index.bbox()) if bbox_filter else None
     records = [
         {
@@ -108,13 +149,14 @@ def run_partition(
         for i in infos
     ]
     cp = None
-    kernel = Kernel(index, params)
+    kernel = Kernel(index, params, pool)
     if checkpoint is not None:
         cp = Checkpoint(checkpoint, _key(airspaces, params, cparams, part, bbox_filter), records)
         loaded = cp.load_state()
         if loaded is not None:
             kernel = loaded
             kernel.index = index
+            kernel.pool = pool
     start = cp.done if cp else 0
     total = sum(i.rows for i in infos)
     done_rows = sum(i.rows for i in infos[:start])
@@ -132,12 +174,15 @@ def run_partition(
                 row0 += batch.num_rows
                 if progress:
                     progress(done_rows + row0 * part[1], total)
+            rows += kernel.drain()
             kernel.counts["outside_bbox"] = kernel.counts.get("outside_bbox", 0) + (
                 max(0, info.rows - row0) if part[1] == 1 else 0
             )
         except OverflightError as exc:
+            kernel.drain()  # pieces of the failed file: dropped with it
             kernel = pickle.loads(snapshot)
             kernel.index = index
+            kernel.pool = pool
             errors.append(str(exc))
             rows = []
         kernel.errors = errors
@@ -214,11 +259,14 @@ def scan(
     batch_rows: int = 1_000_000,
     progress: Progress | None = None,
     on_file_done: Callable[[int], None] | None = None,
+    check_workers: int = 0,
 ) -> ScanOutcome:
     """Scan the files named by ``data`` against ``airspaces``; write ``out`` (Parquet,
     atomically) if given. ``checkpoint``: a folder for resumable runs (per partition
     sub-folders with Dask). ``engine``: ``"duckdb"`` or ``"dask"`` (``scheduler`` the address
-    of a running cluster, else a LocalCluster of ``workers`` threads)."""
+    of a running cluster, else a LocalCluster of ``workers`` threads). ``check_workers``
+    (DuckDB engine): processes running the exact check while the main process reads (0:
+    inline); the output is the same."""
     params = params or ScanParameters()
     cparams = check_params or CheckParameters()
     infos, errors = plan(data)
@@ -234,6 +282,7 @@ def scan(
             batch_rows,
             progress,
             on_file_done,
+            check_workers=check_workers,
         )
     elif engine == "dask":
         from .dask import run_dask

@@ -82,6 +82,10 @@ def scan_command(
     no_bbox: Annotated[
         bool, typer.Option("--no-bbox", help="Read every row (no bounding-box filter in SQL).")
     ] = False,
+    check_workers: Annotated[
+        int,
+        typer.Option("--check-workers", help="Processes for the exact check (0: in-process)."),
+    ] = 0,
 ) -> None:
     """Find every airspace incursion in ADS-B archives (OpenSky or traffic columns)."""
     from ..archive.clean import ScanParameters
@@ -125,6 +129,7 @@ def scan_command(
             checkpoint=cp,
             bbox_filter=not no_bbox,
             progress=progress,
+            check_workers=check_workers,
         )
     for e in outcome.errors:
         typer.echo(f"error: {e}", err=True)

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
 from .frame import local_xy, plane_error
-from .geodesic import angle_diff, forward, inverse
+from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
 
 __all__ = ["approx_boundary_distance", "boundary_distance", "edge_distance"]
 
@@ -40,64 +41,102 @@ def edge_distance(
 ) -> tuple[F64, F64, F64]:
     """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
 
-    ``guess``: an approximate foot as a fraction of P-Q (from a plane); when it brackets the
-    root tightly the search starts there, else on the whole edge.
+    ``guess``: an approximate foot as a fraction of P-Q (from a plane). The foot is found by
+    Newton steps along the edge (the along-track offset of the foot, spherical trigonometry on
+    the ellipsoid's distances and azimuths), from ``guess`` or mid-edge; the few that do not
+    converge within a few steps fall back to a bracketed root search on the whole edge.
     """
-    az_pq, _, L = inverse(plon, plat, qlon, qlat)
-
-    def slope(s: F64, idx: NDArray[np.intp]) -> tuple[F64, F64, F64, F64]:
-        elon, elat, az_e = forward(plon[idx], plat[idx], az_pq[idx], L[idx] * s)
-        az_ex, _, d = inverse(elon, elat, xlon[idx], xlat[idx])
-        return np.cos(np.radians(angle_diff(az_ex, az_e))), d, elon, elat
-
+    az_pq, az_q, L = inverse(plon, plat, qlon, qlat)
     n = xlon.shape[0]
-    allidx = np.arange(n)
-    g0, d0, _, _ = slope(np.zeros(n), allidx)
-    g1, d1, _, _ = slope(np.ones(n), allidx)
+    # both ends in one call: the edge's direction there is az_pq at P, az_q at Q
+    az_ends, _, d_ends = inverse(
+        np.concatenate([plon, qlon]),
+        np.concatenate([plat, qlat]),
+        np.concatenate([xlon, xlon]),
+        np.concatenate([xlat, xlat]),
+    )
+    d0, d1 = d_ends[:n], d_ends[n:]
+    g0 = np.cos(np.radians(angle_diff(az_ends[:n], az_pq)))
+    g1 = np.cos(np.radians(angle_diff(az_ends[n:], az_q)))
     dist = np.minimum(d0, d1)
     foot_lon = np.where(d0 <= d1, plon, qlon)
     foot_lat = np.where(d0 <= d1, plat, qlat)
     # X at P or Q (d == 0) gives no direction: the foot is that end
     inner = (g0 > 0) & (g1 < 0) & (L > 0) & (d0 > 0) & (d1 > 0)
     idx = np.nonzero(inner)[0]
-    if idx.size:
-        a, b = np.zeros(idx.size), np.ones(idx.size)
-        fa, fb = g0[idx], g1[idx]
-        if guess is not None:
-            # a bracket around the plane's foot: its error is < ~2 % of the distance
-            eps = (0.02 * np.minimum(d0[idx], d1[idx]) + 20.0) / L[idx]
-            lo = np.clip(guess[idx] - eps, 0.0, 1.0)
-            hi = np.clip(guess[idx] + eps, 0.0, 1.0)
-            glo, _, _, _ = slope(lo, idx)
-            ghi, _, _, _ = slope(hi, idx)
-            ok = (glo > 0) & (ghi < 0)
-            a, fa = np.where(ok, lo, a), np.where(ok, glo, fa)
-            b, fb = np.where(ok, hi, b), np.where(ok, ghi, fb)
-        kept = np.zeros(idx.size)
-        s = np.full(idx.size, 0.5)
-        active = np.ones(idx.size, bool)
-        for _ in range(60):
-            if not active.any():
-                break
-            k = np.nonzero(active)[0]
-            den = fb[k] - fa[k]
-            sn = np.clip((a[k] * fb[k] - b[k] * fa[k]) / np.where(den != 0, den, 1.0), a[k], b[k])
-            gn, _, _, _ = slope(sn, idx[k])
-            s[k] = sn
-            same_a = np.sign(gn) == np.sign(fa[k])
-            na, nb = np.where(same_a, sn, a[k]), np.where(same_a, b[k], sn)
-            nfa, nfb = np.where(same_a, gn, fa[k]), np.where(same_a, fb[k], gn)
-            nfb = np.where(same_a & (kept[k] == 1.0), nfb * 0.5, nfb)
-            nfa = np.where(~same_a & (kept[k] == -1.0), nfa * 0.5, nfa)
-            a[k], b[k], fa[k], fb[k] = na, nb, nfa, nfb
-            kept[k] = np.where(same_a, 1.0, -1.0)
-            done = (np.abs(gn) < 1e-15) | ((nb - na) * L[idx[k]] < 1e-4)
-            active[k[done]] = False
-        _, d, elon, elat = slope(s, idx)
-        better = d < dist[idx]
-        sel = idx[better]
-        dist[sel], foot_lon[sel], foot_lat[sel] = d[better], elon[better], elat[better]
+    if idx.size == 0:
+        return dist, foot_lon, foot_lat
+    s = np.full(idx.size, 0.5) if guess is None else np.clip(guess[idx], 0.0, 1.0)
+    d = np.full(idx.size, np.inf)
+    elon = np.full(idx.size, np.nan)
+    elat = np.full(idx.size, np.nan)
+    active = np.arange(idx.size)
+    for _ in range(_NEWTON_STEPS):
+        k = idx[active]
+        lo_, la_, az_e = forward(plon[k], plat[k], az_pq[k], L[k] * s[active])
+        az_ex, _, dd = inverse(lo_, la_, xlon[k], xlat[k])
+        g = np.cos(np.radians(angle_diff(az_ex, az_e)))
+        # along-track offset of the foot from E on a sphere: tan(a) = tan(d) cos(A)
+        step = MEAN_RADIUS * np.arctan(np.tan(np.minimum(dd / MEAN_RADIUS, 1.5)) * g)
+        d[active], elon[active], elat[active] = dd, lo_, la_
+        done = (np.abs(step) < _FOOT_TOL_M) | (dd == 0.0)
+        s[active] = np.clip(s[active] + step / L[k], 0.0, 1.0)
+        active = active[~done]
+        if active.size == 0:
+            break
+    if active.size:
+        # not converged (long edges, feet near an end): the bracketed search on the whole edge
+        k = idx[active]
+        d[active], elon[active], elat[active] = _bracketed_foot(
+            xlon[k], xlat[k], plon[k], plat[k], az_pq[k], L[k], g0[k], g1[k]
+        )
+    better = d < dist[idx]
+    sel = idx[better]
+    dist[sel], foot_lon[sel], foot_lat[sel] = d[better], elon[better], elat[better]
     return dist, foot_lon, foot_lat
+
+
+_NEWTON_STEPS = 6
+_FOOT_TOL_M = 1e-5
+"""Newton steps stop once the foot moves by less than this (the distance is stationary at the
+foot: its error is then ~ tol^2 / d)."""
+
+
+def _bracketed_foot(
+    xlon: F64, xlat: F64, plon: F64, plat: F64, az_pq: F64, L: F64, g0: F64, g1: F64
+) -> tuple[F64, F64, F64]:
+    """Foot by regula falsi (Illinois) on ``cos(az_EX - az_edge(E))`` over the whole edge."""
+
+    def slope(s: F64, k: NDArray[np.intp]) -> tuple[F64, F64, F64, F64]:
+        elon, elat, az_e = forward(plon[k], plat[k], az_pq[k], L[k] * s)
+        az_ex, _, d = inverse(elon, elat, xlon[k], xlat[k])
+        return np.cos(np.radians(angle_diff(az_ex, az_e))), d, elon, elat
+
+    m = xlon.shape[0]
+    a, b = np.zeros(m), np.ones(m)
+    fa, fb = g0.copy(), g1.copy()
+    kept = np.zeros(m)
+    s = np.full(m, 0.5)
+    active = np.ones(m, bool)
+    for _ in range(60):
+        if not active.any():
+            break
+        k = np.nonzero(active)[0]
+        den = fb[k] - fa[k]
+        sn = np.clip((a[k] * fb[k] - b[k] * fa[k]) / np.where(den != 0, den, 1.0), a[k], b[k])
+        gn, _, _, _ = slope(sn, k)
+        s[k] = sn
+        same_a = np.sign(gn) == np.sign(fa[k])
+        na, nb = np.where(same_a, sn, a[k]), np.where(same_a, b[k], sn)
+        nfa, nfb = np.where(same_a, gn, fa[k]), np.where(same_a, fb[k], gn)
+        nfb = np.where(same_a & (kept[k] == 1.0), nfb * 0.5, nfb)
+        nfa = np.where(~same_a & (kept[k] == -1.0), nfa * 0.5, nfa)
+        a[k], b[k], fa[k], fb[k] = na, nb, nfa, nfb
+        kept[k] = np.where(same_a, 1.0, -1.0)
+        done = (np.abs(gn) < 1e-15) | ((nb - na) * L[k] < 1e-4)
+        active[k[done]] = False
+    _, d, elon, elat = slope(s, np.arange(m))
+    return d, elon, elat
 
 
 def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
@@ -116,10 +155,7 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
     # relative error of plane distances here (both ends within max(r, polygon radius))
     eps = plane_error(np.maximum(np.hypot(x, y), pe.radius_m))
     radius = (dm + half) * (1.0 + 3.0 * eps) + half + 5.0
-    lists = tree.query_ball_point(np.column_stack([x, y]), radius)
-    counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=n)
-    pi = np.repeat(np.arange(n), counts)
-    ej = np.fromiter((j for v in lists for j in v), dtype=np.int64, count=int(counts.sum()))
+    pi, ej = _ball_pairs(tree, x, y, radius)
     dx, dy = ex2[ej] - ex1[ej], ey2[ej] - ey1[ej]
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
@@ -130,6 +166,43 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
     # keep every edge that could be nearest given the plane's error
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
     return best, pi[keep], ej[keep], u[keep]
+
+
+_CHUNK = 32
+_MAX_PAIRS_PER_POINT = 64
+
+
+def _ball_pairs(tree: cKDTree, x: F64, y: F64, radius: F64) -> tuple[I64, I64]:
+    """(point, edge) pairs covering every edge midpoint within ``radius`` of each point.
+
+    Consecutive points (along a track) are taken in chunks: one ball around each chunk
+    holds every ball of its points, and the pairs are the chunk's points times that ball's
+    edges (a superset: the nearest edge and those kept are the same). Chunks that spread too
+    far (too many pairs) fall back to one ball per point.
+    """
+    n = x.shape[0]
+    ch = np.arange(n) // _CHUNK
+    nch = int(ch[-1]) + 1 if n else 0
+    size = np.bincount(ch, minlength=nch)
+    cx = np.bincount(ch, x, nch) / size
+    cy = np.bincount(ch, y, nch) / size
+    rc = np.zeros(nch)
+    np.maximum.at(rc, ch, np.hypot(x - cx[ch], y - cy[ch]) + radius)
+    lists = tree.query_ball_point(np.column_stack([cx, cy]), rc)
+    cnt = np.fromiter((len(v) for v in lists), dtype=np.int64, count=nch)
+    if int((cnt * size).sum()) > max(4096, _MAX_PAIRS_PER_POINT * n):
+        lists = tree.query_ball_point(np.column_stack([x, y]), radius)
+        counts = np.fromiter((len(v) for v in lists), dtype=np.int64, count=n)
+        pi = np.repeat(np.arange(n), counts)
+        ej = np.fromiter((j for v in lists for j in v), dtype=np.int64, count=int(counts.sum()))
+        return pi, ej
+    flat = np.fromiter((j for v in lists for j in v), dtype=np.int64, count=int(cnt.sum()))
+    off = np.cumsum(cnt) - cnt
+    per = cnt[ch]
+    pi = np.repeat(np.arange(n), per)
+    pos = np.arange(pi.size) - np.repeat(np.cumsum(per) - per, per)
+    ej = flat[np.repeat(off[ch], per) + pos]
+    return pi, ej
 
 
 def approx_boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> F64:

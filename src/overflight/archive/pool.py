@@ -1,0 +1,174 @@
+"""The exact check of finished pieces, inline or in worker processes.
+
+A *job* is one finished piece with the airspaces it may touch; :func:`check_piece` turns it
+into incursion rows with :func:`overflight.analysis.check.check_prepared` (incursions only: no
+closest approach, no lateral passes). :class:`CheckPool` runs jobs in ``workers`` spawned
+processes, each holding its own :class:`~.index.AirspaceIndex` (airspaces prepared on first
+use), so the exact check, the expensive part of a scan, uses every core while the main
+process reads and cleans the next batch.
+
+>>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+>>> from overflight.archive.index import AirspaceIndex
+>>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+...                 VerticalLimit.surface(), VerticalLimit.unlimited())
+>>> job = Job("abc123", None, 0.0, [0], np.array([0.0, 100.0]), np.array([0.0, 0.0]),
+...           np.array([-0.2, 0.2]), np.full(2, 1000.0), np.full(2, np.nan), np.zeros(2, np.uint8))
+>>> [round(r["entry_time"] / 1e6, 2) for r in check_piece(AirspaceIndex([zone]), job)]
+[27.54]
+"""
+
+from __future__ import annotations
+
+import copyreg
+import io
+import multiprocessing
+import pickle
+import types
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..analysis.check import check_prepared
+from ..analysis.params import CheckParameters
+from ..model import Airspace, Track
+from .index import AirspaceIndex
+from .rows import incursion_row
+from .state import flag_names
+
+__all__ = ["CheckPool", "Job", "check_piece"]
+
+F64 = NDArray[np.float64]
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Job:
+    """One finished piece of one aircraft and the airspaces (indices) it may touch."""
+
+    icao24: str
+    callsign: str | None
+    track_start: float
+    near: list[int]
+    time: F64
+    lat: F64
+    lon: F64
+    baro: F64
+    geo: F64
+    flags: NDArray[np.uint8]
+
+
+def check_piece(index: AirspaceIndex, job: Job) -> Rows:
+    """Incursion rows of ``job`` (the core check, incursions only)."""
+    t = job.time
+    preps = [(k, prep) for k in job.near if (prep := index.prepared(k)) is not None]
+    if not preps:
+        return []
+    track = Track.from_arrays(
+        job.icao24,
+        time=t,
+        lat=job.lat,
+        lon=job.lon,
+        alt_baro=job.baro,
+        alt_geo=job.geo,
+        callsign=job.callsign,
+    )
+    # incursions do not depend on search_m (only the closest approach, not computed here)
+    params = replace(index.params, search_m=0.0)
+    results = check_prepared(
+        track, [p for _, p in preps], params, closest_approach=False, lateral_passes=False
+    )
+    out: Rows = []
+    for (k, prep), res in zip(preps, results, strict=True):
+        if res is None:
+            continue
+        for inc in res.incursions:
+            i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
+            i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
+            mask = int(np.bitwise_or.reduce(job.flags[i0 : i1 + 1]))
+            out.append(
+                incursion_row(
+                    job.icao24,
+                    job.callsign,
+                    k,
+                    prep.airspace,
+                    inc,
+                    job.track_start,
+                    flag_names(mask),
+                )
+            )
+    return out
+
+
+def _proxy(d: dict[str, Any]) -> types.MappingProxyType[str, Any]:
+    return types.MappingProxyType(d)
+
+
+def _dumps(obj: object) -> bytes:
+    """Pickle with mapping proxies (airspace metadata) sent as plain dicts."""
+    buf = io.BytesIO()
+    p = pickle.Pickler(buf, protocol=5)
+    p.dispatch_table = copyreg.dispatch_table.copy()
+    p.dispatch_table[types.MappingProxyType] = lambda m: (_proxy, (dict(m),))
+    p.dump(obj)
+    return buf.getvalue()
+
+
+_INDEX: AirspaceIndex | None = None
+
+
+def _init(blob: bytes) -> None:
+    global _INDEX
+    airspaces, params = pickle.loads(blob)
+    _INDEX = AirspaceIndex(airspaces, params)
+
+
+def _run(job: Job) -> Rows:
+    assert _INDEX is not None
+    return check_piece(_INDEX, job)
+
+
+class CheckPool:
+    """``workers`` processes checking jobs; :meth:`submit`, then :meth:`done` (finished
+    jobs' rows) or :meth:`drain` (wait for all). Close it with :meth:`close`."""
+
+    def __init__(
+        self, airspaces: Sequence[Airspace], params: CheckParameters, workers: int
+    ) -> None:
+        ctx = multiprocessing.get_context("spawn")  # the parent runs DuckDB threads: no fork
+        self._ex = ProcessPoolExecutor(
+            workers,
+            mp_context=ctx,
+            initializer=_init,
+            initargs=(_dumps((list(airspaces), params)),),
+        )
+        self._pending: list[Future[Rows]] = []
+
+    def submit(self, job: Job) -> None:
+        self._pending.append(self._ex.submit(_run, job))
+
+    def done(self) -> Rows:
+        """Rows of the jobs finished so far (removed from the pending list)."""
+        out: Rows = []
+        keep = []
+        for f in self._pending:
+            if f.done():
+                out += f.result()
+            else:
+                keep.append(f)
+        self._pending = keep
+        return out
+
+    def drain(self) -> Rows:
+        """Rows of every pending job (waits)."""
+        out: Rows = []
+        for f in self._pending:
+            out += f.result()
+        self._pending = []
+        return out
+
+    def close(self) -> None:
+        self._ex.shutdown(wait=True, cancel_futures=True)
