@@ -170,7 +170,13 @@ def build_national(
         for other, lines in neighbours.items():
             mine_near = _near_lines(all_base, NearestLine(lines), 2 * width_m + 10_000.0)
             regions = nearer_regions({iso2: mine_near, other: lines})
-            theirs = shapely.difference(regions[other], shapely.union(mine, internal))
+            # Only our coast near theirs took part, so far from their coast the partition can
+            # be wrong; but a point of our sea truly nearer to them is within `width` of their
+            # coast, and a wrongly given one is over `width` + 10 km from it: keep their
+            # region within `width` + 5 km of their coast.
+            reach = geodesic_band(lines, width_m + 5_000.0, snap=False)
+            theirs = shapely.intersection(regions[other], reach)
+            theirs = shapely.difference(theirs, shapely.union(mine, internal))
             shared = shapely.intersection(
                 shapely.boundary(regions[iso2]), shapely.buffer(regions[other], 1e-7)
             )
