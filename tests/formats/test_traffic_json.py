@@ -85,3 +85,15 @@ def test_missing_column_and_bad_value(tmp_path: Path) -> None:
     with pytest.raises(ParseError) as err:
         read_traffic_json(path)
     assert err.value.line == "row 2" and "position out of range" in err.value.reason
+
+
+def test_long_columns_orientation_sample_is_recognised(shared_data) -> None:
+    """The THY9BP sample is pandas orient=columns: its first column fills the detection head,
+    so 'icao24' is not in it; the columns shape is enough to recognise it."""
+    from overflight import read_tracks
+    from overflight.formats import sniff
+
+    path = shared_data / "adsb/traffic_samples/noisy_noisy_spoofing.json.gz"
+    assert sniff(path) == "traffic-json"
+    (t,), _ = read_tracks(path)
+    assert t.id == "4baac6" and t.callsign.strip() == "THY9BP"

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterator
 from os import PathLike
@@ -56,6 +57,9 @@ MAX_BYTES = 512 * 1024 * 1024
 _GZIP = b"\x1f\x8b"
 
 
+_COLUMNS_HEAD = re.compile(r'^\{\s*"[A-Za-z_][A-Za-z_0-9]*"\s*:\s*\{\s*"0"\s*:')
+
+
 def looks_like_traffic_json(head: str) -> bool:
     """True if the start of a JSON text names the traffic columns ``icao24`` and ``timestamp``
     (records or columns orientation).
@@ -64,9 +68,15 @@ def looks_like_traffic_json(head: str) -> bool:
     True
     >>> looks_like_traffic_json('{"type": "FeatureCollection"}')
     False
+    >>> looks_like_traffic_json('{"timestamp":{"0":1726560266000,"1":1726560267000')
+    True
     """
     s = head.lstrip("\ufeff \t\r\n")
-    return s[:1] in ("[", "{") and '"icao24"' in s and '"timestamp"' in s
+    if s[:1] in ("[", "{") and '"icao24"' in s and '"timestamp"' in s:
+        return True
+    # columns orientation of a long sample: the first column fills the head, so "icao24"
+    # may not be in it yet; pandas writes each column as {"0": ..., "1": ...}
+    return bool(_COLUMNS_HEAD.match(s)) and '"timestamp"' in s[:200]
 
 
 def read_text(p: Path) -> str:
