@@ -38,6 +38,7 @@ from .html_output import HtmlOpt, write_html_output
 from .inputs import LoadedInputs, load_inputs
 from .national_option import NationalOpt, add_national
 from .outputs import KmlOpt, PngOpt, matplotlib_missing, write_kml_output, write_png_outputs
+from .plausibility import crossing_warnings
 from .timing_options import TimingOptions, timing_options
 from .uncertainty import (
     Assessment,
@@ -398,6 +399,7 @@ def run_check(
     total = len(loaded.tracks) * len(loaded.airspaces)
     with _progress(total, console) as progress:
         outcome = check(loaded.tracks, loaded.airspaces, request.params, progress=progress)
+    outcome.warnings.extend(crossing_warnings(outcome, loaded.tracks))
     if unc is not None:
         n, many = len(outcome.results), PROGRESS_MIN_DRAWS // max(1, unc.samples)
         with _progress(n, console, "sampling", max(2, many)) as progress:
