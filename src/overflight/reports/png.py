@@ -97,6 +97,19 @@ def _extent(results: Sequence[CheckResult], tracks: Sequence[Track]) -> tuple[fl
     lon = np.concatenate(lons) if lons else np.zeros(1)
     lat = np.concatenate(lats) if lats else np.zeros(1)
     lon0, lon1, lat0, lat1 = float(lon.min()), float(lon.max()), float(lat.min()), float(lat.max())
+    if tracks:
+        # a small story in a big airspace (a national airspace, a FIR): frame the tracks
+        tlon = np.concatenate([t.lon for t in tracks])
+        tlat = np.concatenate([t.lat for t in tracks])
+        c = max(math.cos(math.radians(float(np.mean(tlat)))), 0.05)
+        half = 0.09  # at least ~20 km across
+        t0 = float(tlon.min()), float(tlon.max()), float(tlat.min()), float(tlat.max())
+        tw = max(t0[1] - t0[0], 2 * half / c) * c
+        th = max(t0[3] - t0[2], 2 * half)
+        if (lon1 - lon0) * c * (lat1 - lat0) > 16 * tw * th:
+            mx, my = 0.25 * tw / c + half / c, 0.25 * th + half
+            lon0, lon1 = max(lon0, t0[0] - mx), min(lon1, t0[1] + mx)
+            lat0, lat1 = max(lat0, t0[2] - my), min(lat1, t0[3] + my)
     pad_lat = max(0.05 * (lat1 - lat0), 0.005)
     pad_lon = max(0.05 * (lon1 - lon0), 0.005 / max(math.cos(math.radians(lat0)), 0.05))
     return lon0 - pad_lon, lon1 + pad_lon, lat0 - pad_lat, lat1 + pad_lat
