@@ -35,7 +35,7 @@ def test_national_geojson_reads_back_as_an_airspace(malta: Path) -> None:
     spaces, problems = read_airspaces(malta)
     assert not problems and len(spaces) == 1
     a = spaces[0]
-    assert a.name == "Malta national airspace" and a.kind == "NATIONAL"
+    assert a.name == "Malta national airspace (12 NM)" and a.kind == "NATIONAL"
     assert a.floor.text == "SFC" and a.ceiling.text == "UNL"
     props = json.loads(malta.read_text())["features"][0]["properties"]["overflight"]
     assert props["width_nm"] == 12.0 and props["country"] == "MLT"
@@ -113,7 +113,7 @@ def test_check_against_national_airspace(tmp_path: Path, malta: Path) -> None:
     assert res.exit_code == 0, res.output
     report = json.loads(rep.read_text())
     (result,) = report["results"]
-    assert result["airspace"]["name"] == "Malta national airspace"
+    assert result["airspace"]["name"] == "Malta national airspace (12 NM)"
     inc = result["incursions"][0]
     assert inc["entry_via"] == "lateral"
     # the entry is where the straight track meets the 12 NM line built by the same defaults

@@ -231,7 +231,16 @@ def build_national(
         "countries": land.country_source,
         "notes": notes,
     }
-    full = f"{name} national airspace"
+    how = [f"{width_m / NM:g} NM"]
+    how += [f"{c.offset_m / NM:g} NM back from the median with {resolve_country(c.other)[1]}"
+            for c in corridors]  # fmt: skip
+    if base_lines:
+        how.append("straight baselines")
+    if limit_areas or limit_lines:
+        how.append("agreed limits")
+    if not equidistance:
+        how.append("no median lines")
+    full = f"{name} national airspace ({', '.join(how)})"
     airspace = to_airspace(result, full, "NATIONAL", f"national:{iso3}", params)
     parts = {"land": mine, "internal_waters": internal, "band": band}
     if corridor_parts:
