@@ -133,3 +133,21 @@ def test_check_against_national_airspace(tmp_path: Path, malta: Path) -> None:
     assert inputs and inputs[0]["path"] == "national:MLT"
     assert inputs[0]["version"]["construction"]["width_nm"] == 12.0
     assert "--national" in report["command"]
+
+
+def test_verify_rebuilds_national_airspace(tmp_path: Path, monkeypatch) -> None:
+    trk = tmp_path / "flight.csv"
+    _track(trk)
+    monkeypatch.chdir(tmp_path)
+    res = runner.invoke(app, ["check", "flight.csv", "--national", "MLT", "--json", "r.json"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["verify", "r.json"])
+    assert res.exit_code == 0, res.output
+    assert "identical" in res.output
+    # a changed construction is a difference, named
+    report = json.loads((tmp_path / "r.json").read_text())
+    nat = next(i for i in report["inputs"] if i["format"] == "national")
+    nat["version"]["sha256"] = "0" * 64
+    (tmp_path / "r2.json").write_text(json.dumps(report))
+    res = runner.invoke(app, ["verify", "r2.json"])
+    assert res.exit_code != 0 and "version.sha256" in res.output

@@ -385,6 +385,7 @@ def run_check(
         loaded = load_inputs(
             request.files, fmt=request.fmt, fields=request.fields, timing=request.timing
         )
+        add_national(loaded, request.national)
     missing = []
     if not loaded.tracks:
         missing.append("no track could be read")
