@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from archive_helpers import route_airspaces
 
+from overflight.archive.clean import ScanParameters
+from overflight.archive.kernel import Kernel
 from overflight.archive.scan import scan
+from overflight.model import Airspace, Circle, Polygon, VerticalLimit
 
 
 def test_dask_local_cluster_equals_duckdb(archive: list[Path], tmp_path: Path) -> None:
@@ -66,4 +72,52 @@ def test_check_workers_equal_inline_check(archive: list[Path], tmp_path: Path) -
     assert ref.table.num_rows > 0
     assert got.table.equals(ref.table)
     assert pq.read_table(tmp_path / "inc.parquet").equals(ref.table)
+    assert got.pieces_checked == ref.pieces_checked
+
+
+def _landing_zones(files: Sequence[Path]) -> list[Airspace]:
+    """Circles of 20 km around where aircraft were last seen (mostly their destination
+    airports): tracks end inside them, so their pieces stay open until evicted."""
+    t = pa.concat_tables(
+        [pq.read_table(f, columns=["icao24", "time", "lat", "lon"]) for f in files]
+    )
+    t = t.filter(pc.is_valid(t["lat"])).sort_by([("icao24", "ascending"), ("time", "ascending")])
+    ic = t["icao24"].to_pylist()
+    lat, lon = t["lat"].to_numpy(), t["lon"].to_numpy()
+    ends = [i for i in range(len(ic)) if i == len(ic) - 1 or ic[i + 1] != ic[i]]
+    return [
+        Airspace(
+            f"L{k}",
+            "CTR",
+            (Polygon(Circle(float(lat[i]), float(lon[i]), 20_000.0)),),
+            VerticalLimit.surface(),
+            VerticalLimit.unlimited(),
+        )
+        for k, i in enumerate(ends[:12])
+    ]
+
+
+def test_evicting_silent_aircraft_keeps_the_output(
+    archive: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pieces of aircraft silent past the horizon are finalised at file boundaries (bounded
+    memory); the output equals holding them to the end of the data."""
+    zones = route_airspaces(archive) + _landing_zones(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones, params=ScanParameters(evict_s=1e12))
+    evicted: list[int] = []
+    real = Kernel.evict
+
+    def count(self: Kernel, before: float) -> list:
+        n = len(self.pieces)
+        out = real(self, before)
+        evicted.append(n - len(self.pieces))
+        return out
+
+    monkeypatch.setattr(Kernel, "evict", count)
+    got = scan(files, zones, params=ScanParameters(evict_s=0.0))
+    assert len(evicted) == len(archive) - 1 and sum(evicted) > 0
+    landed = [r for r in ref.table.to_pylist() if r["airspace_name"].startswith("L")]
+    assert any(r["exit_during_gap"] for r in landed)
+    assert got.table.equals(ref.table)
     assert got.pieces_checked == ref.pieces_checked

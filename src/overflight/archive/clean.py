@@ -49,6 +49,10 @@ class ScanParameters:
     transmitting is frozen. ``speed_factor``/``speed_slack_ms``: fixes farther apart than
     ``(speed_factor * reported speed + speed_slack_ms) * dt`` (and > 1 km) contradict the
     reported speed. ``alt_min_m``/``alt_max_m``: altitudes outside are impossible.
+    ``evict_s``: an open piece of track (near an airspace) whose aircraft has sent nothing
+    for longer (at least ``gap_s`` + 60 s) is finalised at the next file boundary instead of
+    being held until the aircraft reappears, so memory does not grow with the aircraft that
+    landed or left coverage.
 
     >>> ScanParameters().gap_s
     600.0
@@ -61,6 +65,7 @@ class ScanParameters:
     speed_slack_ms: float = 50.0
     alt_min_m: float = -1_500.0
     alt_max_m: float = 30_000.0
+    evict_s: float = 3_600.0
 
     def __post_init__(self) -> None:
         if not self.gap_s > 0 or not self.max_speed_ms > 0 or not self.frozen_s > 0:

@@ -30,7 +30,7 @@ def run_dask(
     workers: int = 2,
     checkpoint: Path | None = None,
     bbox_filter: bool = True,
-    batch_rows: int = 1_000_000,
+    batch_rows: int = 100_000,
     progress: Callable[[int, int], None] | None = None,
     partitions: int | None = None,
 ) -> ScanOutcome:

@@ -34,11 +34,22 @@ __all__ = ["FileInfo", "connect", "expand_inputs", "file_info", "read_batches"]
 SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz")
 
 
-def connect(threads: int | None = None) -> Any:
-    """A new in-memory DuckDB connection (``threads``: DuckDB's worker threads)."""
+MEMORY_LIMIT = "512MB"
+"""DuckDB's memory budget per connection: a file's ``ORDER BY`` beyond it spills to a temporary
+folder instead of growing the process (so memory does not follow the size of a file)."""
+
+
+def connect(threads: int | None = None, memory_limit: str = MEMORY_LIMIT) -> Any:
+    """A new in-memory DuckDB connection (``threads``: DuckDB's worker threads) whose sorts
+    spill to ``$TMPDIR/overflight-duckdb`` past ``memory_limit``."""
+    import tempfile
+
     import duckdb
 
     con = duckdb.connect(":memory:")
+    spill = Path(tempfile.gettempdir()) / "overflight-duckdb"
+    con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET temp_directory = ?", [str(spill)])
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -130,7 +141,7 @@ def read_batches(
     info: FileInfo,
     bbox: tuple[float, float, float, float] | None = None,
     part: tuple[int, int] = (0, 1),
-    batch_rows: int = 1_000_000,
+    batch_rows: int = 100_000,
 ) -> Iterator[pa.RecordBatch]:
     """Arrow batches of the file's needed columns (named by kernel name), rows inside
     ``bbox`` (lon_min, lat_min, lon_max, lat_max) or without a usable position, of aircraft

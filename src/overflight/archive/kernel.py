@@ -231,6 +231,34 @@ class Kernel:
         )
         return cand
 
+    def evict(self, before: float) -> list[dict[str, Any]]:
+        """Finalise the open pieces of aircraft silent for longer than the eviction horizon
+        at time ``before`` (every later row is at or after it): their next fix, if any, is
+        after a gap, so the piece would be finalised then anyway. Only flags that such a
+        much later row would set on the piece's last fix (a jump or a speed contradiction
+        across the silence, a freeze extended by stale rows) are not applied. Returns the
+        rows checked inline (with a pool: later from :meth:`drain`).
+
+        >>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+        >>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+        ...                 VerticalLimit.surface(), VerticalLimit.unlimited())
+        >>> k = Kernel(AirspaceIndex([zone]))
+        >>> k.process_columns(icao24=["abc123"] * 2, time=[0.0, 100.0], lat=[0.0, 0.0],
+        ...                   lon=[-0.2, 0.0], baro=[1000.0, 1000.0])
+        []
+        >>> len(k.evict(1000.0)), len(k.evict(5000.0)), len(k.pieces)
+        (0, 1, 0)
+        """
+        horizon = max(self.params.evict_s, self.params.gap_s + 60.0)
+        out: list[dict[str, Any]] = []
+        if not self.pieces:
+            return out
+        codes = np.fromiter(self.pieces, np.int64, len(self.pieces))
+        last = self.state.row_t[codes]
+        for c in np.sort(codes[last < before - horizon]).tolist():
+            out += self._finalise(self.pieces.pop(c))
+        return out
+
     def finish(self) -> list[dict[str, Any]]:
         """Finalise every open piece (the end of the data) and wait for the pool."""
         out: list[dict[str, Any]] = []

@@ -25,7 +25,7 @@ import multiprocessing
 import pickle
 import types
 from collections.abc import Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -133,10 +133,18 @@ def _run(job: Job) -> Rows:
 
 class CheckPool:
     """``workers`` processes checking jobs; :meth:`submit`, then :meth:`done` (finished
-    jobs' rows) or :meth:`drain` (wait for all). Close it with :meth:`close`."""
+    jobs' rows) or :meth:`drain` (wait for all). Close it with :meth:`close`.
+
+    At most ``max_pending`` jobs (default ``8 * workers``) are in flight: :meth:`submit` waits
+    for one to finish before queueing more, so a reader faster than the checks does not pile
+    up pieces (memory stays bounded whatever the size of a file)."""
 
     def __init__(
-        self, airspaces: Sequence[Airspace], params: CheckParameters, workers: int
+        self,
+        airspaces: Sequence[Airspace],
+        params: CheckParameters,
+        workers: int,
+        max_pending: int | None = None,
     ) -> None:
         ctx = multiprocessing.get_context("spawn")  # the parent runs DuckDB threads: no fork
         self._ex = ProcessPoolExecutor(
@@ -146,12 +154,22 @@ class CheckPool:
             initargs=(_dumps((list(airspaces), params)),),
         )
         self._pending: list[Future[Rows]] = []
+        self._ready: Rows = []
+        self.max_pending = max_pending or 8 * max(1, workers)
 
     def submit(self, job: Job) -> None:
+        """Queue ``job``, first waiting while ``max_pending`` jobs are in flight."""
+        while len(self._pending) >= self.max_pending:
+            wait(self._pending, return_when=FIRST_COMPLETED)
+            self._ready.extend(self._finished())
         self._pending.append(self._ex.submit(_run, job))
 
     def done(self) -> Rows:
         """Rows of the jobs finished so far (removed from the pending list)."""
+        out, self._ready = self._ready, []
+        return out + self._finished()
+
+    def _finished(self) -> Rows:
         out: Rows = []
         keep = []
         for f in self._pending:
@@ -164,7 +182,7 @@ class CheckPool:
 
     def drain(self) -> Rows:
         """Rows of every pending job (waits)."""
-        out: Rows = []
+        out, self._ready = self._ready, []
         for f in self._pending:
             out += f.result()
         self._pending = []

@@ -91,7 +91,7 @@ def run_partition(
     part: tuple[int, int] = (0, 1),
     checkpoint: Path | None = None,
     bbox_filter: bool = True,
-    batch_rows: int = 1_000_000,
+    batch_rows: int = 100_000,
     progress: Progress | None = None,
     on_file_done: Callable[[int], None] | None = None,
     threads: int | None = None,
@@ -174,6 +174,8 @@ def _run(
                 row0 += batch.num_rows
                 if progress:
                     progress(done_rows + row0 * part[1], total)
+            if n + 1 < len(infos):
+                rows += kernel.evict(infos[n + 1].t_min)
             rows += kernel.drain()
             kernel.counts["outside_bbox"] = kernel.counts.get("outside_bbox", 0) + (
                 max(0, info.rows - row0) if part[1] == 1 else 0
@@ -256,7 +258,7 @@ def scan(
     check_params: CheckParameters | None = None,
     checkpoint: Path | None = None,
     bbox_filter: bool = True,
-    batch_rows: int = 1_000_000,
+    batch_rows: int = 100_000,
     progress: Progress | None = None,
     on_file_done: Callable[[int], None] | None = None,
     check_workers: int = 0,

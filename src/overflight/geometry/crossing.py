@@ -60,17 +60,25 @@ def _boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.object_]:
 def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
     """(segment, edge) index pairs whose padded boxes in the local plane overlap (conservative)."""
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
-    ex1, ey1 = local_xy(pe.lon1, pe.lat1, pe.center_lon, pe.center_lat)
-    ex2, ey2 = local_xy(pe.lon2, pe.lat2, pe.center_lon, pe.center_lat)
     # pad: the plane distorts by < ~2 % within a few thousand km; geodesics of <= 20 km bow by
     # metres from their chords there. 50 m + 2 % of the extent is generous.
     seg_pad = 50.0 + 0.02 * (np.hypot(x[:-1], y[:-1]) + np.hypot(x[1:] - x[:-1], y[1:] - y[:-1]))
-    edge_pad = 50.0 + 0.02 * (np.hypot(ex1, ey1) + np.hypot(ex2 - ex1, ey2 - ey1))
-    tree = shapely.STRtree(_boxes(ex1, ey1, ex2, ey2, edge_pad))
-    seg_idx, edge_idx = tree.query(
+    seg_idx, edge_idx = _edge_tree(pe).query(
         _boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
     )
     return seg_idx.astype(np.int64), edge_idx.astype(np.int64)
+
+
+def _edge_tree(pe: PolygonEdges) -> shapely.STRtree:
+    """STR-tree of the polygon's padded edge boxes in its local plane, cached on ``pe`` (a
+    polygon is prepared once and crossed by many tracks)."""
+    tree = pe.__dict__.get("_edge_tree")
+    if tree is None:
+        ex1, ey1, ex2, ey2 = pe.plane()
+        edge_pad = 50.0 + 0.02 * (np.hypot(ex1, ey1) + np.hypot(ex2 - ex1, ey2 - ey1))
+        tree = shapely.STRtree(_boxes(ex1, ey1, ex2, ey2, edge_pad))
+        object.__setattr__(pe, "_edge_tree", tree)
+    return tree
 
 
 def point_on_segments(lon: F64, lat: F64, seg: I64, frac: F64) -> tuple[F64, F64]:
