@@ -86,6 +86,14 @@ def scan_command(
         int,
         typer.Option("--check-workers", help="Processes for the exact check (0: in-process)."),
     ] = 0,
+    evict: Annotated[
+        float,
+        typer.Option(
+            "--evict",
+            help="Close the open track piece of an aircraft silent this long (s) at a file "
+            "boundary (bounds memory; at least the gap + 60 s).",
+        ),
+    ] = 3_600.0,
 ) -> None:
     """Find every airspace incursion in ADS-B archives (OpenSky or traffic columns)."""
     from ..archive.clean import ScanParameters
@@ -98,7 +106,7 @@ def scan_command(
     if not zones:
         typer.echo("error: no airspace to scan against", err=True)
         raise typer.Exit(2)
-    params = ScanParameters(gap_s=gap, max_speed_ms=max_speed, frozen_s=frozen)
+    params = ScanParameters(gap_s=gap, max_speed_ms=max_speed, frozen_s=frozen, evict_s=evict)
     cp = None if no_checkpoint else (checkpoint or out.with_name(out.name + ".checkpoint"))
     started = time.perf_counter()
     with Progress(
