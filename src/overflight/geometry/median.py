@@ -28,28 +28,13 @@ from functools import partial
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from pyproj import Transformer
 
 from .geodesic import forward, inverse
-from .offset import NearestLine, unwrap_like
+from .offset import NearestLine, aeqd_planes, from_plane, unwrap_like
 
 __all__ = ["median_line", "nearer_regions", "refine_equidistant"]
 
 F64 = NDArray[np.float64]
-
-
-def _back(xy: F64, inv: Transformer, lon0: float) -> F64:
-    lon, lat = inv.transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([unwrap_like(np.asarray(lon), lon0), lat])
-
-
-def _transformers(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
-    proj = f"+proj=aeqd +lat_0={lat0:.4f} +lon_0={lon0:.4f} +ellps=WGS84 +units=m +no_defs"
-    geo = "+proj=longlat +ellps=WGS84 +no_defs"
-    return (
-        Transformer.from_crs(geo, proj, always_xy=True),
-        Transformer.from_crs(proj, geo, always_xy=True),
-    )
 
 
 def nearer_regions(
@@ -80,7 +65,7 @@ def nearer_regions(
     label = np.concatenate(names)
     xy = np.concatenate(pts)
     c = xy.mean(axis=0)
-    fwd, inv = _transformers(float(c[0]), float(c[1]))
+    fwd, inv = aeqd_planes(round(float(c[0]), 4), round(float(c[1]), 4))
     px, py = fwd.transform(xy[:, 0], xy[:, 1])
     # drop exact duplicates (a shared point would have two cells)
     _, first = np.unique(np.round(np.column_stack([px, py]), 3), axis=0, return_index=True)
@@ -95,7 +80,7 @@ def nearer_regions(
         merged = shapely.coverage_union_all(cells[label == i])
         merged = shapely.intersection(merged, env)
         merged = shapely.segmentize(merged, 1_000.0)
-        geo = shapely.transform(merged, partial(_back, inv=inv, lon0=float(c[0])))
+        geo = shapely.transform(merged, partial(from_plane, inv=inv, lon0=float(c[0])))
         out[name] = shapely.make_valid(geo)
     if len(keys) == 2:
         a, b = keys

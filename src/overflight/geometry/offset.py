@@ -41,6 +41,8 @@ from .geodesic import forward, inverse, unit_vectors
 
 __all__ = [
     "NearestLine",
+    "aeqd_planes",
+    "from_plane",
     "geodesic_band",
     "snap_to_distance",
     "unwrap_like",
@@ -112,13 +114,16 @@ def unwrap_like(lon: F64, ref: ArrayLike) -> F64:
     return ref + (np.asarray(lon, dtype=np.float64) - ref + 180.0) % 360.0 - 180.0
 
 
-def _back(xy: F64, inv: Transformer, lon0: float) -> F64:
+def from_plane(xy: F64, inv: Transformer, lon0: float) -> F64:
+    """Plane coordinates back to lon/lat, longitudes kept within 180 degrees of ``lon0``."""
     lon, lat = inv.transform(xy[:, 0], xy[:, 1])
     return np.column_stack([unwrap_like(np.asarray(lon), lon0), lat])
 
 
 @cache
-def _aeqd(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
+def aeqd_planes(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
+    """Forward and inverse transformers of the ellipsoidal azimuthal-equidistant plane
+    about (lon0, lat0)."""
     proj = f"+proj=aeqd +lat_0={lat0} +lon_0={lon0} +ellps=WGS84 +units=m +no_defs"
     fwd = Transformer.from_crs("+proj=longlat +ellps=WGS84 +no_defs", proj, always_xy=True)
     inv = Transformer.from_crs(proj, "+proj=longlat +ellps=WGS84 +no_defs", always_xy=True)
@@ -176,7 +181,7 @@ def geodesic_band(
     parts = []
     for members in tiles.values():
         c = centres[members].mean(axis=0)
-        fwd, inv = _aeqd(round(float(c[0]), 3), round(float(c[1]), 3))
+        fwd, inv = aeqd_planes(round(float(c[0]), 3), round(float(c[1]), 3))
         geoms = []
         for i in members:
             x, y = fwd.transform(pieces[i][:, 0], pieces[i][:, 1])
@@ -184,7 +189,7 @@ def geodesic_band(
             geoms.append(shapely.points(xy[0]) if len(xy) == 1 else shapely.linestrings(xy))
         buf = shapely.union_all(shapely.buffer(np.asarray(geoms), width_m, quad_segs=quad_segs))
         buf = shapely.segmentize(buf, step_m)
-        parts.append(shapely.transform(buf, partial(_back, inv=inv, lon0=float(c[0]))))
+        parts.append(shapely.transform(buf, partial(from_plane, inv=inv, lon0=float(c[0]))))
     band = shapely.union_all(parts)
     if not snap:
         return band

@@ -34,7 +34,7 @@ from ..errors import OverflightError
 from ..geometry.median import nearer_regions
 from ..geometry.offset import NearestLine, geodesic_band
 from ..model import Airspace, Polygon, Vertex, VerticalLimit
-from .land import Frame, LandSet, land_by_state, resolve_country
+from .land import Frame, LandSet, land_by_state, polygonal, resolve_country
 
 __all__ = ["NM", "Corridor", "NationalAirspace", "build_corridor", "build_national", "to_airspace"]
 
@@ -100,15 +100,6 @@ def _internal_waters(land: shapely.Geometry, baselines: Sequence[F64]) -> shapel
         and shapely.length(shapely.intersection(shapely.boundary(f), base)) > 0
     ]
     return shapely.union_all(keep) if keep else shapely.Polygon()
-
-
-def _polygonal(geom: shapely.Geometry, min_area: float = 1e-10) -> shapely.Geometry:
-    polys = [
-        p
-        for p in shapely.get_parts(shapely.make_valid(geom))
-        if p.geom_type == "Polygon" and p.area > min_area
-    ]
-    return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
 def _neighbour_coasts(
@@ -215,7 +206,7 @@ def build_national(
         keep = [p for p in pieces if shapely.contains(result, shapely.point_on_surface(p))
                 and shapely.intersects(p, mine)]  # fmt: skip
         result = shapely.union_all(keep) if keep else result
-    result = _polygonal(result)
+    result = polygonal(result, 1e-10)
     params: dict[str, Any] = {
         "construction": "overflight national",
         "country": iso3,
@@ -269,7 +260,7 @@ def build_corridor(
     if strip is None:
         raise OverflightError(f"{a} and {b}: no median line within {2 * width_m / NM:g} NM")
     iso3_b = resolve_country(b)[1]
-    corridor = _polygonal(shapely.difference(strip, built.parts["land"]))
+    corridor = polygonal(shapely.difference(strip, built.parts["land"]), 1e-10)
     params = {
         "construction": "overflight corridor",
         "between": [built.code, iso3_b],

@@ -197,12 +197,13 @@ def _merge(polys: list[shapely.Geometry]) -> shapely.Geometry:
     return shapely.union_all(polys)
 
 
-def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """Only the polygons of a geometry (overlays can leave stray lines and points)."""
-    if geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid:
+def polygonal(geom: shapely.Geometry, min_area: float = 0.0) -> shapely.Geometry:
+    """Only the polygons of a geometry (overlays can leave stray lines and points), without
+    parts of ``min_area`` (square degrees) or less."""
+    if geom.geom_type in ("Polygon", "MultiPolygon") and geom.is_valid and min_area <= 0:
         return geom
     geom = shapely.make_valid(geom)
-    polys = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+    polys = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and g.area > min_area]
     return shapely.union_all(polys) if polys else shapely.Polygon()
 
 
@@ -298,5 +299,5 @@ def land_by_state(
         if not parts:
             continue
         polys = [q for g in parts for q in shapely.get_parts(g) if q.geom_type == "Polygon"]
-        land[code] = _polygonal(_scaled(_merge(polys), frame, inverse=True))
+        land[code] = polygonal(_scaled(_merge(polys), frame, inverse=True))
     return LandSet(frame, land, coast_source, country_source)
