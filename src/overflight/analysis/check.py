@@ -33,7 +33,15 @@ from .caps import airspace_cap
 from .lateral import inside_intervals, near_runs, union_intervals
 from .params import CheckOutcome, CheckParameters
 
-__all__ = ["PreparedAirspace", "check", "check_pair", "check_prepared", "prepare_airspace"]
+__all__ = [
+    "PreparedAirspace",
+    "check",
+    "check_pair",
+    "check_prepared",
+    "make_incursion",
+    "prepare_airspace",
+    "vertical_pieces",
+]
 
 F64 = NDArray[np.float64]
 MAX_SEGMENT_M = 20_000.0
@@ -204,11 +212,11 @@ def _check_prepared(
     incursions: list[Incursion] = []
     passes: list[Incursion] = []
     for ta, tb in lateral:
-        for p0, p1, status, via0, via1 in _vertical_pieces(path, profile, ta, tb, t_first, t_last):
+        for p0, p1, status, via0, via1 in vertical_pieces(path, profile, ta, tb, t_first, t_last):
             if not lateral_passes and status not in ("inside", "unknown"):
                 continue
             for a0, a1, act in split_by_activation(p0, p1, prep.windows):
-                inc = _make_incursion(
+                inc = make_incursion(
                     path,
                     prep,
                     profile,
@@ -243,7 +251,7 @@ def _check_prepared(
     )
 
 
-def _vertical_pieces(
+def vertical_pieces(
     path: TrackPath, profile: VerticalProfile, ta: float, tb: float, t_first: float, t_last: float
 ) -> list[tuple[float, float, str, str, str]]:
     """Split a lateral interval where the altitude crosses floor or ceiling:
@@ -266,7 +274,7 @@ def _vertical_pieces(
     return pieces
 
 
-def _make_incursion(
+def make_incursion(
     path: TrackPath,
     prep: PreparedAirspace,
     profile: VerticalProfile,
@@ -275,9 +283,15 @@ def _make_incursion(
     status: str,
     via0: str,
     via1: str,
+    ends: tuple[F64, F64] | None = None,
+    deepest: tuple[float, float, float, float] | None = None,
 ) -> Incursion:
-    lon, lat = path.point_at(np.array([t0, t1]))
-    depth, td, dlon, dlat = distance_extremum(path, prep.outline, t0, t1, maximize=True)
+    """The incursion over [t0, t1]; ``ends`` (lon, lat of both ends) and ``deepest`` (the
+    depth search's result) when already computed for many at once (the archive scan)."""
+    lon, lat = path.point_at(np.array([t0, t1])) if ends is None else ends
+    depth, td, dlon, dlat = (
+        distance_extremum(path, prep.outline, t0, t1, maximize=True) if deepest is None else deepest
+    )
     inner = path.time[(path.time > t0) & (path.time < t1)]
     ts = np.concatenate([[t0], inner, [t1]])
     fm, cm = profile.margins_at(path.time, ts)

@@ -38,9 +38,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .batch import check_jobs
 from .clean import Fixes, Rows, ScanParameters, clean
 from .index import ALT_SLACK_M, AirspaceIndex, haversine
-from .pool import CheckPool, Job, check_piece
+from .pool import CheckPool, Job
 from .state import AircraftState, Codes
 
 __all__ = ["Kernel", "Piece"]
@@ -111,11 +112,13 @@ class Kernel:
         self.fixes_checked = 0
         self.errors: list[str] = []
         self.pool = pool
+        self._jobs: list[Job] = []  # finished pieces waiting for the exact check
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["index"] = None  # large and rebuilt from the airspaces: reattach after loading
         state["pool"] = None  # processes: reattach too (pickle only when drained)
+        state["_jobs"] = []  # empty whenever a call returns
         return state
 
     # -- input -------------------------------------------------------------------------------
@@ -153,7 +156,15 @@ class Kernel:
         return self.process(Rows.of(code=code, time=time, lat=lat, lon=lon, **extra))
 
     def process(self, rows: Rows) -> list[dict[str, Any]]:
-        """One batch (codes from ``self.icao``/``self.calls``); returns finished incursion rows."""
+        """One batch (codes from ``self.icao``/``self.calls``); returns finished incursion rows
+        (with a pool: those of earlier batches' pieces checked so far)."""
+        out = self._process(rows)
+        out += self._flush()
+        if self.pool is not None:
+            out += self.pool.done()
+        return out
+
+    def _process(self, rows: Rows) -> list[dict[str, Any]]:
         self.rows_in += len(rows)
         f = clean(rows, self.state, self.params, self.counts)
         out: list[dict[str, Any]] = []
@@ -215,8 +226,6 @@ class Kernel:
                 self.pieces[c] = p
             else:
                 out += self._finalise(p)
-        if self.pool is not None:
-            out += self.pool.done()
         return out
 
     def _candidates(self, f: Fixes) -> NDArray[np.bool_]:
@@ -257,14 +266,14 @@ class Kernel:
         last = self.state.row_t[codes]
         for c in np.sort(codes[last < before - horizon]).tolist():
             out += self._finalise(self.pieces.pop(c))
-        return out
+        return out + self._flush()
 
     def finish(self) -> list[dict[str, Any]]:
         """Finalise every open piece (the end of the data) and wait for the pool."""
         out: list[dict[str, Any]] = []
         for c in sorted(self.pieces):
             out += self._finalise(self.pieces.pop(c))
-        return out + self.drain()
+        return out + self._flush() + self.drain()
 
     # -- the exact check ----------------------------------------------------------------------
     def _touching(self, lon: F64, lat: F64, near: list[int]) -> list[int]:
@@ -315,15 +324,24 @@ class Kernel:
         near = self._in_band(baro, geo, near)
         if not near:
             return []
-        job = Job(icao, callsign, p.track_start, near, t, lat, lon, baro, geo, flags)
-        if self.pool is not None:
-            self.pool.submit(job)
+        self._jobs.append(Job(icao, callsign, p.track_start, near, t, lat, lon, baro, geo, flags))
+        return []
+
+    def _flush(self) -> list[dict[str, Any]]:
+        """Check the finished pieces together (:func:`~.batch.check_jobs`): inline, or sent
+        to the pool in one chunk per worker."""
+        jobs, self._jobs = self._jobs, []
+        if not jobs:
             return []
-        return check_piece(self.index, job)
+        if self.pool is None:
+            return check_jobs(self.index, jobs)
+        self.pool.submit_many(jobs)
+        return []
 
     def drain(self) -> list[dict[str, Any]]:
         """Rows of every piece still being checked by the pool (none without a pool)."""
-        return self.pool.drain() if self.pool is not None else []
+        out = self._flush()
+        return out + (self.pool.drain() if self.pool is not None else [])
 
 
 def _seg_half(lon: F64, lat: F64) -> F64:

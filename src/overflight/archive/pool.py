@@ -32,14 +32,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ..analysis.check import check_prepared
+from ..analysis.check import PreparedAirspace, check_prepared
 from ..analysis.params import CheckParameters
-from ..model import Airspace, Track
+from ..model import Airspace, Incursion, Track
 from .index import AirspaceIndex
 from .rows import incursion_row
 from .state import flag_names
 
-__all__ = ["CheckPool", "Job", "check_piece"]
+__all__ = ["CheckPool", "Job", "check_piece", "row_of"]
 
 F64 = NDArray[np.float64]
 Rows = list[dict[str, Any]]
@@ -81,26 +81,24 @@ def check_piece(index: AirspaceIndex, job: Job) -> Rows:
     results = check_prepared(
         track, [p for _, p in preps], params, closest_approach=False, lateral_passes=False
     )
-    out: Rows = []
-    for (k, prep), res in zip(preps, results, strict=True):
-        if res is None:
-            continue
-        for inc in res.incursions:
-            i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
-            i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
-            mask = int(np.bitwise_or.reduce(job.flags[i0 : i1 + 1]))
-            out.append(
-                incursion_row(
-                    job.icao24,
-                    job.callsign,
-                    k,
-                    prep.airspace,
-                    inc,
-                    job.track_start,
-                    flag_names(mask),
-                )
-            )
-    return out
+    return [
+        row_of(job, k, prep, inc)
+        for (k, prep), res in zip(preps, results, strict=True)
+        if res is not None
+        for inc in res.incursions
+    ]
+
+
+def row_of(job: Job, k: int, prep: PreparedAirspace, inc: Incursion) -> dict[str, Any]:
+    """The output row of incursion ``inc`` of ``job`` into airspace ``k``, flagged with every
+    flag of the fixes from the one before the entry to the one after the exit."""
+    t = job.time
+    i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
+    i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
+    mask = int(np.bitwise_or.reduce(job.flags[i0 : i1 + 1]))
+    return incursion_row(
+        job.icao24, job.callsign, k, prep.airspace, inc, job.track_start, flag_names(mask)
+    )
 
 
 def _proxy(d: dict[str, Any]) -> types.MappingProxyType[str, Any]:
@@ -131,6 +129,13 @@ def _run(job: Job) -> Rows:
     return check_piece(_INDEX, job)
 
 
+def _run_many(jobs: list[Job]) -> Rows:
+    from .batch import check_jobs
+
+    assert _INDEX is not None
+    return check_jobs(_INDEX, jobs)
+
+
 class CheckPool:
     """``workers`` processes checking jobs; :meth:`submit`, then :meth:`done` (finished
     jobs' rows) or :meth:`drain` (wait for all). Close it with :meth:`close`.
@@ -156,6 +161,7 @@ class CheckPool:
         self._pending: list[Future[Rows]] = []
         self._ready: Rows = []
         self.max_pending = max_pending or 8 * max(1, workers)
+        self.workers = max(1, workers)
 
     def submit(self, job: Job) -> None:
         """Queue ``job``, first waiting while ``max_pending`` jobs are in flight."""
@@ -163,6 +169,17 @@ class CheckPool:
             wait(self._pending, return_when=FIRST_COMPLETED)
             self._ready.extend(self._finished())
         self._pending.append(self._ex.submit(_run, job))
+
+    def submit_many(self, jobs: Sequence[Job], chunk: int = 256) -> None:
+        """Queue ``jobs`` to be checked together (:func:`~.batch.check_jobs`): split evenly
+        over the workers, in chunks of at most ``chunk`` jobs."""
+        parts = max(self.workers, -(-len(jobs) // chunk))
+        size = -(-len(jobs) // parts)
+        for a in range(0, len(jobs), size):
+            while len(self._pending) >= self.max_pending:
+                wait(self._pending, return_when=FIRST_COMPLETED)
+                self._ready.extend(self._finished())
+            self._pending.append(self._ex.submit(_run_many, list(jobs[a : a + size])))
 
     def done(self) -> Rows:
         """Rows of the jobs finished so far (removed from the pending list)."""

@@ -29,7 +29,15 @@ from .boundary import PolygonEdges
 from .frame import local_xy
 from .geodesic import angle_diff, forward, inverse
 
-__all__ = ["crossings", "point_on_segments", "side", "winding_inside"]
+__all__ = [
+    "crossings",
+    "edge_boxes",
+    "edge_tree",
+    "point_on_segments",
+    "side",
+    "solve_crossing",
+    "winding_inside",
+]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -48,7 +56,7 @@ def side(plon: F64, plat: F64, az_pq: F64, xlon: F64, xlat: F64) -> F64:
     return np.where(d * np.abs(s) > ON_LINE_M, s, 0.0)
 
 
-def _boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.object_]:
+def edge_boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.object_]:
     return shapely.box(
         np.minimum(x1, x2) - pad,
         np.minimum(y1, y2) - pad,
@@ -63,20 +71,20 @@ def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
     # pad: the plane distorts by < ~2 % within a few thousand km; geodesics of <= 20 km bow by
     # metres from their chords there. 50 m + 2 % of the extent is generous.
     seg_pad = 50.0 + 0.02 * (np.hypot(x[:-1], y[:-1]) + np.hypot(x[1:] - x[:-1], y[1:] - y[:-1]))
-    seg_idx, edge_idx = _edge_tree(pe).query(
-        _boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
+    seg_idx, edge_idx = edge_tree(pe).query(
+        edge_boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
     )
     return seg_idx.astype(np.int64), edge_idx.astype(np.int64)
 
 
-def _edge_tree(pe: PolygonEdges) -> shapely.STRtree:
+def edge_tree(pe: PolygonEdges) -> shapely.STRtree:
     """STR-tree of the polygon's padded edge boxes in its local plane, cached on ``pe`` (a
     polygon is prepared once and crossed by many tracks)."""
     tree = pe.__dict__.get("_edge_tree")
     if tree is None:
         ex1, ey1, ex2, ey2 = pe.plane()
         edge_pad = 50.0 + 0.02 * (np.hypot(ex1, ey1) + np.hypot(ex2 - ex1, ey2 - ey1))
-        tree = shapely.STRtree(_boxes(ex1, ey1, ex2, ey2, edge_pad))
+        tree = shapely.STRtree(edge_boxes(ex1, ey1, ex2, ey2, edge_pad))
         object.__setattr__(pe, "_edge_tree", tree)
     return tree
 
@@ -89,7 +97,7 @@ def point_on_segments(lon: F64, lat: F64, seg: I64, frac: F64) -> tuple[F64, F64
     return plon, plat
 
 
-def _solve(
+def solve_crossing(
     alon: F64,
     alat: F64,
     az_ab: F64,
@@ -169,7 +177,7 @@ def crossings(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, F64]:
     # zero counts as positive: a point exactly on the line is on the "+" side
     f0 = np.where(s_a == 0, np.finfo(float).tiny, s_a)
     f1 = np.where(s_b == 0, np.finfo(float).tiny, s_b)
-    t = _solve(lon[si], lat[si], az_ab, d_ab, plon, plat, az_pq, f0, f1)
+    t = solve_crossing(lon[si], lat[si], az_ab, d_ab, plon, plat, az_pq, f0, f1)
     order = np.lexsort((t, si))
     return si[order], t[order]
 

@@ -4,7 +4,7 @@ closest-approach work of the full check.
 This is the core check's own pipeline (:func:`overflight.analysis.check.check_pair`) cut after
 the incursion times: lateral intervals from the exact geodesic crossings
 (:func:`overflight.analysis.lateral.inside_intervals`), split at floor/ceiling crossings by the
-same vertical rules (``_vertical_pieces`` of :mod:`overflight.analysis.check`, a
+same vertical rules (``vertical_pieces`` of :mod:`overflight.analysis.check`, a
 :class:`~overflight.geometry.vertical.VerticalProfile`) and by activation windows. Entry and exit
 times are therefore those ``overflight check`` gives on the same fixes.
 
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..analysis.activation import split_by_activation
-from ..analysis.check import MAX_SEGMENT_M, PreparedAirspace, _vertical_pieces
+from ..analysis.check import MAX_SEGMENT_M, PreparedAirspace, vertical_pieces
 from ..analysis.lateral import inside_intervals, union_intervals
 from ..geometry.distance import boundary_distance
 from ..geometry.path import TrackPath
@@ -68,7 +68,7 @@ def segment_incursions(track: Track, prep: PreparedAirspace) -> list[Piece]:
     t_first, t_last = float(path.time[0]), float(path.time[-1])
     out: list[Piece] = []
     for ta, tb in lateral:
-        for p0, p1, status, via0, via1 in _vertical_pieces(path, profile, ta, tb, t_first, t_last):
+        for p0, p1, status, via0, via1 in vertical_pieces(path, profile, ta, tb, t_first, t_last):
             if status not in ("inside", "unknown"):
                 continue
             for a0, a1, act in split_by_activation(p0, p1, prep.windows):

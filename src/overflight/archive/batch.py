@@ -1,0 +1,401 @@
+"""The exact check of many finished pieces at once: one batch of a scan in few vectorised calls.
+
+:func:`overflight.archive.pool.check_piece` runs the core check piece by piece; its cost is
+mostly Python and per-call overhead of small geodesic computations. :func:`check_jobs` gives
+the same rows for a whole batch of pieces (*jobs*) by doing the expensive steps of the core
+check for every (piece, airspace) pair together:
+
+- the segments' geodesic lengths and azimuths, once;
+- the exact crossings of the segments with the polygons' geodesic edges: candidate
+  (segment, edge) pairs from each polygon's cached edge tree (the same padded boxes as
+  :func:`overflight.geometry.crossing.candidate_pairs`), then the exact side predicates and
+  the crossing root search of :mod:`overflight.geometry.crossing` over all of them at once;
+- where each piece starts (outside the polygon's cap, or the exact winding number);
+- the deepest point: inside circles the exact search of
+  :mod:`overflight.geometry.extremum`, elsewhere its sampled search
+  (:func:`~overflight.geometry.extremum.distance_extrema`), for all incursions together.
+
+Every computation is element-wise the one of the core check, so times and positions are the
+same to the last bit where the steps are shared, and the vertical split, activation and
+incursion records are the core check's own functions. Pieces the batched path does not take
+(several polygons, segments longer than the check's densification step) go through
+:func:`check_piece` unchanged.
+
+>>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+>>> from overflight.archive.index import AirspaceIndex
+>>> from overflight.archive.pool import Job
+>>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+...                 VerticalLimit.surface(), VerticalLimit.unlimited())
+>>> job = Job("abc123", None, 0.0, [0], np.array([0.0, 100.0]), np.array([0.0, 0.0]),
+...           np.array([-0.2, 0.2]), np.full(2, 1000.0), np.full(2, np.nan), np.zeros(2, np.uint8))
+>>> [round(r["entry_time"] / 1e6, 2) for r in check_jobs(AirspaceIndex([zone]), [job])]
+[27.54]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..analysis.activation import split_by_activation
+from ..analysis.check import (
+    MAX_SEGMENT_M,
+    PreparedAirspace,
+    make_incursion,
+    vertical_pieces,
+)
+from ..analysis.lateral import union_intervals
+from ..geometry.crossing import edge_boxes, edge_tree, side, solve_crossing, winding_inside
+from ..geometry.distance import edge_distance
+from ..geometry.extremum import distance_extrema
+from ..geometry.frame import local_xy
+from ..geometry.geodesic import forward, inverse
+from ..geometry.path import TrackPath
+from ..geometry.vertical import VerticalProfile, fill_altitude
+from .index import AirspaceIndex, haversine
+from .pool import Job, check_piece, row_of
+
+__all__ = ["check_jobs"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+Rows = list[dict[str, Any]]
+
+
+@dataclass
+class _Paths:
+    """Every plain job's fixes end to end: job ``j`` holds fixes ``off[j]:off[j + 1]``; each
+    segment's azimuth and length at its first fix (NaN at a job's last fix)."""
+
+    jobs: list[int]
+    off: I64
+    time: F64
+    lon: F64
+    lat: F64
+    az: F64
+    dist: F64
+    paths: list[TrackPath]
+
+    def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
+        """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``), exactly as
+        :meth:`TrackPath.point_at` (same segment, fraction and geodesic calls)."""
+        seg = np.empty(t.shape, np.int64)
+        frac = np.empty(t.shape)
+        order = np.argsort(jj, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, jj[order][1:] != jj[order][:-1], True])
+        for a, b in itertools.pairwise(bounds):
+            sel = order[a:b]
+            j = int(jj[sel[0]])
+            s, f = self.paths[j].locate(t[sel])
+            seg[sel], frac[sel] = s + self.off[j], f
+        lon, lat, _ = forward(self.lon[seg], self.lat[seg], self.az[seg], self.dist[seg] * frac)
+        return lon, lat
+
+
+def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
+    """The jobs whose segments are all within the check's densification step (their path is
+    their fixes), end to end, and which jobs those are."""
+    n = np.array([len(j.time) for j in jobs], np.int64)
+    off = np.r_[0, np.cumsum(n)]
+    lon = np.concatenate([j.lon for j in jobs]) if jobs else np.empty(0)
+    lat = np.concatenate([j.lat for j in jobs]) if jobs else np.empty(0)
+    az, _, d = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    last = np.zeros(lon.size, bool)
+    last[off[1:] - 1] = True
+    long = np.r_[d > MAX_SEGMENT_M, False] & ~last
+    bad = np.add.reduceat(long.astype(np.int64), off[:-1]) > 0 if jobs else np.empty(0, bool)
+    plain = [bool(not b and k >= 2) for b, k in zip(bad, n, strict=True)]
+    keep = [i for i, p in enumerate(plain) if p]
+    sel = (
+        np.concatenate([np.arange(off[i], off[i + 1]) for i in keep])
+        if keep
+        else np.empty(0, np.int64)
+    )
+    az_all = np.r_[az, np.nan]
+    d_all = np.r_[d, np.nan]
+    az_all[last] = np.nan
+    d_all[last] = np.nan
+    k_n = n[keep]
+    paths = []
+    for i in keep:
+        job = jobs[i]
+        ab, _ = fill_altitude(job.time, job.baro)
+        ag, _ = fill_altitude(job.time, job.geo)
+        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool)))
+    return (
+        _Paths(
+            keep,
+            np.r_[0, np.cumsum(k_n)].astype(np.int64),
+            np.concatenate([jobs[i].time for i in keep]) if keep else np.empty(0),
+            lon[sel],
+            lat[sel],
+            az_all[sel],
+            d_all[sel],
+            paths,
+        ),
+        plain,
+    )
+
+
+def _crossings(
+    P: _Paths, pairs: list[tuple[int, int]], preps: dict[int, PreparedAirspace]
+) -> tuple[I64, I64, F64]:
+    """Every crossing of the pairs' segments with their polygon's edges: (pair, global
+    segment, fraction), sorted by pair, then along the track."""
+    by_k: dict[int, list[int]] = defaultdict(list)
+    for p, (_, k) in enumerate(pairs):
+        by_k[k].append(p)
+    tp, tg, tl1, ta1, tl2, ta2 = [], [], [], [], [], []
+    for k, plist in by_k.items():
+        pe = preps[k].polygons[0]
+        js = [pairs[p][0] for p in plist]
+        lens = np.array([P.off[j + 1] - P.off[j] for j in js])
+        fx = np.concatenate([np.arange(P.off[j], P.off[j + 1]) for j in js])
+        owner = np.repeat(np.asarray(plist), lens)
+        x, y = local_xy(P.lon[fx], P.lat[fx], pe.center_lon, pe.center_lat)
+        s = np.flatnonzero(np.isfinite(P.dist[fx]))  # every fix but each job's last
+        x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
+        pad = 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
+        si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
+        if si.size == 0:
+            continue
+        tp.append(owner[s[si]])
+        tg.append(fx[s[si]])
+        tl1.append(pe.lon1[ej])
+        ta1.append(pe.lat1[ej])
+        tl2.append(pe.lon2[ej])
+        ta2.append(pe.lat2[ej])
+    if not tp:
+        return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+    pair, g = np.concatenate(tp), np.concatenate(tg)
+    plon, plat, qlon, qlat = (np.concatenate(v) for v in (tl1, ta1, tl2, ta2))
+    az_pq, _, _ = inverse(plon, plat, qlon, qlat)
+    s_a = side(plon, plat, az_pq, P.lon[g], P.lat[g])
+    s_b = side(plon, plat, az_pq, P.lon[g + 1], P.lat[g + 1])
+    m = (s_a >= 0) != (s_b >= 0)
+    pair, g, plon, plat, qlon, qlat, az_pq, s_a, s_b = (
+        v[m] for v in (pair, g, plon, plat, qlon, qlat, az_pq, s_a, s_b)
+    )
+    az_ab, _, d_ab = inverse(P.lon[g], P.lat[g], P.lon[g + 1], P.lat[g + 1])
+    s_p = side(P.lon[g], P.lat[g], az_ab, plon, plat)
+    s_q = side(P.lon[g], P.lat[g], az_ab, qlon, qlat)
+    hit = ((s_p >= 0) != (s_q >= 0)) & (d_ab > 0)
+    pair, g, plon, plat, az_pq, s_a, s_b, az_ab, d_ab = (
+        v[hit] for v in (pair, g, plon, plat, az_pq, s_a, s_b, az_ab, d_ab)
+    )
+    f0 = np.where(s_a == 0, np.finfo(float).tiny, s_a)
+    f1 = np.where(s_b == 0, np.finfo(float).tiny, s_b)
+    t = solve_crossing(P.lon[g], P.lat[g], az_ab, d_ab, plon, plat, az_pq, f0, f1)
+    order = np.lexsort((t, g, pair))
+    return pair[order], g[order], t[order]
+
+
+def _starts_inside(
+    P: _Paths, pairs: list[tuple[int, int]], preps: dict[int, PreparedAirspace], index: Any
+) -> NDArray[np.bool_]:
+    """Whether each pair's piece starts inside: outside the airspace's cap for sure (almost
+    always: pieces start out of reach), else the exact winding number."""
+    j = np.array([p[0] for p in pairs], np.int64)
+    k = np.array([p[1] for p in pairs], np.int64)
+    first = P.off[j]
+    d = haversine(P.lon[first], P.lat[first], index.cap_lon[k], index.cap_lat[k])
+    out = np.zeros(len(pairs), bool)
+    for p in np.flatnonzero(d <= index.cap_r[k] * 1.01 + 1_000.0).tolist():
+        pe = preps[int(k[p])].polygons[0]
+        i = int(first[p])
+        out[p] = bool(winding_inside(P.lon[i : i + 1], P.lat[i : i + 1], pe)[0])
+    return out
+
+
+@dataclass
+class _Stub:
+    """One incursion found, before its depth and end points are computed."""
+
+    pair: int
+    t0: float
+    t1: float
+    status: str
+    via0: str
+    via1: str
+    activation: str
+
+
+def _stubs(
+    P: _Paths,
+    pairs: list[tuple[int, int]],
+    preps: dict[int, PreparedAirspace],
+    profiles: list[VerticalProfile],
+    index: Any,
+) -> list[_Stub]:
+    cpair, cseg, cfrac = _crossings(P, pairs, preps)
+    inside0 = _starts_inside(P, pairs, preps, index)
+    ctime = P.time[cseg] + cfrac * (P.time[cseg + 1] - P.time[cseg]) if cseg.size else cfrac
+    bounds = np.searchsorted(cpair, np.arange(len(pairs) + 1))
+    out: list[_Stub] = []
+    for p, (j, k) in enumerate(pairs):
+        times = ctime[bounds[p] : bounds[p + 1]].tolist()
+        inside = bool(inside0[p])
+        if not times and not inside:
+            continue
+        t_first, t_last = float(P.time[P.off[j]]), float(P.time[P.off[j + 1] - 1])
+        lateral: list[tuple[float, float]] = []
+        start = t_first if inside else None
+        for tc in times:
+            if inside:
+                lateral.append((start, tc))  # type: ignore[arg-type]
+            start = None if inside else tc
+            inside = not inside
+        if inside:
+            lateral.append((start, t_last))  # type: ignore[arg-type]
+        path = P.paths[j]
+        for ta, tb in union_intervals(lateral):
+            for p0, p1, status, v0, v1 in vertical_pieces(
+                path, profiles[p], ta, tb, t_first, t_last
+            ):
+                if status not in ("inside", "unknown"):
+                    continue
+                for a0, a1, act in split_by_activation(p0, p1, preps[k].windows):
+                    out.append(
+                        _Stub(
+                            p,
+                            a0,
+                            a1,
+                            status,
+                            v0 if a0 == p0 else "activation",
+                            v1 if a1 == p1 else "activation",
+                            act,
+                        )
+                    )
+    return out
+
+
+def _circle_depths(
+    P: _Paths, stubs: list[_Stub], jobs_of: I64, circles: list[tuple[float, float, float]]
+) -> list[tuple[float, float, float, float] | None]:
+    """:func:`overflight.geometry.extremum._deepest_in_circle` for many stretches at once
+    (None where it gives None: the general search applies)."""
+    if not stubs:
+        return []
+    knots_l, owner_l = [], []
+    for s, st in enumerate(stubs):
+        t = P.paths[int(jobs_of[s])].time
+        inner = t[(t > st.t0) & (t < st.t1)]
+        kn = np.concatenate([[st.t0], inner, [st.t1]])
+        knots_l.append(kn)
+        owner_l.append(np.full(kn.size, s))
+    knots, owner = np.concatenate(knots_l), np.concatenate(owner_l)
+    lon, lat = P.point_at(jobs_of[owner], knots)
+    c = np.array(circles)
+    seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
+    so = owner[seg]
+    d, flon, flat = edge_distance(
+        c[so, 0], c[so, 1], lon[seg], lat[seg], lon[seg + 1], lat[seg + 1]
+    )
+    _, _, dk = inverse(c[owner, 0], c[owner, 1], lon, lat)
+    out: list[tuple[float, float, float, float] | None] = [None] * len(stubs)
+    seg_b = np.searchsorted(so, np.arange(len(stubs) + 1))
+    knot_b = np.searchsorted(owner, np.arange(len(stubs) + 1))
+    picks = []
+    for s in range(len(stubs)):
+        r = c[s, 2]
+        ds = d[seg_b[s] : seg_b[s + 1]]
+        if ds.size == 0 or not np.all(np.isfinite(ds)) or ds.max() > r:
+            continue
+        if dk[knot_b[s] : knot_b[s + 1]].max() > r:
+            continue
+        picks.append((s, int(seg[seg_b[s] + int(np.argmin(ds))])))
+    if not picks:
+        return out
+    ps = np.array([p[1] for p in picks])
+    kk = np.searchsorted(seg, ps)  # position of each pick among the segments
+    _, _, part = inverse(lon[ps], lat[ps], flon[kk], flat[kk])
+    _, _, whole = inverse(lon[ps], lat[ps], lon[ps + 1], lat[ps + 1])
+    for (s, i), pt, wh, k in zip(picks, part, whole, kk, strict=True):
+        frac = float(pt / wh) if wh > 0 else 0.0
+        t = float(knots[i] + min(1.0, frac) * (knots[i + 1] - knots[i]))
+        out[s] = (float(c[s, 2] - d[k]), t, float(flon[k]), float(flat[k]))
+    return out
+
+
+def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
+    """Incursion rows of every job: those of :func:`check_piece` on each, computed together."""
+    if not jobs:
+        return []
+    P, plain = _plain_paths(jobs)
+    pos = {j: i for i, j in enumerate(P.jobs)}
+    rows: Rows = []
+    pairs: list[tuple[int, int]] = []
+    preps: dict[int, PreparedAirspace] = {}
+    for ji, job in enumerate(jobs):
+        slow: list[int] = []
+        for k in job.near:
+            prep = index.prepared(k)
+            if prep is None:
+                continue
+            if plain[ji] and len(prep.polygons) == 1:
+                preps[k] = prep
+                pairs.append((pos[ji], k))
+            else:
+                slow.append(k)
+        if slow:
+            rows += check_piece(index, replace(job, near=slow))
+    if not pairs:
+        return rows
+    profiles = [
+        VerticalProfile.build(
+            preps[k].airspace.floor,
+            preps[k].airspace.ceiling,
+            P.paths[j].alt_baro,
+            P.paths[j].alt_geo,
+        )
+        for j, k in pairs
+    ]
+    stubs = _stubs(P, pairs, preps, profiles, index)
+    if not stubs:
+        return rows
+    jobs_of = np.array([pairs[s.pair][0] for s in stubs], np.int64)
+    ends_lon, ends_lat = P.point_at(
+        np.repeat(jobs_of, 2), np.array([v for s in stubs for v in (s.t0, s.t1)])
+    )
+    circ = [i for i, s in enumerate(stubs) if preps[pairs[s.pair][1]].outline.circle is not None]
+    deep: list[tuple[float, float, float, float] | None] = [None] * len(stubs)
+    found = _circle_depths(
+        P,
+        [stubs[i] for i in circ],
+        jobs_of[circ],
+        [preps[pairs[stubs[i].pair][1]].outline.circle for i in circ],  # type: ignore[misc]
+    )
+    for i, f in zip(circ, found, strict=True):
+        deep[i] = f
+    rest = [i for i, d in enumerate(deep) if d is None]
+    stretches = []
+    for i in rest:
+        j, k = pairs[stubs[i].pair]
+        stretches.append((P.paths[j], preps[k].outline, stubs[i].t0, stubs[i].t1))
+    searched = distance_extrema(stretches, maximize=True)
+    for i, f in zip(rest, searched, strict=True):
+        deep[i] = f
+    for i, s in enumerate(stubs):
+        j, k = pairs[s.pair]
+        path, prep = P.paths[j], preps[k]
+        inc = make_incursion(
+            path,
+            prep,
+            profiles[s.pair],
+            s.t0,
+            s.t1,
+            s.status,
+            s.via0,
+            s.via1,
+            ends=(ends_lon[2 * i : 2 * i + 2], ends_lat[2 * i : 2 * i + 2]),
+            deepest=deep[i],
+        )
+        inc = replace(inc, activation=s.activation)
+        rows.append(row_of(jobs[P.jobs[j]], k, prep, inc))
+    return rows

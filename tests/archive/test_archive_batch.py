@@ -1,0 +1,128 @@
+"""The batched exact check (archive.batch.check_jobs) gives exactly the rows of the core check
+run piece by piece (archive.pool.check_piece): every field, to the last bit."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+from archive_helpers import route_airspaces
+
+from overflight.archive import kernel as kernel_module
+from overflight.archive.batch import check_jobs
+from overflight.archive.index import AirspaceIndex
+from overflight.archive.kernel import Kernel
+from overflight.archive.pool import Job, check_piece
+from overflight.model import Airspace, Circle, Polygon, Vertex, VerticalLimit
+
+
+def _key(r: dict) -> tuple:
+    return (r["icao24"], r["airspace_index"], r["entry_time"], r["exit_time"])
+
+
+def _same(got: list[dict], want: list[dict]) -> None:
+    assert len(got) == len(want)
+    for a, b in zip(sorted(got, key=_key), sorted(want, key=_key), strict=True):
+        assert a == b
+
+
+def _zones(files: list[Path]) -> list[Airspace]:
+    zones = route_airspaces(files, n=14, seed=5)
+    a, b = zones[0], zones[1]
+    # two polygons in one airspace (the fallback path), an activation window, an AGL floor
+    two = Airspace("TWO", "R", (*a.polygons, *b.polygons), b.floor, b.ceiling)
+    windowed = replace(
+        zones[2],
+        name="WIN",
+        meta=MappingProxyType({"activation": ("2024-06-01T01:00Z/2024-06-01T02:00Z",)}),
+    )
+    agl = replace(zones[3], name="AGL", floor=VerticalLimit.parse("500ft AGL"))
+    return [*zones, two, windowed, agl]
+
+
+def _jobs(files: list[Path], index: AirspaceIndex, monkeypatch: pytest.MonkeyPatch) -> list[Job]:
+    seen: list[Job] = []
+
+    def capture(ix: AirspaceIndex, jobs: list[Job]) -> list[dict]:
+        seen.extend(jobs)
+        return check_jobs(ix, jobs)
+
+    monkeypatch.setattr(kernel_module, "check_jobs", capture)
+    k = Kernel(index)
+    for f in files:
+        t = pq.read_table(f)
+        k.process_columns(
+            icao24=t["icao24"].to_pylist(),
+            callsign=t["callsign"].to_pylist(),
+            time=t["time"].to_numpy().astype(float),
+            lat=t["lat"].to_numpy(zero_copy_only=False),
+            lon=t["lon"].to_numpy(zero_copy_only=False),
+            baro=t["baroaltitude"].to_numpy(zero_copy_only=False),
+            geo=t["geoaltitude"].to_numpy(zero_copy_only=False),
+        )
+    k.finish()
+    return seen
+
+
+def test_batched_check_equals_piece_by_piece(
+    archive: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = AirspaceIndex(_zones(archive))
+    jobs = _jobs(archive, index, monkeypatch)
+    assert len(jobs) > 20
+    want = [r for j in jobs for r in check_piece(index, j)]
+    got = check_jobs(index, jobs)
+    assert len(want) > 10
+    names = {r["airspace_name"] for r in want}
+    assert {"TWO", "WIN"} <= names  # both the fallback and the activation split are exercised
+    assert any(r["activation"] == "inactive" for r in want)
+    _same(got, want)
+
+
+def test_long_segments_and_single_fixes_take_the_core_check() -> None:
+    zone = Airspace(
+        "R1",
+        "R",
+        (Polygon(Circle(0.0, 0.0, 30_000.0)),),
+        VerticalLimit.surface(),
+        VerticalLimit.unlimited(),
+    )
+    square = Airspace(
+        "SQ",
+        "D",
+        (Polygon((Vertex(-0.1, -0.1), Vertex(-0.1, 0.1), Vertex(0.1, 0.1), Vertex(0.1, -0.1))),),
+        VerticalLimit.surface(),
+        VerticalLimit.flight_level(100),
+    )
+    index = AirspaceIndex([zone, square])
+
+    def job(lon: list[float], alt: float) -> Job:
+        n = len(lon)
+        return Job(
+            f"a{len(lon)}{alt:.0f}",
+            "CS1",
+            0.0,
+            [0, 1],
+            np.arange(n) * 60.0,
+            np.zeros(n),
+            np.array(lon),
+            np.full(n, alt),
+            np.full(n, np.nan),
+            np.zeros(n, np.uint8),
+        )
+
+    jobs = [
+        job([-0.6, -0.2, 0.2, 0.6], 1000.0),  # 44 km segments: the core check densifies them
+        job([-0.4, -0.25, -0.05, 0.05, 0.25, 0.4], 2000.0),  # plain
+        job([0.0], 1000.0),  # one fix inside
+        job([-0.05, 0.0, 0.05], 5000.0),  # starts inside both, above the square
+    ]
+    want = [r for j in jobs for r in check_piece(index, j)]
+    got = check_jobs(index, jobs)
+    assert len(want) >= 4
+    _same(got, want)
+    assert check_jobs(index, []) == []
