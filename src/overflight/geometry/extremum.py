@@ -170,12 +170,13 @@ def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, ex
     """Distance of each point to its stretch's boundary: exact, or in the local plane; one
     call per polygon."""
     out = np.empty(lon.shape)
-    groups: dict[int, list[int]] = {}
-    for s in np.unique(owner).tolist():
-        groups.setdefault(id(stretches[s][1]), []).append(s)
-    for members in groups.values():
-        sel = np.flatnonzero(np.isin(owner, members))
-        pe = stretches[members[0]][1]
+    ids: dict[int, int] = {}
+    poly = np.array([ids.setdefault(id(s[1]), len(ids)) for s in stretches], np.int64)[owner]
+    order = np.argsort(poly, kind="stable")  # each polygon's points in their original order
+    bounds = np.flatnonzero(np.r_[True, poly[order][1:] != poly[order][:-1], True])
+    for a, b in itertools.pairwise(bounds):
+        sel = order[a:b]
+        pe = stretches[int(owner[sel[0]])][1]
         if exact:
             out[sel] = boundary_distance(lon[sel], lat[sel], pe)[0]
         else:

@@ -1,0 +1,63 @@
+"""The batched depth search (distance_extrema over many stretches) gives each stretch exactly
+what the one-stretch search (distance_extremum) gives it: same distance, time and point."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from overflight.geometry.boundary import polygon_edges
+from overflight.geometry.extremum import distance_extrema, distance_extremum
+from overflight.geometry.geodesic import forward
+from overflight.geometry.path import TrackPath
+from overflight.model import Polygon, Vertex
+
+
+def _star(lat0: float, lon0: float, r: float, m: int, rng: np.random.Generator) -> Polygon:
+    az = np.sort(rng.uniform(0, 360, m))
+    lon, lat, _ = forward(np.full(m, lon0), np.full(m, lat0), az, r * rng.uniform(0.6, 1.0, m))
+    return Polygon(tuple(Vertex(float(a), float(b)) for a, b in zip(lat, lon, strict=True)))
+
+
+def _path(lat0: float, lon0: float, rng: np.random.Generator) -> TrackPath:
+    n = int(rng.integers(2, 30))
+    az0 = rng.uniform(0, 360)
+    lon, lat, _ = forward(lon0, lat0, az0 + 180.0, 40_000.0)
+    lons, lats = [float(lon)], [float(lat)]
+    az = az0
+    for _ in range(n - 1):
+        az += rng.normal(0, 15)
+        lo, la, _ = forward(lons[-1], lats[-1], az, rng.uniform(500, 6_000))
+        lons.append(float(lo))
+        lats.append(float(la))
+    t = np.cumsum(np.r_[0.0, rng.uniform(2, 30, n - 1)]) + 1.7e9
+    return TrackPath.build(t, np.array(lons), np.array(lats))
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
+def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
+    rng = np.random.default_rng(seed)
+    shapes = [
+        polygon_edges(
+            _star(
+                float(rng.uniform(-60, 60)),
+                float(rng.uniform(-20, 20)),
+                float(rng.uniform(5_000, 40_000)),
+                int(rng.integers(4, 24)),
+                rng,
+            )
+        )
+        for _ in range(3)
+    ]
+    stretches = []
+    for _ in range(int(rng.integers(1, 8))):
+        pe = shapes[int(rng.integers(0, len(shapes)))]
+        path = _path(pe.center_lat, pe.center_lon, rng)
+        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+        stretches.append((path, pe, float(a), float(b)))
+    got = distance_extrema(stretches, maximize=maximize)
+    for (path, pe, a, b), g in zip(stretches, got, strict=True):
+        assert pe.circle is None  # (circles first try an exact shortcut, not batched)
+        assert g == distance_extremum(path, pe, a, b, maximize=maximize)
