@@ -10,8 +10,9 @@ For every batch (any number of aircraft, rows of one aircraft in time order acro
    airspace's reach) are stitched across batches into *pieces*; a track's first fix that
    lies within reach starts a piece too;
 4. a piece is finalised when its track breaks or leaves every reach (or at the end of the
-   data) and checked by :mod:`overflight.analysis.check` against the airspaces near it, so
-   its incursions, with interpolated times, are those of ``check`` on the whole track.
+   data) and checked against the airspaces near it by the core check's steps, the pieces
+   finished in one batch together (:func:`~.batch.check_jobs`), so its incursions, with
+   interpolated times, are those of ``check`` on the whole track.
 
 An incursion whose entry is the first fix of a track (after a gap, a jump, or at the start of
 the aircraft's data) is flagged ``entry_during_gap``; one that rests on flagged fixes (any
