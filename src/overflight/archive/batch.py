@@ -51,7 +51,7 @@ from ..analysis.check import (
     vertical_pieces,
 )
 from ..analysis.lateral import union_intervals
-from ..geometry.crossing import edge_boxes, edge_tree, side, solve_crossing, winding_inside
+from ..geometry.crossing import crossing_pairs, edge_boxes, edge_tree, winding_inside
 from ..geometry.distance import edge_distance
 from ..geometry.extremum import distance_extrema
 from ..geometry.frame import local_xy
@@ -175,23 +175,8 @@ def _crossings(
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     pair, g = np.concatenate(tp), np.concatenate(tg)
     plon, plat, qlon, qlat = (np.concatenate(v) for v in (tl1, ta1, tl2, ta2))
-    az_pq, _, _ = inverse(plon, plat, qlon, qlat)
-    s_a = side(plon, plat, az_pq, P.lon[g], P.lat[g])
-    s_b = side(plon, plat, az_pq, P.lon[g + 1], P.lat[g + 1])
-    m = (s_a >= 0) != (s_b >= 0)
-    pair, g, plon, plat, qlon, qlat, az_pq, s_a, s_b = (
-        v[m] for v in (pair, g, plon, plat, qlon, qlat, az_pq, s_a, s_b)
-    )
-    az_ab, _, d_ab = inverse(P.lon[g], P.lat[g], P.lon[g + 1], P.lat[g + 1])
-    s_p = side(P.lon[g], P.lat[g], az_ab, plon, plat)
-    s_q = side(P.lon[g], P.lat[g], az_ab, qlon, qlat)
-    hit = ((s_p >= 0) != (s_q >= 0)) & (d_ab > 0)
-    pair, g, plon, plat, az_pq, s_a, s_b, az_ab, d_ab = (
-        v[hit] for v in (pair, g, plon, plat, az_pq, s_a, s_b, az_ab, d_ab)
-    )
-    f0 = np.where(s_a == 0, np.finfo(float).tiny, s_a)
-    f1 = np.where(s_b == 0, np.finfo(float).tiny, s_b)
-    t = solve_crossing(P.lon[g], P.lat[g], az_ab, d_ab, plon, plat, az_pq, f0, f1)
+    k, t = crossing_pairs(P.lon[g], P.lat[g], P.lon[g + 1], P.lat[g + 1], plon, plat, qlon, qlat)
+    pair, g = pair[k], g[k]
     order = np.lexsort((t, g, pair))
     return pair[order], g[order], t[order]
 

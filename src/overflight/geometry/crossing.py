@@ -30,6 +30,7 @@ from .frame import local_xy
 from .geodesic import angle_diff, forward, inverse
 
 __all__ = [
+    "crossing_pairs",
     "crossings",
     "edge_boxes",
     "edge_tree",
@@ -145,6 +146,28 @@ def solve_crossing(
     return t
 
 
+def crossing_pairs(
+    alon: F64, alat: F64, blon: F64, blat: F64, plon: F64, plat: F64, qlon: F64, qlat: F64
+) -> tuple[I64, F64]:
+    """Which candidate (track segment A-B, edge P-Q) pairs cross, and where: the pairs'
+    indices and the fraction of A-B's geodesic length at the crossing. Element-wise: a pair
+    gets the same answer whatever other pairs are computed with it."""
+    az_pq, _, _ = inverse(plon, plat, qlon, qlat)
+    s_a = side(plon, plat, az_pq, alon, alat)
+    s_b = side(plon, plat, az_pq, blon, blat)
+    k = np.flatnonzero((s_a >= 0) != (s_b >= 0))
+    az_ab, _, d_ab = inverse(alon[k], alat[k], blon[k], blat[k])
+    s_p = side(alon[k], alat[k], az_ab, plon[k], plat[k])
+    s_q = side(alon[k], alat[k], az_ab, qlon[k], qlat[k])
+    hit = ((s_p >= 0) != (s_q >= 0)) & (d_ab > 0)
+    k, az_ab, d_ab = k[hit], az_ab[hit], d_ab[hit]
+    # zero counts as positive: a point exactly on the line is on the "+" side
+    f0 = np.where(s_a[k] == 0, np.finfo(float).tiny, s_a[k])
+    f1 = np.where(s_b[k] == 0, np.finfo(float).tiny, s_b[k])
+    t = solve_crossing(alon[k], alat[k], az_ab, d_ab, plon[k], plat[k], az_pq[k], f0, f1)
+    return k, t
+
+
 def crossings(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, F64]:
     """All crossings of the track (fixes ``lon``, ``lat``) with the polygon's edges.
 
@@ -155,29 +178,17 @@ def crossings(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, F64]:
     if n < 2 or len(pe) == 0:
         return np.empty(0, np.int64), np.empty(0)
     si, ej = candidate_pairs(lon, lat, pe)
-    if si.size == 0:
-        return np.empty(0, np.int64), np.empty(0)
-    az_pq, _, _ = inverse(pe.lon1[ej], pe.lat1[ej], pe.lon2[ej], pe.lat2[ej])
-    plon, plat = pe.lon1[ej], pe.lat1[ej]
-    s_a = side(plon, plat, az_pq, lon[si], lat[si])
-    s_b = side(plon, plat, az_pq, lon[si + 1], lat[si + 1])
-    cross_line = (s_a >= 0) != (s_b >= 0)
-    si, ej, s_a, s_b, az_pq, plon, plat = (
-        v[cross_line] for v in (si, ej, s_a, s_b, az_pq, plon, plat)
+    k, t = crossing_pairs(
+        lon[si],
+        lat[si],
+        lon[si + 1],
+        lat[si + 1],
+        pe.lon1[ej],
+        pe.lat1[ej],
+        pe.lon2[ej],
+        pe.lat2[ej],
     )
-    if si.size == 0:
-        return np.empty(0, np.int64), np.empty(0)
-    az_ab, _, d_ab = inverse(lon[si], lat[si], lon[si + 1], lat[si + 1])
-    s_p = side(lon[si], lat[si], az_ab, pe.lon1[ej], pe.lat1[ej])
-    s_q = side(lon[si], lat[si], az_ab, pe.lon2[ej], pe.lat2[ej])
-    hit = ((s_p >= 0) != (s_q >= 0)) & (d_ab > 0)
-    si, s_a, s_b, az_pq, plon, plat, az_ab, d_ab = (
-        v[hit] for v in (si, s_a, s_b, az_pq, plon, plat, az_ab, d_ab)
-    )
-    # zero counts as positive: a point exactly on the line is on the "+" side
-    f0 = np.where(s_a == 0, np.finfo(float).tiny, s_a)
-    f1 = np.where(s_b == 0, np.finfo(float).tiny, s_b)
-    t = solve_crossing(lon[si], lat[si], az_ab, d_ab, plon, plat, az_pq, f0, f1)
+    si = si[k]
     order = np.lexsort((t, si))
     return si[order], t[order]
 
