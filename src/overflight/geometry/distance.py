@@ -16,6 +16,8 @@ edge that could be nearest is evaluated exactly.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
@@ -24,7 +26,12 @@ from .boundary import PolygonEdges
 from .frame import local_xy, plane_error
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
 
-__all__ = ["approx_boundary_distance", "boundary_distance", "edge_distance"]
+__all__ = [
+    "approx_boundary_distance",
+    "boundary_distance",
+    "boundary_distances",
+    "edge_distance",
+]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -245,3 +252,79 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
     out_lon[pi[winner]] = flon[winner]
     out_lat[pi[winner]] = flat[winner]
     return out, out_lon, out_lat
+
+
+_FEW_EDGES = 64
+"""Polygons with at most this many edges are ranked against every edge (no k-d tree)."""
+
+
+def boundary_distances(
+    lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], *, exact: bool = True
+) -> F64:
+    """Distance from each point to the boundary of its own polygon ``pes[which[i]]``: exact
+    (as :func:`boundary_distance`), or in the local plane (as
+    :func:`approx_boundary_distance`), for points of many polygons at once.
+
+    Circles take one geodesic call for all; polygons of few edges are ranked in their planes
+    against all their edges in one pass and the edges that could be nearest evaluated in one
+    exact call; larger polygons go one by one through their k-d trees.
+    """
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    out = np.empty(lon.shape)
+    kind = np.array(
+        [0 if pe.circle is not None else 1 if len(pe) <= _FEW_EDGES else 2 for pe in pes],
+        np.int64,
+    )[which]
+    sel = np.flatnonzero(kind == 0)
+    if sel.size:
+        c = np.array([pe.circle or (np.nan,) * 3 for pe in pes])[which[sel]]
+        _, _, d = inverse(c[:, 0], c[:, 1], lon[sel], lat[sel])
+        out[sel] = np.abs(c[:, 2] - d)
+    sel = np.flatnonzero(kind == 1)
+    if sel.size:
+        out[sel] = _few_edges(lon[sel], lat[sel], which[sel], pes, exact)
+    for p in np.unique(which[kind == 2]):
+        sel = np.flatnonzero(which == p)
+        pe = pes[int(p)]
+        if exact:
+            out[sel] = boundary_distance(lon[sel], lat[sel], pe)[0]
+        else:
+            out[sel] = _approx(lon[sel], lat[sel], pe)[0]
+    return out
+
+
+def _few_edges(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], exact: bool) -> F64:
+    """:func:`boundary_distances` for polygons of few edges: every (point, edge of its
+    polygon) pair ranked in the polygon's plane, the ones that could be nearest solved exactly
+    (the same pairs and criterion as :func:`_approx`'s)."""
+    used, inv = np.unique(which, return_inverse=True)
+    polys = [pes[int(p)] for p in used]
+    cnt = np.array([len(pe) for pe in polys], np.int64)
+    first = np.cumsum(cnt) - cnt
+    planes = [pe.plane() for pe in polys]
+    ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
+    c_lon = np.array([pe.center_lon for pe in polys])[inv]
+    c_lat = np.array([pe.center_lat for pe in polys])[inv]
+    radius = np.array([pe.radius_m for pe in polys])[inv]
+    x, y = local_xy(lon, lat, c_lon, c_lat)
+    per = cnt[inv]
+    start = np.cumsum(per) - per
+    pi = np.repeat(np.arange(lon.size), per)
+    ej = np.repeat(first[inv], per) + np.arange(pi.size) - np.repeat(start, per)
+    dx, dy = ex2[ej] - ex1[ej], ey2[ej] - ey1[ej]
+    len2 = np.maximum(dx * dx + dy * dy, 1e-12)
+    px, py = x[pi], y[pi]
+    u = np.clip(((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2, 0.0, 1.0)
+    approx = np.hypot(px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy))
+    best = np.minimum.reduceat(approx, start)
+    if not exact:
+        return best
+    eps = plane_error(np.maximum(np.hypot(x, y), radius))
+    keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
+    pi, ej, u = pi[keep], ej[keep], u[keep]
+    elon1, elat1, elon2, elat2 = (
+        np.concatenate([getattr(pe, k) for pe in polys]) for k in ("lon1", "lat1", "lon2", "lat2")
+    )
+    d, _, _ = edge_distance(lon[pi], lat[pi], elon1[ej], elat1[ej], elon2[ej], elat2[ej], u)
+    return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))

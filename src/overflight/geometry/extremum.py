@@ -26,7 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .distance import approx_boundary_distance, boundary_distance, edge_distance
+from .distance import boundary_distances, edge_distance
+from .frame import plane_error
 from .geodesic import forward, inverse
 from .path import TrackPath
 
@@ -167,21 +168,14 @@ def _points_at(stretches: Sequence[Stretch], owner: I64, t: F64) -> tuple[F64, F
 
 
 def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, exact: bool) -> F64:
-    """Distance of each point to its stretch's boundary: exact, or in the local plane; one
-    call per polygon."""
-    out = np.empty(lon.shape)
+    """Distance of each point to its stretch's boundary: exact, or in the local plane."""
     ids: dict[int, int] = {}
-    poly = np.array([ids.setdefault(id(s[1]), len(ids)) for s in stretches], np.int64)[owner]
-    order = np.argsort(poly, kind="stable")  # each polygon's points in their original order
-    bounds = np.flatnonzero(np.r_[True, poly[order][1:] != poly[order][:-1], True])
-    for a, b in itertools.pairwise(bounds):
-        sel = order[a:b]
-        pe = stretches[int(owner[sel[0]])][1]
-        if exact:
-            out[sel] = boundary_distance(lon[sel], lat[sel], pe)[0]
-        else:
-            out[sel] = approx_boundary_distance(lon[sel], lat[sel], pe)
-    return out
+    pes = []
+    for s in stretches:
+        if ids.setdefault(id(s[1]), len(ids)) == len(pes):
+            pes.append(s[1])
+    poly = np.array([ids[id(s[1])] for s in stretches], np.int64)[owner]
+    return boundary_distances(lon, lat, poly, pes, exact=exact)
 
 
 def _samples_many(stretches: Sequence[Stretch], step_m: float) -> list[F64]:
@@ -208,6 +202,34 @@ def _samples_many(stretches: Sequence[Stretch], step_m: float) -> list[F64]:
     return out
 
 
+def _grid_round(
+    stretches: Sequence[Stretch],
+    rs: I64,
+    lo: F64,
+    hi: F64,
+    grid: F64,
+    extra: list[F64],
+    exact: bool,
+) -> tuple[F64, F64, list[F64], list[F64]]:
+    """One zoom round: ``grid`` over each row's [lo, hi] (row ``i`` belongs to stretch
+    ``rs[i]``, rows sorted by stretch), plus each stretch's ``extra`` times, evaluated in one
+    call per polygon. Returns the grid's times and values (rows x points) and, per stretch,
+    the times asked and their values."""
+    n = len(stretches)
+    tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
+    rbound = np.searchsorted(rs, np.arange(n + 1))
+    q_l = [np.concatenate([tt[rbound[s] : rbound[s + 1]].ravel(), extra[s]]) for s in range(n)]
+    q_owner = np.repeat(np.arange(n), [q.size for q in q_l])
+    plon, plat = _points_at(stretches, q_owner, np.concatenate(q_l))
+    f_all = _by_polygon(stretches, q_owner, plon, plat, exact=exact)
+    qoff = np.r_[0, np.cumsum([q.size for q in q_l])]
+    f_l = [f_all[qoff[s] : qoff[s + 1]] for s in range(n)]
+    g = np.concatenate(
+        [f_l[s][: (rbound[s + 1] - rbound[s]) * grid.size] for s in range(n)]
+    ).reshape(tt.shape)
+    return tt, g, q_l, f_l
+
+
 def distance_extrema(
     stretches: Sequence[Stretch],
     *,
@@ -216,21 +238,27 @@ def distance_extrema(
     candidates: int = 3,
     points: int = 33,
     rounds: int = 3,
+    shifts: int = 4,
 ) -> list[tuple[float, float, float, float]]:
     """The search of :func:`distance_extremum` (without its circle shortcut) for many
     (path, polygon, t0, t1) stretches at once: each step's geodesic and distance calls are
     made once for all stretches (once per polygon), and every stretch gets exactly the
-    result it gets alone."""
+    result it gets alone.
+
+    The first zoom round is made in the local plane; only the candidates whose plane value
+    could still be the best (within the plane's error) go on to the ``rounds - 1`` exact
+    rounds, which start from the plane round's bracket and move it (up to ``shifts`` times,
+    same width) while the exact best lies on its end.
+    """
     if not stretches:
         return []
+    n_s = len(stretches)
     sign = 1.0 if maximize else -1.0
     ts_l = _samples_many(stretches, step_m)
-    owner = np.repeat(np.arange(len(stretches)), [t.size for t in ts_l])
+    owner = np.repeat(np.arange(n_s), [t.size for t in ts_l])
     lon, lat = _points_at(stretches, owner, np.concatenate(ts_l))
     a_all = _by_polygon(stretches, owner, lon, lat, exact=False)
     off = np.r_[0, np.cumsum([t.size for t in ts_l])]
-    probes_t: list[list[F64]] = []
-    probes_f: list[list[F64]] = []
     heads: list[F64] = []
     row_s, lo_l, hi_l = [], [], []
     for s, ts in enumerate(ts_l):
@@ -249,60 +277,65 @@ def distance_extrema(
         row_s.append(np.full(pick.size, s))
         _, _, t0, t1 = stretches[s]
         heads.append(np.concatenate([ts[pick], [t0, t1]]))
-        probes_t.append([])
-        probes_f.append([])
     rs = np.concatenate(row_s)
     lo, hi = np.concatenate(lo_l), np.concatenate(hi_l)
-    rbound = np.searchsorted(rs, np.arange(len(stretches) + 1))
     grid = np.linspace(0.0, 1.0, points)
-    extra: list[F64] = [np.empty(0) for _ in stretches]
-    for _ in range(rounds):
-        if lo.size == 0:
-            break
-        tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
-        q_l = [
-            np.concatenate([tt[rbound[s] : rbound[s + 1]].ravel(), extra[s]])
-            for s in range(len(stretches))
-        ]
-        q_owner = np.repeat(np.arange(len(stretches)), [q.size for q in q_l])
-        q = np.concatenate(q_l)
-        plon, plat = _points_at(stretches, q_owner, q)
-        f_all = _by_polygon(stretches, q_owner, plon, plat, exact=True)
-        qoff = np.r_[0, np.cumsum([q.size for q in q_l])]
-        g = np.empty(tt.shape)
-        for s in range(len(stretches)):
-            f = f_all[qoff[s] : qoff[s + 1]]
-            probes_t[s].append(q_l[s])
-            probes_f[s].append(f)
-            m = rbound[s + 1] - rbound[s]
-            g[rbound[s] : rbound[s + 1]] = sign * f[: m * points].reshape(m, points)
-        peaks = _tent_peaks(tt, g) if points >= 6 else np.empty(0)
-        half = lo.size
-        for s in range(len(stretches)):
-            if points >= 6:
-                e = np.concatenate(
-                    [
-                        peaks[rbound[s] : rbound[s + 1]],
-                        peaks[half + rbound[s] : half + rbound[s + 1]],
-                    ]
-                )
-                extra[s] = e[np.isfinite(e)]
-            else:
-                extra[s] = np.empty(0)
-        j = np.argmax(g, axis=1)
+    none: list[F64] = [np.empty(0) for _ in stretches]
+    probes_t: list[list[F64]] = [[] for _ in stretches]
+    probes_f: list[list[F64]] = [[] for _ in stretches]
+    if lo.size:
+        # the plane round: where each candidate's best lies, and which candidates can win
+        tt, g, _, _ = _grid_round(stretches, rs, lo, hi, grid, none, exact=False)
+        g *= sign
         rows = np.arange(lo.size)
+        j = np.argmax(g, axis=1)
         width = (hi - lo) / (points - 1)
         lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
+        top = np.full(n_s, -np.inf)
+        np.maximum.at(top, rs, g[rows, j])
+        reach = np.array([s[1].radius_m for s in stretches]) + np.abs(top)
+        slack = 3.0 * plane_error(reach) * np.abs(top) + 5.0
+        keep = g[rows, j] >= top[rs] - slack[rs]
+        rs, lo, hi = rs[keep], lo[keep], hi[keep]
+    t_lo = np.array([s[2] for s in stretches])[rs]
+    t_hi = np.array([s[3] for s in stretches])[rs]
+    zooms = np.full(rs.size, max(rounds - 1, 0))
+    moves = np.full(rs.size, shifts)
+    extra = none
+    while (zooms > 0).any():
+        act = np.flatnonzero(zooms > 0)
+        tt, g, q_l, f_l = _grid_round(stretches, rs[act], lo[act], hi[act], grid, extra, True)
+        for s in range(n_s):
+            probes_t[s].append(q_l[s])
+            probes_f[s].append(f_l[s])
+        g *= sign
+        extra = list(none)
+        if points >= 6:
+            peaks = _tent_peaks(tt, g).reshape(2, act.size)
+            for i, s in enumerate(rs[act]):
+                e = peaks[:, i]
+                extra[s] = np.concatenate([extra[s], e[np.isfinite(e)]])
+        rows = np.arange(act.size)
+        j = np.argmax(g, axis=1)
+        span = hi[act] - lo[act]
+        at_end = ((j == 0) & (lo[act] > t_lo[act])) | ((j == points - 1) & (hi[act] < t_hi[act]))
+        move = at_end & (moves[act] > 0)
+        centre = tt[rows, j]
+        half = np.where(move, span / 2, span / (points - 1))
+        lo[act] = np.maximum(centre - half, t_lo[act])
+        hi[act] = np.minimum(centre + half, t_hi[act])
+        moves[act[move]] -= 1
+        zooms[act[~move]] -= 1
     # the first probes (and the last kink estimates) still need their exact values
-    rest_l = [np.concatenate([heads[s], extra[s]]) for s in range(len(stretches))]
-    r_owner = np.repeat(np.arange(len(stretches)), [r.size for r in rest_l])
+    rest_l = [np.concatenate([heads[s], extra[s]]) for s in range(n_s)]
+    r_owner = np.repeat(np.arange(n_s), [r.size for r in rest_l])
     rest = np.concatenate(rest_l)
     rlon, rlat = _points_at(stretches, r_owner, rest)
     rf = _by_polygon(stretches, r_owner, rlon, rlat, exact=True)
     roff = np.r_[0, np.cumsum([r.size for r in rest_l])]
     out = []
     best_t, best_owner = [], []
-    for s in range(len(stretches)):
+    for s in range(n_s):
         all_t = np.concatenate([*probes_t[s], rest_l[s]])
         all_f = np.concatenate([*probes_f[s], rf[roff[s] : roff[s + 1]]])
         k = int(np.argmax(sign * all_f))
