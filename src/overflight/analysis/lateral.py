@@ -6,7 +6,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..geometry.boundary import PolygonEdges
-from ..geometry.crossing import crossings, winding_inside
+from ..geometry.crossing import crossings, is_inside
 from ..geometry.distance import approx_boundary_distance
 from ..geometry.path import TrackPath
 
@@ -41,9 +41,9 @@ def inside_intervals(
 
     ``near`` are indices of path points that may be close to the polygon (any point farther
     than the polygon's radius plus the longest segment from its centre is certainly outside).
-    Each run of nearby points is anchored by the winding number at its point farthest from the
-    boundary and followed by the parity of exact crossings; the winding number at the run's
-    last point checks the result.
+    Each run of nearby points is anchored by the inside test (``crossing.is_inside``) at its
+    point farthest from the boundary and followed by the parity of exact crossings; the same
+    test at the run's last point checks the result.
     """
     warnings: list[str] = []
     out: list[Interval] = []
@@ -53,7 +53,7 @@ def inside_intervals(
         seg, frac = crossings(lon, lat, pe)
         approx = approx_boundary_distance(lon, lat, pe)
         anchor = int(np.argmax(approx))
-        state = bool(winding_inside(lon[anchor : anchor + 1], lat[anchor : anchor + 1], pe)[0])
+        state = bool(is_inside(lon[anchor : anchor + 1], lat[anchor : anchor + 1], pe)[0])
         before = int(np.count_nonzero(seg < anchor))
         state0 = state ^ (before % 2 == 1)
         times = path.time_at(seg + i0, frac) if seg.size else np.empty(0)
@@ -69,7 +69,7 @@ def inside_intervals(
         if inside:
             out.append((start, float(path.time[i1])))  # type: ignore[arg-type]
         if i1 > i0:
-            end_state = bool(winding_inside(lon[-1:], lat[-1:], pe)[0])
+            end_state = bool(is_inside(lon[-1:], lat[-1:], pe)[0])
             if end_state != inside and approx[-1] > 1e-3:
                 warnings.append(
                     "inside/outside check disagreed at the end of a stretch of track "

@@ -10,7 +10,7 @@ check for every (piece, airspace) pair together:
   (segment, edge) pairs from each polygon's cached edge tree (the same padded boxes as
   :func:`overflight.geometry.crossing.candidate_pairs`), then the exact side predicates and
   the crossing root search of :mod:`overflight.geometry.crossing` over all of them at once;
-- where each piece starts (outside the polygon's cap, or the exact winding number);
+- where each piece starts (outside the polygon's cap, or ``crossing.is_inside``);
 - the deepest point: inside circles the exact search of
   :mod:`overflight.geometry.extremum`, elsewhere its sampled search
   (:func:`~overflight.geometry.extremum.distance_extrema`), for all incursions together.
@@ -51,7 +51,7 @@ from ..analysis.check import (
     vertical_pieces,
 )
 from ..analysis.lateral import union_intervals
-from ..geometry.crossing import crossing_pairs, edge_boxes, edge_tree, winding_inside
+from ..geometry.crossing import crossing_pairs, edge_boxes, edge_tree, is_inside, near_pairs
 from ..geometry.distance import edge_distance
 from ..geometry.extremum import distance_extrema
 from ..geometry.frame import local_xy
@@ -163,6 +163,8 @@ def _crossings(
         x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
         pad = 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
         si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
+        keep = near_pairs(x1[si], y1[si], x2[si], y2[si], pad[si], ej, pe)
+        si, ej = si[keep], ej[keep]
         if si.size == 0:
             continue
         tp.append(owner[s[si]])
@@ -185,16 +187,16 @@ def _starts_inside(
     P: _Paths, pairs: list[tuple[int, int]], preps: dict[int, PreparedAirspace], index: Any
 ) -> NDArray[np.bool_]:
     """Whether each pair's piece starts inside: outside the airspace's cap for sure (almost
-    always: pieces start out of reach), else the exact winding number."""
+    always: pieces start out of reach), else :func:`~overflight.geometry.crossing.is_inside`."""
     j = np.array([p[0] for p in pairs], np.int64)
     k = np.array([p[1] for p in pairs], np.int64)
     first = P.off[j]
     d = haversine(P.lon[first], P.lat[first], index.cap_lon[k], index.cap_lat[k])
     out = np.zeros(len(pairs), bool)
-    for p in np.flatnonzero(d <= index.cap_r[k] * 1.01 + 1_000.0).tolist():
-        pe = preps[int(k[p])].polygons[0]
-        i = int(first[p])
-        out[p] = bool(winding_inside(P.lon[i : i + 1], P.lat[i : i + 1], pe)[0])
+    near = np.flatnonzero(d <= index.cap_r[k] * 1.01 + 1_000.0)
+    for kk in np.unique(k[near]).tolist():
+        sel = near[k[near] == kk]
+        out[sel] = is_inside(P.lon[first[sel]], P.lat[first[sel]], preps[kk].polygons[0])
     return out
 
 

@@ -27,13 +27,15 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .frame import local_xy
-from .geodesic import angle_diff, forward, inverse
+from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
 
 __all__ = [
     "crossing_pairs",
     "crossings",
     "edge_boxes",
     "edge_tree",
+    "is_inside",
+    "near_pairs",
     "point_on_segments",
     "side",
     "solve_crossing",
@@ -75,7 +77,9 @@ def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
     seg_idx, edge_idx = edge_tree(pe).query(
         edge_boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
     )
-    return seg_idx.astype(np.int64), edge_idx.astype(np.int64)
+    si, ej = seg_idx.astype(np.int64), edge_idx.astype(np.int64)
+    keep = near_pairs(x[si], y[si], x[si + 1], y[si + 1], seg_pad[si], ej, pe)
+    return si[keep], ej[keep]
 
 
 def edge_tree(pe: PolygonEdges) -> shapely.STRtree:
@@ -205,3 +209,80 @@ def winding_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
         turn = angle_diff(np.roll(az, -1, axis=1), az).sum(axis=1)
         parity += np.abs(np.rint(turn / 360.0)).astype(np.int64)
     return (parity % 2) == 1
+
+
+_PLANE_MARGIN_M = 100.0
+_PAIR_BUDGET = 2_000_000
+
+
+def is_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
+    """The answer of :func:`winding_inside`, cheaper: even-odd ray casting over the straight
+    edges between the vertices in the polygon's local plane, for points farther from those
+    edges than the geodesic edges can bow away from them there (plus a margin); the geodesic
+    winding number for the others.
+
+    The plane is a continuous one-to-one map, so a point is inside the polygon exactly when
+    its image is inside the image of the boundary (curves, not straight lines); a point
+    farther than that bow from every straight edge gets the same answer from both.
+    """
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    n = lon.shape[0]
+    ex1, ey1, ex2, ey2 = pe.plane()
+    if n == 0 or ex1.size == 0:
+        return np.zeros(n, bool)
+    x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
+    dx, dy = ex2 - ex1, ey2 - ey1
+    len2 = np.maximum(dx * dx + dy * dy, 1e-12)
+    longest = float(np.sqrt(len2.max()))
+    # sagitta of a geodesic of that length drawn in the plane (curvature ~ distance from the
+    # centre / R^2), four times over
+    bow = 4.0 * longest**2 * (pe.radius_m + longest) / (8.0 * MEAN_RADIUS**2)
+    out = np.zeros(n, bool)
+    sure = np.zeros(n, bool)
+    step = max(1, _PAIR_BUDGET // ex1.size)
+    for a in range(0, n, step):
+        px, py = x[a : a + step, None], y[a : a + step, None]
+        straddle = (ey1 > py) != (ey2 > py)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xi = ex1 + (py - ey1) * dx / np.where(dy != 0, dy, 1.0)
+        out[a : a + step] = (np.count_nonzero(straddle & (px < xi), axis=1) % 2) == 1
+        u = np.clip(((px - ex1) * dx + (py - ey1) * dy) / len2, 0.0, 1.0)
+        gap = np.hypot(px - (ex1 + u * dx), py - (ey1 + u * dy)).min(axis=1)
+        sure[a : a + step] = gap > bow + _PLANE_MARGIN_M
+    doubt = np.flatnonzero(~sure)
+    if doubt.size:
+        out[doubt] = winding_inside(lon[doubt], lat[doubt], pe)
+    return out
+
+
+def near_pairs(
+    sx1: F64, sy1: F64, sx2: F64, sy2: F64, pad: F64, ej: I64, pe: PolygonEdges
+) -> NDArray[np.bool_]:
+    """Which (segment, edge ``ej``) pairs found by their padded boxes in the local plane also
+    come within the two pads of each other as segments (the boxes' corners let through many
+    that do not): a pair whose geodesics cross always does."""
+    ex1, ey1, ex2, ey2 = (v[ej] for v in pe.plane())
+    pad = pad + 50.0 + 0.02 * (np.hypot(ex1, ey1) + np.hypot(ex2 - ex1, ey2 - ey1))
+
+    def orient(ax: F64, ay: F64, bx: F64, by: F64, cx: F64, cy: F64) -> F64:
+        return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+    meet = (orient(sx1, sy1, sx2, sy2, ex1, ey1) * orient(sx1, sy1, sx2, sy2, ex2, ey2) <= 0) & (
+        orient(ex1, ey1, ex2, ey2, sx1, sy1) * orient(ex1, ey1, ex2, ey2, sx2, sy2) <= 0
+    )
+
+    def to_segment(px: F64, py: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
+        vx, vy = bx - ax, by - ay
+        u = np.clip(((px - ax) * vx + (py - ay) * vy) / np.maximum(vx * vx + vy * vy, 1e-12), 0, 1)
+        return np.hypot(px - (ax + u * vx), py - (ay + u * vy))
+
+    gap = np.minimum.reduce(
+        [
+            to_segment(sx1, sy1, ex1, ey1, ex2, ey2),
+            to_segment(sx2, sy2, ex1, ey1, ex2, ey2),
+            to_segment(ex1, ey1, sx1, sy1, sx2, sy2),
+            to_segment(ex2, ey2, sx1, sy1, sx2, sy2),
+        ]
+    )
+    return meet | (gap <= pad)
