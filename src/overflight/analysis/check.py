@@ -81,11 +81,18 @@ def prepare_airspace(airspace: Airspace, params: CheckParameters) -> PreparedAir
             radius_m=0.0,
         )
     # one cap around everything: centre of the first polygon, radius to the farthest vertex
+    # (one polygon: its own radius, measured from that centre to the same vertices)
     c_lon, c_lat = polys[0].center_lon, polys[0].center_lat
     lon = outline.lon1
     lat = outline.lat1
-    radius = float(
-        inverse(c_lon, c_lat, np.append(lon, outline.lon2), np.append(lat, outline.lat2))[2].max()
+    radius = (
+        polys[0].radius_m
+        if len(polys) == 1
+        else float(
+            inverse(c_lon, c_lat, np.append(lon, outline.lon2), np.append(lat, outline.lat2))[
+                2
+            ].max()
+        )
     )
     outline = PolygonEdges(
         outline.rings,

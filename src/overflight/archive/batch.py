@@ -163,7 +163,7 @@ def _crossings(
         x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
         pad = 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
         si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
-        keep = near_pairs(x1[si], y1[si], x2[si], y2[si], pad[si], ej, pe)
+        keep = near_pairs(x1[si], y1[si], x2[si], y2[si], ej, pe)
         si, ej = si[keep], ej[keep]
         if si.size == 0:
             continue

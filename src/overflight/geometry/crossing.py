@@ -78,7 +78,7 @@ def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
         edge_boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
     )
     si, ej = seg_idx.astype(np.int64), edge_idx.astype(np.int64)
-    keep = near_pairs(x[si], y[si], x[si + 1], y[si + 1], seg_pad[si], ej, pe)
+    keep = near_pairs(x[si], y[si], x[si + 1], y[si + 1], ej, pe)
     return si[keep], ej[keep]
 
 
@@ -256,14 +256,24 @@ def is_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
     return out
 
 
+def _bow(x1: F64, y1: F64, x2: F64, y2: F64) -> F64:
+    """Four times the sagitta of a geodesic between two points drawn in the local plane
+    against the straight line between their images (its curvature there is at most about
+    the distance from the centre over R^2), plus 20 m."""
+    length2 = (x2 - x1) ** 2 + (y2 - y1) ** 2
+    far = np.maximum(np.hypot(x1, y1), np.hypot(x2, y2)) + np.sqrt(length2)
+    return 20.0 + 4.0 * length2 * far / (8.0 * MEAN_RADIUS**2)
+
+
 def near_pairs(
-    sx1: F64, sy1: F64, sx2: F64, sy2: F64, pad: F64, ej: I64, pe: PolygonEdges
+    sx1: F64, sy1: F64, sx2: F64, sy2: F64, ej: I64, pe: PolygonEdges
 ) -> NDArray[np.bool_]:
-    """Which (segment, edge ``ej``) pairs found by their padded boxes in the local plane also
-    come within the two pads of each other as segments (the boxes' corners let through many
-    that do not): a pair whose geodesics cross always does."""
+    """Which (segment, edge ``ej``) pairs, found by their padded boxes in the local plane,
+    come within the two lines' bows of each other as straight segments there (the boxes let
+    through many more): the plane is one map for both, so geodesics that cross have images
+    that cross, each within its bow of its straight line."""
     ex1, ey1, ex2, ey2 = (v[ej] for v in pe.plane())
-    pad = pad + 50.0 + 0.02 * (np.hypot(ex1, ey1) + np.hypot(ex2 - ex1, ey2 - ey1))
+    pad = _bow(sx1, sy1, sx2, sy2) + _bow(ex1, ey1, ex2, ey2)
 
     def orient(ax: F64, ay: F64, bx: F64, by: F64, cx: F64, cy: F64) -> F64:
         return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
