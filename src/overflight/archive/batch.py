@@ -151,7 +151,7 @@ def _crossings(
     by_k: dict[int, list[int]] = defaultdict(list)
     for p, (_, k) in enumerate(pairs):
         by_k[k].append(p)
-    tp, tg, tl1, ta1, tl2, ta2 = [], [], [], [], [], []
+    tp, tg, tl1, ta1, tl2, ta2, taz = [], [], [], [], [], [], []
     for k, plist in by_k.items():
         pe = preps[k].polygons[0]
         js = [pairs[p][0] for p in plist]
@@ -173,11 +173,14 @@ def _crossings(
         ta1.append(pe.lat1[ej])
         tl2.append(pe.lon2[ej])
         ta2.append(pe.lat2[ej])
+        taz.append(pe.geodesics()[0][ej])
     if not tp:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     pair, g = np.concatenate(tp), np.concatenate(tg)
-    plon, plat, qlon, qlat = (np.concatenate(v) for v in (tl1, ta1, tl2, ta2))
-    k, t = crossing_pairs(P.lon[g], P.lat[g], P.lon[g + 1], P.lat[g + 1], plon, plat, qlon, qlat)
+    plon, plat, qlon, qlat, az = (np.concatenate(v) for v in (tl1, ta1, tl2, ta2, taz))
+    k, t = crossing_pairs(
+        P.lon[g], P.lat[g], P.lon[g + 1], P.lat[g + 1], plon, plat, qlon, qlat, az
+    )
     pair, g = pair[k], g[k]
     order = np.lexsort((t, g, pair))
     return pair[order], g[order], t[order]

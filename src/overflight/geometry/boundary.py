@@ -198,6 +198,16 @@ class PolygonEdges:
             object.__setattr__(self, "_midtree", cached)
         return cached
 
+    def geodesics(self) -> tuple[F64, F64, F64]:
+        """Each edge's azimuth at its first end, at its second end, and length (m), cached."""
+        cached = self.__dict__.get("_geodesics")
+        if cached is None:
+            from .geodesic import inverse
+
+            cached = inverse(self.lon1, self.lat1, self.lon2, self.lat2)
+            object.__setattr__(self, "_geodesics", cached)
+        return cached
+
     def plane(self) -> tuple[F64, F64, F64, F64]:
         """Edge end points in the local plane about the centre (x1, y1, x2, y2), cached."""
         cached = self.__dict__.get("_plane")

@@ -151,12 +151,22 @@ def solve_crossing(
 
 
 def crossing_pairs(
-    alon: F64, alat: F64, blon: F64, blat: F64, plon: F64, plat: F64, qlon: F64, qlat: F64
+    alon: F64,
+    alat: F64,
+    blon: F64,
+    blat: F64,
+    plon: F64,
+    plat: F64,
+    qlon: F64,
+    qlat: F64,
+    az_pq: F64 | None = None,
 ) -> tuple[I64, F64]:
     """Which candidate (track segment A-B, edge P-Q) pairs cross, and where: the pairs'
     indices and the fraction of A-B's geodesic length at the crossing. Element-wise: a pair
-    gets the same answer whatever other pairs are computed with it."""
-    az_pq, _, _ = inverse(plon, plat, qlon, qlat)
+    gets the same answer whatever other pairs are computed with it. ``az_pq``: each edge's
+    azimuth at P if known (``PolygonEdges.geodesics``)."""
+    if az_pq is None:
+        az_pq, _, _ = inverse(plon, plat, qlon, qlat)
     s_a = side(plon, plat, az_pq, alon, alat)
     s_b = side(plon, plat, az_pq, blon, blat)
     k = np.flatnonzero((s_a >= 0) != (s_b >= 0))
@@ -191,6 +201,7 @@ def crossings(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, F64]:
         pe.lat1[ej],
         pe.lon2[ej],
         pe.lat2[ej],
+        pe.geodesics()[0][ej],
     )
     si = si[k]
     order = np.lexsort((t, si))

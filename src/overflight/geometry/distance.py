@@ -45,15 +45,17 @@ def edge_distance(
     qlon: F64,
     qlat: F64,
     guess: F64 | None = None,
+    edge: tuple[F64, F64, F64] | None = None,
 ) -> tuple[F64, F64, F64]:
     """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
 
-    ``guess``: an approximate foot as a fraction of P-Q (from a plane). The foot is found by
+    ``guess``: an approximate foot as a fraction of P-Q (from a plane); ``edge``: P-Q's
+    azimuths at P and Q and length if known (``PolygonEdges.geodesics``). The foot is found by
     Newton steps along the edge (the along-track offset of the foot, spherical trigonometry on
     the ellipsoid's distances and azimuths), from ``guess`` or mid-edge; the few that do not
     converge within a few steps fall back to a bracketed root search on the whole edge.
     """
-    az_pq, az_q, L = inverse(plon, plat, qlon, qlat)
+    az_pq, az_q, L = inverse(plon, plat, qlon, qlat) if edge is None else edge
     n = xlon.shape[0]
     # both ends in one call: the edge's direction there is az_pq at P, az_q at Q
     az_ends, _, d_ends = inverse(
@@ -241,8 +243,16 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
     if pe.circle is not None:
         return _circle_distance(lon, lat, pe.circle)
     _, pi, ej, u = _approx(lon, lat, pe)
+    geo = pe.geodesics()
     d, flon, flat = edge_distance(
-        lon[pi], lat[pi], pe.lon1[ej], pe.lat1[ej], pe.lon2[ej], pe.lat2[ej], u
+        lon[pi],
+        lat[pi],
+        pe.lon1[ej],
+        pe.lat1[ej],
+        pe.lon2[ej],
+        pe.lat2[ej],
+        u,
+        (geo[0][ej], geo[1][ej], geo[2][ej]),
     )
     out = np.full(n, np.inf)
     np.minimum.at(out, pi, d)
@@ -326,5 +336,9 @@ def _few_edges(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], exac
     elon1, elat1, elon2, elat2 = (
         np.concatenate([getattr(pe, k) for pe in polys]) for k in ("lon1", "lat1", "lon2", "lat2")
     )
-    d, _, _ = edge_distance(lon[pi], lat[pi], elon1[ej], elat1[ej], elon2[ej], elat2[ej], u)
+    geo = [pe.geodesics() for pe in polys]
+    az1, az2, length = (np.concatenate([g[k] for g in geo])[ej] for k in range(3))
+    d, _, _ = edge_distance(
+        lon[pi], lat[pi], elon1[ej], elat1[ej], elon2[ej], elat2[ej], u, (az1, az2, length)
+    )
     return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))
