@@ -41,13 +41,23 @@ from _archive_airspaces import dense, realistic
 
 from overflight.geometry.boundary import ring_points
 
-ROWS_PER_FLIGHT = 1_230
-"""Rows per flight inside the archive's hours (measured on the generator with 6 hours: 606
-flights gave 745,033 rows; departures spread over 2 h before to the end of the hours)."""
+ROWS_PER_FLIGHT = {6: 1_230, 24: 1_410}
+"""Rows per flight inside the archive's hours, measured on the generator (6 hours: 606
+flights gave 745,033 rows; 24 hours: 2,000 flights gave 2,820,244 rows): departures spread
+from 2 h before the first hour to the end of the last, so fewer flights are cut short by
+the archive's ends as it gets longer."""
+
+
+def _rows_per_flight(hours: int) -> float:
+    return float(
+        np.interp(
+            hours, sorted(ROWS_PER_FLIGHT), [ROWS_PER_FLIGHT[h] for h in sorted(ROWS_PER_FLIGHT)]
+        )
+    )
 
 
 def _generate(folder: Path, rows: int, hours: int, seed: int) -> list[Path]:
-    flights = max(1, round(rows / ROWS_PER_FLIGHT * 6 / max(hours, 1)))
+    flights = max(1, round(rows / _rows_per_flight(hours)))
     code = (
         "import sys; from overflight.archive.synth import synthesize; "
         f"synthesize(sys.argv[1], flights={flights}, hours={hours}, seed={seed})"
