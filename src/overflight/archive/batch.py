@@ -34,7 +34,6 @@ incursion records are the core check's own functions. Pieces the batched path do
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -52,11 +51,10 @@ from ..analysis.check import (
 )
 from ..analysis.lateral import union_intervals
 from ..geometry.crossing import crossing_pairs, edge_boxes, edge_tree, is_inside, near_pairs
-from ..geometry.distance import edge_distance
-from ..geometry.extremum import distance_extrema
-from ..geometry.frame import local_xy
-from ..geometry.geodesic import forward, inverse
-from ..geometry.path import TrackPath
+from ..geometry.extremum import deepest_in_circles, distance_extrema
+from ..geometry.frame import local_xy, plane_error
+from ..geometry.geodesic import inverse
+from ..geometry.path import TrackPath, points_at
 from ..geometry.vertical import VerticalProfile, fill_altitude
 from .index import AirspaceIndex, haversine
 from .pool import Job, check_piece, row_of
@@ -83,19 +81,8 @@ class _Paths:
     paths: list[TrackPath]
 
     def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
-        """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``), exactly as
-        :meth:`TrackPath.point_at` (same segment, fraction and geodesic calls)."""
-        seg = np.empty(t.shape, np.int64)
-        frac = np.empty(t.shape)
-        order = np.argsort(jj, kind="stable")
-        bounds = np.flatnonzero(np.r_[True, jj[order][1:] != jj[order][:-1], True])
-        for a, b in itertools.pairwise(bounds):
-            sel = order[a:b]
-            j = int(jj[sel[0]])
-            s, f = self.paths[j].locate(t[sel])
-            seg[sel], frac[sel] = s + self.off[j], f
-        lon, lat, _ = forward(self.lon[seg], self.lat[seg], self.az[seg], self.dist[seg] * frac)
-        return lon, lat
+        """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``)."""
+        return points_at(self.paths, jj, t)
 
 
 def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
@@ -127,7 +114,12 @@ def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
         job = jobs[i]
         ab, _ = fill_altitude(job.time, job.baro)
         ag, _ = fill_altitude(job.time, job.geo)
-        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool)))
+        path = TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool))
+        # its segments' geodesics, computed above for all jobs at once (same values)
+        object.__setattr__(
+            path, "_segments", (az[off[i] : off[i + 1] - 1], d[off[i] : off[i + 1] - 1])
+        )
+        paths.append(path)
     return (
         _Paths(
             keep,
@@ -160,6 +152,12 @@ def _crossings(
         owner = np.repeat(np.asarray(plist), lens)
         x, y = local_xy(P.lon[fx], P.lat[fx], pe.center_lon, pe.center_lat)
         s = np.flatnonzero(np.isfinite(P.dist[fx]))  # every fix but each job's last
+        x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
+        # only segments that come within the polygon's reach of its centre can meet an edge
+        dx, dy = x2 - x1, y2 - y1
+        u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
+        reach = pe.radius_m * (1.0 + 3.0 * float(plane_error(pe.radius_m))) + 1_000.0
+        s = s[np.hypot(x1 + u * dx, y1 + u * dy) <= reach]
         x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
         pad = 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
         si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
@@ -265,54 +263,6 @@ def _stubs(
     return out
 
 
-def _circle_depths(
-    P: _Paths, stubs: list[_Stub], jobs_of: I64, circles: list[tuple[float, float, float]]
-) -> list[tuple[float, float, float, float] | None]:
-    """:func:`overflight.geometry.extremum._deepest_in_circle` for many stretches at once
-    (None where it gives None: the general search applies)."""
-    if not stubs:
-        return []
-    knots_l, owner_l = [], []
-    for s, st in enumerate(stubs):
-        t = P.paths[int(jobs_of[s])].time
-        inner = t[(t > st.t0) & (t < st.t1)]
-        kn = np.concatenate([[st.t0], inner, [st.t1]])
-        knots_l.append(kn)
-        owner_l.append(np.full(kn.size, s))
-    knots, owner = np.concatenate(knots_l), np.concatenate(owner_l)
-    lon, lat = P.point_at(jobs_of[owner], knots)
-    c = np.array(circles)
-    seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
-    so = owner[seg]
-    d, flon, flat = edge_distance(
-        c[so, 0], c[so, 1], lon[seg], lat[seg], lon[seg + 1], lat[seg + 1]
-    )
-    _, _, dk = inverse(c[owner, 0], c[owner, 1], lon, lat)
-    out: list[tuple[float, float, float, float] | None] = [None] * len(stubs)
-    seg_b = np.searchsorted(so, np.arange(len(stubs) + 1))
-    knot_b = np.searchsorted(owner, np.arange(len(stubs) + 1))
-    picks = []
-    for s in range(len(stubs)):
-        r = c[s, 2]
-        ds = d[seg_b[s] : seg_b[s + 1]]
-        if ds.size == 0 or not np.all(np.isfinite(ds)) or ds.max() > r:
-            continue
-        if dk[knot_b[s] : knot_b[s + 1]].max() > r:
-            continue
-        picks.append((s, int(seg[seg_b[s] + int(np.argmin(ds))])))
-    if not picks:
-        return out
-    ps = np.array([p[1] for p in picks])
-    kk = np.searchsorted(seg, ps)  # position of each pick among the segments
-    _, _, part = inverse(lon[ps], lat[ps], flon[kk], flat[kk])
-    _, _, whole = inverse(lon[ps], lat[ps], lon[ps + 1], lat[ps + 1])
-    for (s, i), pt, wh, k in zip(picks, part, whole, kk, strict=True):
-        frac = float(pt / wh) if wh > 0 else 0.0
-        t = float(knots[i] + min(1.0, frac) * (knots[i + 1] - knots[i]))
-        out[s] = (float(c[s, 2] - d[k]), t, float(flon[k]), float(flat[k]))
-    return out
-
-
 def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     """Incursion rows of every job: those of :func:`check_piece` on each, computed together."""
     if not jobs:
@@ -355,11 +305,16 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     )
     circ = [i for i, s in enumerate(stubs) if preps[pairs[s.pair][1]].outline.circle is not None]
     deep: list[tuple[float, float, float, float] | None] = [None] * len(stubs)
-    found = _circle_depths(
-        P,
-        [stubs[i] for i in circ],
-        jobs_of[circ],
-        [preps[pairs[stubs[i].pair][1]].outline.circle for i in circ],  # type: ignore[misc]
+    found = deepest_in_circles(
+        [
+            (
+                P.paths[int(jobs_of[i])],
+                preps[pairs[stubs[i].pair][1]].outline.circle,
+                stubs[i].t0,
+                stubs[i].t1,
+            )
+            for i in circ
+        ]  # type: ignore[misc]
     )
     for i, f in zip(circ, found, strict=True):
         deep[i] = f

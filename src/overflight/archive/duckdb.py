@@ -34,7 +34,7 @@ __all__ = ["FileInfo", "connect", "expand_inputs", "file_info", "read_batches"]
 SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz")
 
 
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "256MB"
 """DuckDB's memory budget per connection: a file's ``ORDER BY`` beyond it spills to a temporary
 folder instead of growing the process (so memory does not follow the size of a file)."""
 

@@ -62,7 +62,18 @@ class Piece:
     def add(
         self, t: F64, lat: F64, lon: F64, baro: F64, geo: F64, flags: np.ndarray, cs: np.ndarray
     ) -> None:
-        self.parts.append((t, lat, lon, baro, geo, flags.astype(np.uint8), cs))
+        # copies: a view would keep its whole batch's arrays alive while the piece is open
+        self.parts.append(
+            (
+                t.copy(),
+                lat.copy(),
+                lon.copy(),
+                baro.copy(),
+                geo.copy(),
+                flags.astype(np.uint8),
+                cs.copy(),
+            )
+        )
         self.n += int(t.shape[0])
 
     def columns(self) -> tuple[np.ndarray, ...]:

@@ -266,6 +266,8 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
 
 _FEW_EDGES = 64
 """Polygons with at most this many edges are ranked against every edge (no k-d tree)."""
+_PAIRS = 500_000
+"""(point, edge) pairs ranked at once."""
 
 
 def boundary_distances(
@@ -293,7 +295,12 @@ def boundary_distances(
         out[sel] = np.abs(c[:, 2] - d)
     sel = np.flatnonzero(kind == 1)
     if sel.size:
-        out[sel] = _few_edges(lon[sel], lat[sel], which[sel], pes, exact)
+        # in chunks of a bounded number of (point, edge) pairs: memory stays flat
+        per = np.array([len(pe) if pe.circle is None else 0 for pe in pes], np.int64)[which[sel]]
+        cut = np.searchsorted(np.cumsum(per), np.arange(1, 1 + per.sum() // _PAIRS) * _PAIRS)
+        for part in np.split(sel, np.unique(cut)):
+            if part.size:
+                out[part] = _few_edges(lon[part], lat[part], which[part], pes, exact)
     for p in np.unique(which[kind == 2]):
         sel = np.flatnonzero(which == p)
         pe = pes[int(p)]

@@ -19,7 +19,6 @@ ellipsoidal distance on a grid that zooms in around the best value).
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,10 +27,10 @@ from numpy.typing import NDArray
 from .boundary import PolygonEdges
 from .distance import boundary_distances, edge_distance
 from .frame import plane_error
-from .geodesic import forward, inverse
-from .path import TrackPath
+from .geodesic import inverse
+from .path import TrackPath, points_at
 
-__all__ = ["distance_extrema", "distance_extremum"]
+__all__ = ["deepest_in_circles", "distance_extrema", "distance_extremum"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -72,31 +71,56 @@ def _tent_peaks(tt: F64, f: F64) -> F64:
     return np.concatenate(out)
 
 
-def _deepest_in_circle(
-    path: TrackPath, circle: tuple[float, float, float], t0: float, t1: float
-) -> tuple[float, float, float, float] | None:
+Circle = tuple[float, float, float]
+Found = tuple[float, float, float, float]
+
+
+def deepest_in_circles(
+    stretches: Sequence[tuple[TrackPath, Circle, float, float]],
+) -> list[Found | None]:
     """Inside a circle the depth is ``r - d(centre, X)``: its maximum is ``r`` minus the least
-    distance from the centre to the path's geodesic segments (exact, one search), or None
-    if some knot of the stretch lies outside (then the general search applies)."""
-    c_lon, c_lat, r = circle
-    inner = path.time[(path.time > t0) & (path.time < t1)]
-    knots = np.concatenate([[t0], inner, [t1]])
-    lon, lat = path.point_at(knots)
-    m = knots.size - 1
+    distance from the centre to the path's geodesic segments (exact, one search). For each
+    (path, (lon, lat, r), t0, t1): (depth, time, lon, lat) of that point, or None if some
+    knot of the stretch lies outside (then the general search applies); all in one pass."""
+    if not stretches:
+        return []
+    knots_l = []
+    for path, _, t0, t1 in stretches:
+        inner = path.time[(path.time > t0) & (path.time < t1)]
+        knots_l.append(np.concatenate([[t0], inner, [t1]]))
+    owner = np.repeat(np.arange(len(stretches)), [k.size for k in knots_l])
+    knots = np.concatenate(knots_l)
+    lon, lat = points_at([s[0] for s in stretches], owner, knots)
+    c = np.array([s[1] for s in stretches], dtype=float)
+    seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
+    so = owner[seg]
     d, flon, flat = edge_distance(
-        np.full(m, c_lon), np.full(m, c_lat), lon[:-1], lat[:-1], lon[1:], lat[1:]
+        c[so, 0], c[so, 1], lon[seg], lat[seg], lon[seg + 1], lat[seg + 1]
     )
-    if not np.all(np.isfinite(d)) or d.max() > r:
-        return None
-    _, _, dk = inverse(c_lon, c_lat, lon, lat)
-    if dk.max() > r:
-        return None
-    k = int(np.argmin(d))
-    _, _, part = inverse(lon[k], lat[k], flon[k], flat[k])
-    _, _, whole = inverse(lon[k], lat[k], lon[k + 1], lat[k + 1])
-    frac = float(part / whole) if whole > 0 else 0.0
-    t = float(knots[k] + min(1.0, frac) * (knots[k + 1] - knots[k]))
-    return float(r - d[k]), t, float(flon[k]), float(flat[k])
+    _, _, dk = inverse(c[owner, 0], c[owner, 1], lon, lat)
+    out: list[Found | None] = [None] * len(stretches)
+    seg_b = np.searchsorted(so, np.arange(len(stretches) + 1))
+    knot_b = np.searchsorted(owner, np.arange(len(stretches) + 1))
+    picks = []
+    for s in range(len(stretches)):
+        r = c[s, 2]
+        ds = d[seg_b[s] : seg_b[s + 1]]
+        if ds.size == 0 or not np.all(np.isfinite(ds)) or ds.max() > r:
+            continue
+        if dk[knot_b[s] : knot_b[s + 1]].max() > r:
+            continue
+        picks.append((s, int(seg[seg_b[s] + int(np.argmin(ds))])))
+    if not picks:
+        return out
+    ps = np.array([p[1] for p in picks])
+    kk = np.searchsorted(seg, ps)  # position of each pick among the segments
+    _, _, part = inverse(lon[ps], lat[ps], flon[kk], flat[kk])
+    _, _, whole = inverse(lon[ps], lat[ps], lon[ps + 1], lat[ps + 1])
+    for (s, i), pt, wh, k in zip(picks, part, whole, kk, strict=True):
+        frac = float(pt / wh) if wh > 0 else 0.0
+        t = float(knots[i] + min(1.0, frac) * (knots[i + 1] - knots[i]))
+        out[s] = (float(c[s, 2] - d[k]), t, float(flon[k]), float(flat[k]))
+    return out
 
 
 def distance_extremum(
@@ -122,7 +146,7 @@ def distance_extremum(
     grid, in few calls to the exact distance.
     """
     if maximize and pe.circle is not None and t1 > t0:
-        found = _deepest_in_circle(path, pe.circle, t0, t1)
+        found = deepest_in_circles([(path, pe.circle, t0, t1)])[0]
         if found is not None:
             return found
     return distance_extrema(
@@ -139,32 +163,8 @@ Stretch = tuple[TrackPath, PolygonEdges, float, float]
 
 
 def _points_at(stretches: Sequence[Stretch], owner: I64, t: F64) -> tuple[F64, F64]:
-    """:meth:`TrackPath.point_at` of many stretches' paths at once (``owner``: the stretch of
-    each time): the same segments, fractions and geodesic calls, element by element."""
-    single = np.zeros(t.shape, bool)
-    lon1 = np.empty(t.shape)
-    lat1 = np.empty(t.shape)
-    lon2 = np.empty(t.shape)
-    lat2 = np.empty(t.shape)
-    frac = np.zeros(t.shape)
-    order = np.argsort(owner, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, owner[order][1:] != owner[order][:-1], True])
-    for a, b in itertools.pairwise(bounds):
-        sel = order[a:b]
-        path = stretches[int(owner[sel[0]])][0]
-        if len(path) < 2:
-            lon1[sel] = lon2[sel] = path.lon[0]
-            lat1[sel] = lat2[sel] = path.lat[0]
-            single[sel] = True
-            continue
-        seg, f = path.locate(t[sel])
-        lon1[sel], lat1[sel] = path.lon[seg], path.lat[seg]
-        lon2[sel], lat2[sel] = path.lon[seg + 1], path.lat[seg + 1]
-        frac[sel] = f
-    az, _, d = inverse(lon1, lat1, lon2, lat2)
-    lon, lat, _ = forward(lon1, lat1, az, d * frac)
-    lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
-    return lon, lat
+    """Positions at times ``t`` on the paths of stretches ``owner``."""
+    return points_at([s[0] for s in stretches], owner, t)
 
 
 def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, exact: bool) -> F64:

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +20,7 @@ from numpy.typing import NDArray
 
 from .geodesic import forward, inverse
 
-__all__ = ["TrackPath"]
+__all__ = ["TrackPath", "points_at"]
 
 F64 = NDArray[np.float64]
 
@@ -91,18 +93,54 @@ class TrackPath:
             return self.time[np.zeros_like(seg)]
         return self.time[seg] + frac * (self.time[seg + 1] - self.time[seg])
 
+    def segments(self) -> tuple[F64, F64]:
+        """Azimuth at its start and geodesic length (m) of every segment, cached."""
+        cached = self.__dict__.get("_segments")
+        if cached is None:
+            if len(self) < 2:
+                cached = (np.empty(0), np.empty(0))
+            else:
+                az, _, d = inverse(self.lon[:-1], self.lat[:-1], self.lon[1:], self.lat[1:])
+                cached = (az, d)
+            object.__setattr__(self, "_segments", cached)
+        return cached
+
     def point_at(self, t: F64) -> tuple[F64, F64]:
         """Position (lon, lat) at times ``t`` on the geodesic segments."""
         t = np.atleast_1d(np.asarray(t, dtype=float))
         if len(self) < 2:
             return np.full(t.shape, self.lon[0]), np.full(t.shape, self.lat[0])
         seg, frac = self.locate(t)
-        az, _, d = inverse(self.lon[seg], self.lat[seg], self.lon[seg + 1], self.lat[seg + 1])
-        lon, lat, _ = forward(self.lon[seg], self.lat[seg], az, d * frac)
+        az, d = self.segments()
+        lon, lat, _ = forward(self.lon[seg], self.lat[seg], az[seg], d[seg] * frac)
         return lon, lat
 
     def distances(self) -> F64:
         """Geodesic length of every segment (m)."""
-        if len(self) < 2:
-            return np.empty(0)
-        return inverse(self.lon[:-1], self.lat[:-1], self.lon[1:], self.lat[1:])[2]
+        return self.segments()[1]
+
+
+def points_at(paths: Sequence[TrackPath], owner: NDArray[np.int64], t: F64) -> tuple[F64, F64]:
+    """:meth:`TrackPath.point_at` of many paths at once (``owner``: the path of each time):
+    the same segments, fractions and geodesic values, element by element, in one call."""
+    single = np.zeros(t.shape, bool)
+    lon1 = np.empty(t.shape)
+    lat1 = np.empty(t.shape)
+    az = np.zeros(t.shape)
+    dist = np.zeros(t.shape)
+    order = np.argsort(owner, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, owner[order][1:] != owner[order][:-1], True])
+    for a, b in itertools.pairwise(bounds):
+        sel = order[a:b]
+        path = paths[int(owner[sel[0]])]
+        if len(path) < 2:
+            lon1[sel], lat1[sel] = path.lon[0], path.lat[0]
+            single[sel] = True
+            continue
+        seg, f = path.locate(t[sel])
+        p_az, p_d = path.segments()
+        lon1[sel], lat1[sel] = path.lon[seg], path.lat[seg]
+        az[sel], dist[sel] = p_az[seg], p_d[seg] * f
+    lon, lat, _ = forward(lon1, lat1, az, dist)
+    lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
+    return lon, lat
