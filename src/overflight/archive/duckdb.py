@@ -145,7 +145,8 @@ def read_batches(
 ) -> Iterator[pa.RecordBatch]:
     """Arrow batches of the file's needed columns (named by kernel name), rows inside
     ``bbox`` (lon_min, lat_min, lon_max, lat_max) or without a usable position, of aircraft
-    with ``hash(icao24) % part[1] == part[0]``, ordered by icao24 then time."""
+    with ``hash(icao24) % part[1] == part[0]``, ordered by icao24, time, then every column read
+    (a total order: the same batches on every run)."""
     import duckdb
 
     spec = info.spec
@@ -169,7 +170,10 @@ def read_batches(
     sql = f"SELECT {proj} FROM {_source(info.path)}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {icao}, {_q(spec.time)}"
+    # rows of one aircraft at one time (duplicates, or two aircraft sharing an address) are
+    # ordered by every column read: the order, and so the result, is the same on every run
+    ties = ", ".join(_q(src) for src in sel.values())
+    sql += f" ORDER BY {icao}, {_q(spec.time)}, {ties}"
     try:
         reader = con.execute(sql, args).to_arrow_reader(batch_rows)
         yield from reader
