@@ -3,7 +3,7 @@
     python _archive_scan_child.py DATA_DIR realistic|dense N_AIRSPACES CHECK_WORKERS
 
 Prints one JSON line: seconds, rows, incursions, pieces checked, dropped rows, peak RSS of
-this process and of its largest worker (MB).
+this process and of its largest worker (MB), CPU seconds of both.
 """
 
 from __future__ import annotations
@@ -40,6 +40,15 @@ def main() -> None:
                 "dropped": out.counts,
                 "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                 "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                # CPU seconds of this process and its (finished) check workers: steadier than
+                # wall time on a shared machine
+                "cpu_s": sum(
+                    r.ru_utime + r.ru_stime
+                    for r in (
+                        resource.getrusage(resource.RUSAGE_SELF),
+                        resource.getrusage(resource.RUSAGE_CHILDREN),
+                    )
+                ),
             }
         )
     )

@@ -144,7 +144,8 @@ def main() -> None:
             print(
                 f"[{kind}] overflight scan  : {t_scan:8.1f} s  {n / t_scan:12,.0f} rows/s end to "
                 f"end  peak RSS {r['rss_mb']:,.0f} MB (largest worker {r['worker_rss_mb']:,.0f} "
-                f"MB)  ({r['incursions']:,} incursions, {r['pieces']:,} pieces checked)"
+                f"MB)  ({r['incursions']:,} incursions, {r['pieces']:,} pieces checked)  CPU "
+                f"{r['cpu_s']:,.1f} s ({r['cpu_s'] / n * 1e6:.1f} us/row, all processes)"
             )
             polys = _footprints(zones)
             if not args.skip_duckdb_join:
