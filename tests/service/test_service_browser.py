@@ -3,6 +3,7 @@ aircraft marker moving and an alert appearing, and requests nothing but the serv
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,9 @@ DP 54:32:00 N 010:30:00 E
 DP 54:32:00 N 010:48:00 E
 DP 54:20:00 N 010:48:00 E
 """
-SHOT = Path(__file__).resolve().parents[2] / "docs" / "watch.png"
+DOCS_SHOT = Path(__file__).resolve().parents[2] / "docs" / "watch.png"
+"""Where the screenshot goes with OVERFLIGHT_UPDATE_DOCS=1 (else into the test's tmp folder,
+so a test run leaves the repository as it was)."""
 
 
 def test_live_page_marker_moves_and_alert_appears(browser: Any, tmp_path: Path) -> None:
@@ -70,8 +73,8 @@ def test_live_page_marker_moves_and_alert_appears(browser: Any, tmp_path: Path) 
             entry_text = page.inner_text("#alerts li.entry")
             page.wait_for_timeout(300)
             n_land = page.locator("#land path").count()
-            SHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SHOT))
+            shot = DOCS_SHOT if os.environ.get("OVERFLIGHT_UPDATE_DOCS") else tmp_path / "watch.png"
+            page.screenshot(path=str(shot))
             ctx.close()
     assert moved > first + 0.05  # the marker moved east with the flight
     assert "SYN C" in entry_text and "SYN1" in entry_text
