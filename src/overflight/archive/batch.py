@@ -69,14 +69,13 @@ Rows = list[dict[str, Any]]
 @dataclass
 class _Paths:
     """Every plain job's fixes end to end: job ``j`` holds fixes ``off[j]:off[j + 1]``; each
-    segment's azimuth and length at its first fix (NaN at a job's last fix)."""
+    segment's length at its first fix (NaN at a job's last fix)."""
 
     jobs: list[int]
     off: I64
     time: F64
     lon: F64
     lat: F64
-    az: F64
     dist: F64
     paths: list[TrackPath]
 
@@ -104,9 +103,7 @@ def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
         if keep
         else np.empty(0, np.int64)
     )
-    az_all = np.r_[az, np.nan]
     d_all = np.r_[d, np.nan]
-    az_all[last] = np.nan
     d_all[last] = np.nan
     k_n = n[keep]
     paths = []
@@ -127,7 +124,6 @@ def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
             np.concatenate([jobs[i].time for i in keep]) if keep else np.empty(0),
             lon[sel],
             lat[sel],
-            az_all[sel],
             d_all[sel],
             paths,
         ),

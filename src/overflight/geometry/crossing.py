@@ -245,10 +245,7 @@ def is_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
     dx, dy = ex2 - ex1, ey2 - ey1
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
-    longest = float(np.sqrt(len2.max()))
-    # sagitta of a geodesic of that length drawn in the plane (curvature ~ distance from the
-    # centre / R^2), four times over
-    bow = 4.0 * longest**2 * (pe.radius_m + longest) / (8.0 * MEAN_RADIUS**2)
+    bow = float(_bow(ex1, ey1, ex2, ey2).max())
     out = np.zeros(n, bool)
     sure = np.zeros(n, bool)
     step = max(1, _PAIR_BUDGET // ex1.size)
