@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -122,25 +121,61 @@ class TrackPath:
 
 def points_at(paths: Sequence[TrackPath], owner: NDArray[np.int64], t: F64) -> tuple[F64, F64]:
     """:meth:`TrackPath.point_at` of many paths at once (``owner``: the path of each time):
-    the same segments, fractions and geodesic values, element by element, in one call."""
-    single = np.zeros(t.shape, bool)
-    lon1 = np.empty(t.shape)
-    lat1 = np.empty(t.shape)
-    az = np.zeros(t.shape)
-    dist = np.zeros(t.shape)
-    order = np.argsort(owner, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, owner[order][1:] != owner[order][:-1], True])
-    for a, b in itertools.pairwise(bounds):
-        sel = order[a:b]
-        path = paths[int(owner[sel[0]])]
-        if len(path) < 2:
-            lon1[sel], lat1[sel] = path.lon[0], path.lat[0]
-            single[sel] = True
-            continue
-        seg, f = path.locate(t[sel])
-        p_az, p_d = path.segments()
-        lon1[sel], lat1[sel] = path.lon[seg], path.lat[seg]
-        az[sel], dist[sel] = p_az[seg], p_d[seg] * f
+    the same segments, fractions and geodesic values, element by element, in one call.
+
+    The paths are laid end to end and every time finds its segment by a binary search
+    within its own path (:func:`_search_right`, ``searchsorted(..., side="right")`` done
+    for all times together)."""
+    t = np.asarray(t, dtype=float)
+    if t.size == 0:
+        return np.empty(0), np.empty(0)
+    slot: dict[int, int] = {}
+    used: list[TrackPath] = []
+    remap = np.zeros(len(paths), np.int64)
+    for i in np.unique(owner).tolist():
+        path = paths[i]
+        k = slot.get(id(path))
+        if k is None:
+            k = slot[id(path)] = len(used)
+            used.append(path)
+        remap[i] = k
+    q = remap[owner]
+    n = np.array([len(p) for p in used], np.int64)
+    off = np.r_[0, np.cumsum(n)]
+    time = np.concatenate([p.time for p in used])
+    lon0 = np.concatenate([p.lon for p in used])
+    lat0 = np.concatenate([p.lat for p in used])
+    pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
+    seg_az = np.concatenate([a for p in used for a in (p.segments()[0], pad)])
+    seg_d = np.concatenate([a for p in used for a in (p.segments()[1], pad)])
+    lo, nq = off[q], n[q]
+    seg = np.clip(_search_right(time, lo, lo + nq, t) - lo - 1, 0, np.maximum(nq - 2, 0))
+    g = lo + seg
+    single = nq < 2
+    nxt = np.where(single, g, g + 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.clip((t - time[g]) / (time[nxt] - time[g]), 0.0, 1.0)
+    az = np.where(single, 0.0, seg_az[g])
+    dist = np.where(single, 0.0, seg_d[g] * frac)
+    lon1, lat1 = lon0[g], lat0[g]
     lon, lat, _ = forward(lon1, lat1, az, dist)
     lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
     return lon, lat
+
+
+def _search_right(
+    a: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], v: F64
+) -> NDArray[np.int64]:
+    """For each ``v[i]``, the index in ``a`` (sorted within ``[lo[i], hi[i])``) where
+    ``searchsorted(a[lo:hi], v, side="right")`` would put it, plus ``lo``: a binary search run
+    for every value at once."""
+    lo, hi = lo.copy(), hi.copy()
+    last = max(a.shape[0] - 1, 0)
+    while True:
+        open_ = lo < hi
+        if not open_.any():
+            return lo
+        mid = (lo + hi) // 2
+        right = a[np.minimum(mid, last)] <= v
+        lo = np.where(open_ & right, mid + 1, lo)
+        hi = np.where(open_ & ~right, mid, hi)

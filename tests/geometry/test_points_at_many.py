@@ -1,0 +1,67 @@
+"""``points_at`` (positions on many paths at once, every time's segment found by one binary
+search run for all) gives each time exactly what ``TrackPath.point_at`` gives it on its own
+path: the same segment, fraction and geodesic, bit for bit. Paths of one fix, repeated fix
+times, times before the first and after the last fix, times exactly at fixes, and one path
+object shared by several owners are all drawn."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from overflight.geometry.path import TrackPath, _search_right, points_at
+
+
+@st.composite
+def paths(draw: st.DrawFn) -> TrackPath:
+    n = draw(st.integers(1, 12))
+    steps = draw(st.lists(st.sampled_from([0.0, 0.5, 1.0, 7.25, 30.0]), min_size=n, max_size=n))
+    t = 1.7e9 + np.cumsum(steps)
+    lon0 = draw(st.floats(-179.0, 179.0))
+    lat0 = draw(st.floats(-80.0, 80.0))
+    dl = draw(st.lists(st.floats(-0.05, 0.05), min_size=n, max_size=n))
+    lon = lon0 + np.cumsum(dl)
+    lat = lat0 + np.cumsum(dl[::-1])
+    return TrackPath(t, lon, lat, np.zeros(n), np.zeros(n), np.ones(n, bool))
+
+
+@settings(max_examples=80, deadline=None)
+@given(ps=st.lists(paths(), min_size=1, max_size=6), data=st.data())
+def test_points_at_equals_point_at_path_by_path(ps, data) -> None:
+    ps = [*ps, ps[0]]  # one path object under two owners
+    owner, times = [], []
+    for _ in range(25):
+        k = data.draw(st.integers(0, len(ps) - 1))
+        p = ps[k]
+        if data.draw(st.booleans()):
+            t = float(p.time[data.draw(st.integers(0, len(p) - 1))])  # exactly at a fix
+        else:
+            t = float(p.time[0]) + data.draw(st.floats(-20.0, float(p.time[-1] - p.time[0]) + 20))
+        owner.append(k)
+        times.append(t)
+    lon, lat = points_at(ps, np.array(owner, np.int64), np.array(times))
+    for i, (k, t) in enumerate(zip(owner, times, strict=True)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a, b = ps[k].point_at(np.array([t]))
+        np.testing.assert_array_equal([lon[i], lat[i]], [a[0], b[0]])
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    blocks=st.lists(
+        st.lists(st.integers(-5, 5), min_size=0, max_size=9).map(sorted), min_size=1, max_size=5
+    ),
+    data=st.data(),
+)
+def test_search_right_equals_searchsorted_in_each_block(blocks, data) -> None:
+    a = np.array([v for b in blocks for v in b], dtype=float)
+    off = np.r_[0, np.cumsum([len(b) for b in blocks])]
+    which = np.array(data.draw(st.lists(st.integers(0, len(blocks) - 1), min_size=1, max_size=20)))
+    v = np.array(data.draw(st.lists(st.integers(-6, 6), min_size=len(which), max_size=len(which))))
+    got = _search_right(a, off[which], off[which + 1], v.astype(float))
+    want = [
+        off[w] + np.searchsorted(np.array(blocks[w], float), x, side="right")
+        for w, x in zip(which, v, strict=True)
+    ]
+    np.testing.assert_array_equal(got, want)
