@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overflight.geometry.path import TrackPath, _search_right, points_at
+from overflight.geometry.path import TrackPath, points_at, search_sorted
 
 
 @st.composite
@@ -52,16 +52,17 @@ def test_points_at_equals_point_at_path_by_path(ps, data) -> None:
     blocks=st.lists(
         st.lists(st.integers(-5, 5), min_size=0, max_size=9).map(sorted), min_size=1, max_size=5
     ),
+    side=st.sampled_from(["left", "right"]),
     data=st.data(),
 )
-def test_search_right_equals_searchsorted_in_each_block(blocks, data) -> None:
+def test_search_sorted_equals_searchsorted_in_each_block(blocks, side, data) -> None:
     a = np.array([v for b in blocks for v in b], dtype=float)
     off = np.r_[0, np.cumsum([len(b) for b in blocks])]
     which = np.array(data.draw(st.lists(st.integers(0, len(blocks) - 1), min_size=1, max_size=20)))
     v = np.array(data.draw(st.lists(st.integers(-6, 6), min_size=len(which), max_size=len(which))))
-    got = _search_right(a, off[which], off[which + 1], v.astype(float))
+    got = search_sorted(a, off[which], off[which + 1], v.astype(float), side)
     want = [
-        off[w] + np.searchsorted(np.array(blocks[w], float), x, side="right")
+        off[w] + np.searchsorted(np.array(blocks[w], float), x, side=side)
         for w, x in zip(which, v, strict=True)
     ]
     np.testing.assert_array_equal(got, want)

@@ -16,8 +16,10 @@ check for every (piece, airspace) pair together:
   (:func:`~overflight.geometry.extremum.distance_extrema`), for all incursions together.
 
 Every computation is element-wise the one of the core check, so times and positions are the
-same to the last bit where the steps are shared, and the vertical split, activation and
-incursion records are the core check's own functions. Pieces the batched path does not take
+same to the last bit where the steps are shared: the vertical split is
+:func:`~overflight.analysis.vertical_many.vertical_pieces_many` (the core check's split for
+many intervals at once, element-wise the same), activation and incursion records are the core
+check's own functions. Pieces the batched path does not take
 (several polygons, segments longer than the check's densification step) go through
 :func:`check_piece` unchanged.
 
@@ -43,13 +45,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..analysis.activation import split_by_activation
-from ..analysis.check import (
-    MAX_SEGMENT_M,
-    PreparedAirspace,
-    make_incursion,
-    vertical_pieces,
-)
+from ..analysis.check import MAX_SEGMENT_M, PreparedAirspace, make_incursion
 from ..analysis.lateral import union_intervals
+from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.crossing import crossing_pairs, edge_boxes, edge_tree, is_inside, near_pairs
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.frame import local_xy, plane_error
@@ -214,15 +212,18 @@ def _stubs(
     P: _Paths,
     pairs: list[tuple[int, int]],
     preps: dict[int, PreparedAirspace],
-    profiles: list[VerticalProfile],
     index: Any,
-) -> list[_Stub]:
+) -> tuple[list[_Stub], dict[int, VerticalProfile]]:
+    """Every incursion of the pairs (before depth and end points), and the vertical profile
+    of each pair that has a lateral interval (built only for those)."""
     cpair, cseg, cfrac = _crossings(P, pairs, preps)
     inside0 = _starts_inside(P, pairs, preps, index)
     ctime = P.time[cseg] + cfrac * (P.time[cseg + 1] - P.time[cseg]) if cseg.size else cfrac
     bounds = np.searchsorted(cpair, np.arange(len(pairs) + 1))
-    out: list[_Stub] = []
-    for p, (j, k) in enumerate(pairs):
+    iv_pair: list[int] = []
+    iv_a: list[float] = []
+    iv_b: list[float] = []
+    for p, (j, _) in enumerate(pairs):
         times = ctime[bounds[p] : bounds[p + 1]].tolist()
         inside = bool(inside0[p])
         if not times and not inside:
@@ -237,26 +238,52 @@ def _stubs(
             inside = not inside
         if inside:
             lateral.append((start, t_last))  # type: ignore[arg-type]
-        path = P.paths[j]
         for ta, tb in union_intervals(lateral):
-            for p0, p1, status, v0, v1 in vertical_pieces(
-                path, profiles[p], ta, tb, t_first, t_last
-            ):
-                if status not in ("inside", "unknown"):
-                    continue
-                for a0, a1, act in split_by_activation(p0, p1, preps[k].windows):
-                    out.append(
-                        _Stub(
-                            p,
-                            a0,
-                            a1,
-                            status,
-                            v0 if a0 == p0 else "activation",
-                            v1 if a1 == p1 else "activation",
-                            act,
-                        )
+            iv_pair.append(p)
+            iv_a.append(ta)
+            iv_b.append(tb)
+    profiles: dict[int, VerticalProfile] = {}
+    for p in dict.fromkeys(iv_pair):
+        j, k = pairs[p]
+        profiles[p] = VerticalProfile.build(
+            preps[k].airspace.floor,
+            preps[k].airspace.ceiling,
+            P.paths[j].alt_baro,
+            P.paths[j].alt_geo,
+        )
+    if not iv_pair:
+        return [], profiles
+    used = list(profiles)
+    slot = {p: s for s, p in enumerate(used)}
+    jobs_of = np.array([pairs[p][0] for p in iv_pair], np.int64)
+    split = vertical_pieces_many(
+        [P.paths[pairs[p][0]] for p in used],
+        [profiles[p] for p in used],
+        np.array([slot[p] for p in iv_pair], np.int64),
+        np.array(iv_a),
+        np.array(iv_b),
+        P.time[P.off[jobs_of]],
+        P.time[P.off[jobs_of + 1] - 1],
+    )
+    out: list[_Stub] = []
+    for p, pieces in zip(iv_pair, split, strict=True):
+        windows = preps[pairs[p][1]].windows
+        for p0, p1, status, v0, v1 in pieces:
+            if status not in ("inside", "unknown"):
+                continue
+            for a0, a1, act in split_by_activation(p0, p1, windows):
+                out.append(
+                    _Stub(
+                        p,
+                        a0,
+                        a1,
+                        status,
+                        v0 if a0 == p0 else "activation",
+                        v1 if a1 == p1 else "activation",
+                        act,
                     )
-    return out
+                )
+    return out, profiles
 
 
 def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
@@ -283,16 +310,7 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
             rows += check_piece(index, replace(job, near=slow))
     if not pairs:
         return rows
-    profiles = [
-        VerticalProfile.build(
-            preps[k].airspace.floor,
-            preps[k].airspace.ceiling,
-            P.paths[j].alt_baro,
-            P.paths[j].alt_geo,
-        )
-        for j, k in pairs
-    ]
-    stubs = _stubs(P, pairs, preps, profiles, index)
+    stubs, profiles = _stubs(P, pairs, preps, index)
     if not stubs:
         return rows
     jobs_of = np.array([pairs[s.pair][0] for s in stubs], np.int64)

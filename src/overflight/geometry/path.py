@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from .geodesic import forward, inverse
 
-__all__ = ["TrackPath", "points_at"]
+__all__ = ["TrackPath", "points_at", "search_sorted"]
 
 F64 = NDArray[np.float64]
 
@@ -124,7 +124,7 @@ def points_at(paths: Sequence[TrackPath], owner: NDArray[np.int64], t: F64) -> t
     the same segments, fractions and geodesic values, element by element, in one call.
 
     The paths are laid end to end and every time finds its segment by a binary search
-    within its own path (:func:`_search_right`, ``searchsorted(..., side="right")`` done
+    within its own path (:func:`search_sorted`, ``searchsorted(..., side="right")`` done
     for all times together)."""
     t = np.asarray(t, dtype=float)
     if t.size == 0:
@@ -149,7 +149,7 @@ def points_at(paths: Sequence[TrackPath], owner: NDArray[np.int64], t: F64) -> t
     seg_az = np.concatenate([a for p in used for a in (p.segments()[0], pad)])
     seg_d = np.concatenate([a for p in used for a in (p.segments()[1], pad)])
     lo, nq = off[q], n[q]
-    seg = np.clip(_search_right(time, lo, lo + nq, t) - lo - 1, 0, np.maximum(nq - 2, 0))
+    seg = np.clip(search_sorted(time, lo, lo + nq, t) - lo - 1, 0, np.maximum(nq - 2, 0))
     g = lo + seg
     single = nq < 2
     nxt = np.where(single, g, g + 1)
@@ -163,12 +163,11 @@ def points_at(paths: Sequence[TrackPath], owner: NDArray[np.int64], t: F64) -> t
     return lon, lat
 
 
-def _search_right(
-    a: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], v: F64
+def search_sorted(
+    a: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], v: F64, side: str = "right"
 ) -> NDArray[np.int64]:
-    """For each ``v[i]``, the index in ``a`` (sorted within ``[lo[i], hi[i])``) where
-    ``searchsorted(a[lo:hi], v, side="right")`` would put it, plus ``lo``: a binary search run
-    for every value at once."""
+    """For each ``v[i]``: ``lo[i] + searchsorted(a[lo[i]:hi[i]], v[i], side)`` (``a`` sorted
+    within each ``[lo, hi)``), by one binary search run for every value at once."""
     lo, hi = lo.copy(), hi.copy()
     last = max(a.shape[0] - 1, 0)
     while True:
@@ -176,6 +175,7 @@ def _search_right(
         if not open_.any():
             return lo
         mid = (lo + hi) // 2
-        right = a[np.minimum(mid, last)] <= v
+        x = a[np.minimum(mid, last)]
+        right = (x <= v) if side == "right" else (x < v)
         lo = np.where(open_ & right, mid + 1, lo)
         hi = np.where(open_ & ~right, mid, hi)

@@ -1,0 +1,157 @@
+"""The vertical split of many lateral intervals at once (the archive scan's batches).
+
+:func:`vertical_pieces_many` gives every (track, airspace, interval) exactly what
+:func:`~overflight.analysis.check.vertical_pieces` gives it alone: the altitude's crossings
+of floor and ceiling are found for all tracks in one vectorised pass and each interval takes
+its own by a binary search; the status between them is read from ``np.interp`` once per
+track. Profiles with compound limits or partly unknown altitudes go through
+``vertical_pieces`` itself.
+
+>>> from overflight.geometry.path import TrackPath
+>>> from overflight.geometry.vertical import VerticalProfile
+>>> from overflight.model import VerticalLimit
+>>> t = np.array([0.0, 100.0])
+>>> path = TrackPath(t, np.zeros(2), np.zeros(2), np.array([500.0, 1500.0]),
+...                  np.full(2, np.nan), np.ones(2, bool))
+>>> prof = VerticalProfile.build(VerticalLimit.surface(), VerticalLimit.parse("3000ft AMSL"),
+...                              path.alt_baro, path.alt_geo)
+>>> [piece] = vertical_pieces_many([path], [prof], np.array([0]), np.array([0.0]),
+...                               np.array([100.0]), np.array([0.0]), np.array([100.0]))
+>>> [(round(a, 2), round(b, 2), status, via0, via1) for a, b, status, via0, via1 in piece]
+[(0.0, 41.44, 'inside', 'start', 'ceiling'), (41.44, 100.0, 'above', 'ceiling', 'end')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..geometry.path import TrackPath, search_sorted
+from ..geometry.vertical import LimitSeries, VerticalProfile
+from .check import vertical_pieces
+
+__all__ = ["vertical_pieces_many"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+VPiece = tuple[float, float, str, str, str]
+
+
+def _simple(p: VerticalProfile) -> bool:
+    """One part each for floor and ceiling, each known at every fix or a constant bound."""
+
+    def known(s: LimitSeries) -> bool:
+        return bool(np.isfinite(s.margin).all() or np.isinf(s.margin).all())
+
+    return len(p.floor) == 1 and len(p.ceiling) == 1 and known(p.floor[0]) and known(p.ceiling[0])
+
+
+def vertical_pieces_many(
+    paths: Sequence[TrackPath],
+    profiles: Sequence[VerticalProfile],
+    owner: I64,
+    ta: F64,
+    tb: F64,
+    t_first: F64,
+    t_last: F64,
+) -> list[list[VPiece]]:
+    """For each interval ``i``: ``vertical_pieces(paths[owner[i]], profiles[owner[i]], ta[i],
+    tb[i], t_first[i], t_last[i])``."""
+    out: list[list[VPiece]] = [[] for _ in range(owner.size)]
+    simple = np.array([_simple(p) for p in profiles], bool)
+    for i in np.flatnonzero(~simple[owner]).tolist():
+        k = int(owner[i])
+        out[i] = vertical_pieces(
+            paths[k], profiles[k], float(ta[i]), float(tb[i]), float(t_first[i]), float(t_last[i])
+        )
+    items = np.flatnonzero(simple[owner])
+    if items.size == 0:
+        return out
+    used = np.unique(owner[items])
+    slot = np.full(len(profiles), -1, np.int64)
+    slot[used] = np.arange(used.size)
+    n = np.array([len(paths[k].time) for k in used.tolist()], np.int64)
+    off = np.r_[0, np.cumsum(n)]
+    time = np.concatenate([paths[k].time for k in used.tolist()])
+    # every crossing of floor (kind 0) or ceiling (kind 1): owner slot, kind, segment, time
+    cs, ck, cg, ct = [], [], [], []
+    inner = np.ones(time.size - 1, bool)
+    inner[off[1:-1] - 1] = False  # no segment from one track's last fix to the next's first
+    seg_slot = np.repeat(np.arange(used.size), n)[:-1]
+    for kind in (0, 1):
+        m = np.concatenate(
+            [(profiles[k].floor if kind == 0 else profiles[k].ceiling)[0].margin for k in used]
+        )
+        m0, m1 = m[:-1], m[1:]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cross = inner & np.isfinite(m0) & np.isfinite(m1) & ((m0 < 0) != (m1 < 0))
+            g = np.flatnonzero(cross)
+            f = m0[g] / (m0[g] - m1[g])
+        cs.append(seg_slot[g])
+        ck.append(np.full(g.size, kind))
+        cg.append(g)
+        ct.append(time[g] + f * (time[g + 1] - time[g]))
+    c_slot, c_kind, c_seg, c_t = (np.concatenate(v) for v in (cs, ck, cg, ct))
+    order = np.lexsort((c_seg, c_kind, c_t, c_slot))
+    c_slot, c_kind, c_t = c_slot[order], c_kind[order], c_t[order]
+    bound = np.searchsorted(c_slot, np.arange(used.size + 1))
+    s_of = slot[owner[items]]
+    a, b = ta[items], tb[items]
+    lo = search_sorted(c_t, bound[s_of], bound[s_of + 1], a, "right")  # first crossing > ta
+    hi = search_sorted(c_t, bound[s_of], bound[s_of + 1], b, "left")  # first crossing >= tb
+    cnt = np.maximum(hi - lo, 0)
+    # sub-intervals: bounds [ta, crossings..., tb] of each item, their midpoints
+    per = cnt + 1
+    start = np.cumsum(per) - per
+    item_of = np.repeat(np.arange(items.size), per)
+    j = np.arange(item_of.size) - start[item_of]
+    idx = lo[item_of] + j
+    last_idx = max(c_t.size - 1, 0)
+    left = np.where(j == 0, a[item_of], c_t[np.minimum(idx - 1, last_idx)] if c_t.size else 0.0)
+    right = np.where(
+        j == cnt[item_of], b[item_of], c_t[np.minimum(idx, last_idx)] if c_t.size else 0.0
+    )
+    mid = 0.5 * (left + right)
+    mid = np.where(a[item_of] == b[item_of], a[item_of], mid)
+    # floor and ceiling states at the midpoints (+1 on the airspace side, -1 not)
+    fl = np.empty(mid.size, np.int8)
+    ce = np.empty(mid.size, np.int8)
+    m_slot = s_of[item_of]
+    m_order = np.argsort(m_slot, kind="stable")
+    m_bound = np.searchsorted(m_slot[m_order], np.arange(used.size + 1))
+    for s, k in enumerate(used.tolist()):
+        sel = m_order[m_bound[s] : m_bound[s + 1]]
+        if sel.size == 0:
+            continue
+        prof, t = profiles[k], paths[k].time
+        for part, dest, is_floor in ((prof.floor[0], fl, True), (prof.ceiling[0], ce, False)):
+            mm = part.margin
+            v = np.interp(mid[sel], t, mm) if np.isfinite(mm).all() else np.full(sel.size, mm[0])
+            dest[sel] = np.where(v >= 0, 1, -1) if is_floor else np.where(v <= 0, 1, -1)
+    status = np.full(mid.size, "unknown", dtype="<U7")
+    status[(fl == 1) & (ce == 1)] = "inside"
+    status[ce == -1] = "above"
+    status[fl == -1] = "below"
+    kinds = np.array(["floor", "ceiling"])[c_kind] if c_kind.size else np.empty(0, "<U7")
+    st_l, left_l, right_l = status.tolist(), left.tolist(), right.tolist()
+    for r, i in enumerate(items.tolist()):
+        p0 = int(start[r])
+        c = int(cnt[r])
+        t0, t1 = float(ta[i]), float(tb[i])
+        vias = [
+            "start" if t0 == t_first[i] else "lateral",
+            *kinds[int(lo[r]) : int(lo[r]) + c].tolist(),
+            "end" if t1 == t_last[i] else "lateral",
+        ]
+        pieces: list[VPiece] = []
+        for q in range(c + 1):
+            st = st_l[p0 + q]
+            x0, x1 = (t0, t1) if t0 == t1 else (left_l[p0 + q], right_l[p0 + q])
+            if pieces and pieces[-1][2] == st:
+                pieces[-1] = (pieces[-1][0], x1, st, pieces[-1][3], vias[q + 1])
+            else:
+                pieces.append((x0, x1, st, vias[q], vias[q + 1]))
+        out[i] = pieces
+    return out
