@@ -36,7 +36,7 @@ check's own functions. Pieces the batched path does not take
 
 from __future__ import annotations
 
-from collections import defaultdict
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -134,33 +134,42 @@ def _crossings(
 ) -> tuple[I64, I64, F64]:
     """Every crossing of the pairs' segments with their polygon's edges: (pair, global
     segment, fraction), sorted by pair, then along the track."""
-    by_k: dict[int, list[int]] = defaultdict(list)
-    for p, (_, k) in enumerate(pairs):
-        by_k[k].append(p)
+    pj = np.array([p[0] for p in pairs], np.int64)
+    pk = np.array([p[1] for p in pairs], np.int64)
+    # pairs grouped by airspace (in order of first appearance), then every fix of each
+    uk, first_at, rank = np.unique(pk, return_index=True, return_inverse=True)
+    order = np.argsort(first_at[rank], kind="stable")
+    lens = (P.off[pj + 1] - P.off[pj])[order]
+    cum = np.cumsum(lens)
+    fx = np.repeat(P.off[pj[order]] - (cum - lens), lens) + np.arange(int(cum[-1]))
+    owner = np.repeat(order, lens)
+    kf = rank[owner]  # the airspace of each fix, as its position in uk
+    pes = [preps[int(k)].polygons[0] for k in uk]
+    k_lon, k_lat, k_r = (
+        np.array([getattr(pe, a) for pe in pes]) for a in ("center_lon", "center_lat", "radius_m")
+    )
+    x, y = local_xy(P.lon[fx], P.lat[fx], k_lon[kf], k_lat[kf])
+    s = np.flatnonzero(np.isfinite(P.dist[fx]))  # every fix but each job's last
+    x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
+    # only segments that come within the polygon's reach of its centre can meet an edge
+    dx, dy = x2 - x1, y2 - y1
+    u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
+    r = k_r[kf[s]]
+    s = s[np.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * plane_error(r)) + 1_000.0]
+    group = np.flatnonzero(np.r_[True, kf[s][1:] != kf[s][:-1], True]) if s.size else []
     tp, tg, tl1, ta1, tl2, ta2, taz = [], [], [], [], [], [], []
-    for k, plist in by_k.items():
-        pe = preps[k].polygons[0]
-        js = [pairs[p][0] for p in plist]
-        lens = np.array([P.off[j + 1] - P.off[j] for j in js])
-        fx = np.concatenate([np.arange(P.off[j], P.off[j + 1]) for j in js])
-        owner = np.repeat(np.asarray(plist), lens)
-        x, y = local_xy(P.lon[fx], P.lat[fx], pe.center_lon, pe.center_lat)
-        s = np.flatnonzero(np.isfinite(P.dist[fx]))  # every fix but each job's last
-        x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
-        # only segments that come within the polygon's reach of its centre can meet an edge
-        dx, dy = x2 - x1, y2 - y1
-        u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
-        reach = pe.radius_m * (1.0 + 3.0 * float(plane_error(pe.radius_m))) + 1_000.0
-        s = s[np.hypot(x1 + u * dx, y1 + u * dy) <= reach]
-        x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
+    for a, b in itertools.pairwise(group):
+        sk = s[a:b]
+        pe = pes[int(kf[sk[0]])]
+        x1, y1, x2, y2 = x[sk], y[sk], x[sk + 1], y[sk + 1]
         pad = 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
         si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
         keep = near_pairs(x1[si], y1[si], x2[si], y2[si], ej, pe)
         si, ej = si[keep], ej[keep]
         if si.size == 0:
             continue
-        tp.append(owner[s[si]])
-        tg.append(fx[s[si]])
+        tp.append(owner[sk[si]])
+        tg.append(fx[sk[si]])
         tl1.append(pe.lon1[ej])
         ta1.append(pe.lat1[ej])
         tl2.append(pe.lon2[ej])
