@@ -48,7 +48,17 @@ from ..analysis.activation import split_by_activation
 from ..analysis.check import MAX_SEGMENT_M, PreparedAirspace, make_incursion
 from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
-from ..geometry.crossing import crossing_pairs, edge_boxes, edge_tree, is_inside, near_pairs
+from ..geometry.boundary import PolygonEdges
+from ..geometry.crossing import (
+    box_bounds,
+    crossing_pairs,
+    edge_boxes,
+    edge_tree,
+    is_inside,
+    near_pairs,
+    near_pairs_xy,
+    segment_pad,
+)
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.frame import local_xy, plane_error
 from ..geometry.geodesic import inverse
@@ -156,13 +166,16 @@ def _crossings(
     u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
     r = k_r[kf[s]]
     s = s[np.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * plane_error(r)) + 1_000.0]
+    n_edges = np.array([len(pe) for pe in pes], np.int64)
+    few = n_edges[kf[s]] <= _FEW_EDGES
+    sf, s = s[few], s[~few]
     group = np.flatnonzero(np.r_[True, kf[s][1:] != kf[s][:-1], True]) if s.size else []
     tp, tg, tl1, ta1, tl2, ta2, taz = [], [], [], [], [], [], []
     for a, b in itertools.pairwise(group):
         sk = s[a:b]
         pe = pes[int(kf[sk[0]])]
         x1, y1, x2, y2 = x[sk], y[sk], x[sk + 1], y[sk + 1]
-        pad = 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
+        pad = segment_pad(x1, y1, x2, y2)
         si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
         keep = near_pairs(x1[si], y1[si], x2[si], y2[si], ej, pe)
         si, ej = si[keep], ej[keep]
@@ -175,6 +188,18 @@ def _crossings(
         tl2.append(pe.lon2[ej])
         ta2.append(pe.lat2[ej])
         taz.append(pe.geodesics()[0][ej])
+    if sf.size:
+        si, ej = _few_edge_pairs(x, y, sf, kf[sf], pes, n_edges)
+        e_lon1, e_lat1, e_lon2, e_lat2 = (
+            np.concatenate([getattr(pe, a) for pe in pes]) for a in ("lon1", "lat1", "lon2", "lat2")
+        )
+        tp.append(owner[si])
+        tg.append(fx[si])
+        tl1.append(e_lon1[ej])
+        ta1.append(e_lat1[ej])
+        tl2.append(e_lon2[ej])
+        ta2.append(e_lat2[ej])
+        taz.append(np.concatenate([pe.geodesics()[0] for pe in pes])[ej])
     if not tp:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     pair, g = np.concatenate(tp), np.concatenate(tg)
@@ -185,6 +210,49 @@ def _crossings(
     pair, g = pair[k], g[k]
     order = np.lexsort((t, g, pair))
     return pair[order], g[order], t[order]
+
+
+_FEW_EDGES = 64
+"""Polygons with at most this many edges meet each segment's box against all their edges
+(no edge tree); in chunks of ``_PAIRS`` (segment, edge) pairs."""
+_PAIRS = 500_000
+
+
+def _few_edge_pairs(
+    x: F64, y: F64, seg: I64, poly: I64, pes: Sequence[PolygonEdges], n_edges: I64
+) -> tuple[I64, I64]:
+    """(segment, edge) pairs of segments ``seg`` (fix ``seg`` to ``seg + 1`` in the plane
+    ``x``, ``y`` of polygon ``pes[poly]``) whose padded boxes overlap and that pass
+    :func:`~overflight.geometry.crossing.near_pairs`: what the edge tree's query and
+    ``near_pairs`` give, with every segment's box against all its polygon's edges at once.
+    Edges are numbered across ``pes`` end to end."""
+    planes = [pe.plane() for pe in pes]
+    ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
+    eb = box_bounds(ex1, ey1, ex2, ey2, segment_pad(ex1, ey1, ex2, ey2))
+    first = np.cumsum(n_edges) - n_edges
+    per = n_edges[poly]
+    out_s, out_e = [], []
+    cut = np.searchsorted(np.cumsum(per), np.arange(1, 1 + per.sum() // _PAIRS) * _PAIRS)
+    for part in np.split(np.arange(seg.size), np.unique(cut)):
+        if part.size == 0:
+            continue
+        pp = per[part]
+        pi = np.repeat(part, pp)
+        ej = np.repeat(first[poly[part]] - (np.cumsum(pp) - pp), pp) + np.arange(pp.sum())
+        g = seg[pi]
+        sx1, sy1, sx2, sy2 = x[g], y[g], x[g + 1], y[g + 1]
+        sb = box_bounds(sx1, sy1, sx2, sy2, segment_pad(sx1, sy1, sx2, sy2))
+        hit = (
+            (sb[0] <= eb[2][ej])
+            & (eb[0][ej] <= sb[2])
+            & (sb[1] <= eb[3][ej])
+            & (eb[1][ej] <= sb[3])
+        )
+        pi, ej, g = pi[hit], ej[hit], g[hit]
+        keep = near_pairs_xy(x[g], y[g], x[g + 1], y[g + 1], ex1[ej], ey1[ej], ex2[ej], ey2[ej])
+        out_s.append(seg[pi[keep]])
+        out_e.append(ej[keep])
+    return np.concatenate(out_s), np.concatenate(out_e)
 
 
 def _starts_inside(

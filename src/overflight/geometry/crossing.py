@@ -60,7 +60,12 @@ def side(plon: F64, plat: F64, az_pq: F64, xlon: F64, xlat: F64) -> F64:
 
 
 def edge_boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.object_]:
-    return shapely.box(
+    return shapely.box(*box_bounds(x1, y1, x2, y2, pad))
+
+
+def box_bounds(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> tuple[F64, F64, F64, F64]:
+    """(xmin, ymin, xmax, ymax) of segments' boxes padded by ``pad``."""
+    return (
         np.minimum(x1, x2) - pad,
         np.minimum(y1, y2) - pad,
         np.maximum(x1, x2) + pad,
@@ -68,12 +73,17 @@ def edge_boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.objec
     )
 
 
+def segment_pad(x1: F64, y1: F64, x2: F64, y2: F64) -> F64:
+    """The pad of a segment's or an edge's box in the local plane: the plane distorts by
+    < ~2 % within a few thousand km; geodesics of <= 20 km bow by metres from their chords
+    there. 50 m + 2 % of the extent is generous."""
+    return 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
+
+
 def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
     """(segment, edge) index pairs whose padded boxes in the local plane overlap (conservative)."""
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
-    # pad: the plane distorts by < ~2 % within a few thousand km; geodesics of <= 20 km bow by
-    # metres from their chords there. 50 m + 2 % of the extent is generous.
-    seg_pad = 50.0 + 0.02 * (np.hypot(x[:-1], y[:-1]) + np.hypot(x[1:] - x[:-1], y[1:] - y[:-1]))
+    seg_pad = segment_pad(x[:-1], y[:-1], x[1:], y[1:])
     seg_idx, edge_idx = edge_tree(pe).query(
         edge_boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
     )
@@ -88,8 +98,7 @@ def edge_tree(pe: PolygonEdges) -> shapely.STRtree:
     tree = pe.__dict__.get("_edge_tree")
     if tree is None:
         ex1, ey1, ex2, ey2 = pe.plane()
-        edge_pad = 50.0 + 0.02 * (np.hypot(ex1, ey1) + np.hypot(ex2 - ex1, ey2 - ey1))
-        tree = shapely.STRtree(edge_boxes(ex1, ey1, ex2, ey2, edge_pad))
+        tree = shapely.STRtree(edge_boxes(ex1, ey1, ex2, ey2, segment_pad(ex1, ey1, ex2, ey2)))
         object.__setattr__(pe, "_edge_tree", tree)
     return tree
 
@@ -281,6 +290,13 @@ def near_pairs(
     through many more): the plane is one map for both, so geodesics that cross have images
     that cross, each within its bow of its straight line."""
     ex1, ey1, ex2, ey2 = (v[ej] for v in pe.plane())
+    return near_pairs_xy(sx1, sy1, sx2, sy2, ex1, ey1, ex2, ey2)
+
+
+def near_pairs_xy(
+    sx1: F64, sy1: F64, sx2: F64, sy2: F64, ex1: F64, ey1: F64, ex2: F64, ey2: F64
+) -> NDArray[np.bool_]:
+    """:func:`near_pairs` for pairs given by both segments' ends in the plane."""
     pad = _bow(sx1, sy1, sx2, sy2) + _bow(ex1, ey1, ex2, ey2)
 
     def orient(ax: F64, ay: F64, bx: F64, by: F64, cx: F64, cy: F64) -> F64:
