@@ -10,9 +10,10 @@ For every batch (any number of aircraft, rows of one aircraft in time order acro
    airspace's reach) are stitched across batches into *pieces*; a track's first fix that
    lies within reach starts a piece too;
 4. a piece is finalised when its track breaks or leaves every reach (or at the end of the
-   data) and checked against the airspaces near it by the core check's steps, the pieces
-   finished in one batch together (:func:`~.batch.check_jobs`), so its incursions, with
-   interpolated times, are those of ``check`` on the whole track.
+   data). The airspaces near the pieces finished in one batch are chosen for all of them at
+   once (:class:`~.nearby.Nearby`), and the pieces are checked together by the core check's
+   steps (:func:`~.batch.check_jobs`), so a piece's incursions, with interpolated times, are
+   those of ``check`` on the whole track.
 
 An incursion whose entry is the first fix of a track (after a gap, a jump, or at the start of
 the aircraft's data) is flagged ``entry_during_gap``; one that rests on flagged fixes (any
@@ -41,7 +42,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from .batch import check_jobs
 from .clean import Fixes, Rows, ScanParameters, clean
-from .index import ALT_SLACK_M, AirspaceIndex, haversine
+from .index import AirspaceIndex
+from .nearby import Nearby
 from .pool import CheckPool, Job
 from .state import AircraftState, Codes
 
@@ -124,13 +126,19 @@ class Kernel:
         self.fixes_checked = 0
         self.errors: list[str] = []
         self.pool = pool
-        self._jobs: list[Job] = []  # finished pieces waiting for the exact check
+        self._done: list[Piece] = []  # finished pieces waiting for the exact check
+        self._nearby: Nearby | None = None  # built on first use
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state.pop("_jobs", None)  # checkpoints of earlier versions
+        self.__dict__.update({"_done": [], "_nearby": None, **state})
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["index"] = None  # large and rebuilt from the airspaces: reattach after loading
         state["pool"] = None  # processes: reattach too (pickle only when drained)
-        state["_jobs"] = []  # empty whenever a call returns
+        state["_done"] = []  # empty whenever a call returns
+        state["_nearby"] = None  # rebuilt from the index
         return state
 
     # -- input -------------------------------------------------------------------------------
@@ -170,23 +178,23 @@ class Kernel:
     def process(self, rows: Rows) -> list[dict[str, Any]]:
         """One batch (codes from ``self.icao``/``self.calls``); returns finished incursion rows
         (with a pool: those of earlier batches' pieces checked so far)."""
-        out = self._process(rows)
-        out += self._flush()
+        self._process(rows)
+        out = self._flush()
         if self.pool is not None:
             out += self.pool.done()
         return out
 
-    def _process(self, rows: Rows) -> list[dict[str, Any]]:
+    def _process(self, rows: Rows) -> None:
+        """Clean the batch, extend or start pieces and queue the finished ones."""
         self.rows_in += len(rows)
         f = clean(rows, self.state, self.params, self.counts)
-        out: list[dict[str, Any]] = []
         for c, (la, lo) in f.retro.items():
             if c in self.pieces:
                 from .state import FROZEN
 
                 self.pieces[c].flag_trailing(la, lo, FROZEN)
         if len(f) == 0:
-            return out
+            return
         cand = self._candidates(f)
         single = np.zeros(len(f), bool)
         b = np.flatnonzero(f.brk)
@@ -205,10 +213,10 @@ class Kernel:
             if f.has_prev[i]:
                 p.or_last_flags(int(f.pflags[i]))
             if not cand[i]:
-                out += self._finalise(self.pieces.pop(c))
+                self._finalise(self.pieces.pop(c))
         idx = np.flatnonzero(member)
         if idx.size == 0:
-            return out
+            return
         last = np.r_[f.code[1:] != f.code[:-1], True]
         starts = np.r_[
             True, ~cand[idx[1:]] | (f.code[idx[1:]] != f.code[idx[:-1]]) | (idx[1:] != idx[:-1] + 1)
@@ -237,8 +245,7 @@ class Kernel:
             if last[e]:
                 self.pieces[c] = p
             else:
-                out += self._finalise(p)
-        return out
+                self._finalise(p)
 
     def _candidates(self, f: Fixes) -> NDArray[np.bool_]:
         seg = np.flatnonzero(f.has_prev & ~f.brk)
@@ -271,78 +278,50 @@ class Kernel:
         (0, 1, 0)
         """
         horizon = max(self.params.evict_s, self.params.gap_s + 60.0)
-        out: list[dict[str, Any]] = []
         if not self.pieces:
-            return out
+            return []
         codes = np.fromiter(self.pieces, np.int64, len(self.pieces))
         last = self.state.row_t[codes]
         for c in np.sort(codes[last < before - horizon]).tolist():
-            out += self._finalise(self.pieces.pop(c))
-        return out + self._flush()
+            self._finalise(self.pieces.pop(c))
+        return self._flush()
 
     def finish(self) -> list[dict[str, Any]]:
         """Finalise every open piece (the end of the data) and wait for the pool."""
-        out: list[dict[str, Any]] = []
         for c in sorted(self.pieces):
-            out += self._finalise(self.pieces.pop(c))
-        return out + self._flush() + self.drain()
+            self._finalise(self.pieces.pop(c))
+        return self._flush() + self.drain()
 
     # -- the exact check ----------------------------------------------------------------------
-    def _touching(self, lon: F64, lat: F64, near: list[int]) -> list[int]:
-        """Airspaces of ``near`` whose cap the piece's path may reach (sphere, padded)."""
-        k = np.asarray(near)
-        half = _seg_half(lon, lat)
-        d = haversine(
-            lon[:, None],
-            lat[:, None],
-            self.index.cap_lon[k][None, :],
-            self.index.cap_lat[k][None, :],
-        )
-        reach = self.index.cap_r[k] * 1.01 + 1_000.0
-        return k[((d - half[:, None]) <= reach[None, :]).any(axis=0)].tolist()
-
-    def _in_band(self, baro: F64, geo: F64, near: list[int]) -> list[int]:
-        """Airspaces of ``near`` whose altitude band (+- the index's slack) the piece's
-        altitudes meet: outside it every fix is above or below, so nothing is entered (all
-        altitudes unknown: every airspace is kept)."""
-        alt = np.concatenate([baro, geo])
-        alt = alt[np.isfinite(alt)]
-        if alt.size == 0 or not near:
-            return near
-        k = np.asarray(near)
-        lo, hi = float(alt.min()), float(alt.max())
-        ok = (hi >= self.index.band_lo[k] - ALT_SLACK_M) & (
-            lo <= self.index.band_hi[k] + ALT_SLACK_M
-        )
-        return k[ok].tolist()
-
-    def _finalise(self, p: Piece) -> list[dict[str, Any]]:
-        t, lat, lon, baro, geo, flags, cs = p.columns()
-        icao = self.icao.names[p.code]
-        callsign = _most_common(cs, self.calls.names)
+    def _finalise(self, p: Piece) -> None:
+        """Count the finished piece and queue it for :meth:`_flush`."""
+        t = p.columns()[0]
         self.pieces_checked += 1
         self.fixes_checked += len(t)
-        pad_lat = 0.5
-        pad_lon = pad_lat / max(0.05, float(np.cos(np.radians(np.abs(lat).max()))))
-        near = self.index.overlapping(
-            float(lon.min()) - pad_lon,
-            float(lat.min()) - pad_lat,
-            float(lon.max()) + pad_lon,
-            float(lat.max()) + pad_lat,
-        )
-        if not near:
-            return []
-        near = self._touching(lon, lat, near)
-        near = self._in_band(baro, geo, near)
-        if not near:
-            return []
-        self._jobs.append(Job(icao, callsign, p.track_start, near, t, lat, lon, baro, geo, flags))
-        return []
+        self._done.append(p)
 
     def _flush(self) -> list[dict[str, Any]]:
-        """Check the finished pieces together (:func:`~.batch.check_jobs`): inline, or sent
-        to the pool in one chunk per worker."""
-        jobs, self._jobs = self._jobs, []
+        """Choose the airspaces near each finished piece, all together
+        (:class:`~.nearby.Nearby`), and check the pieces near some airspace together
+        (:func:`~.batch.check_jobs`): inline, or sent to the pool in one chunk per worker."""
+        done, self._done = self._done, []
+        if not done:
+            return []
+        if self._nearby is None or self._nearby.index is not self.index:
+            self._nearby = Nearby(self.index)
+        cols = [p.columns() for p in done]
+        near = self._nearby.select([(c[2], c[1], c[3], c[4]) for c in cols])
+        jobs = [
+            Job(
+                self.icao.names[p.code],
+                _most_common(c[6], self.calls.names),
+                p.track_start,
+                k,
+                *c[:6],
+            )
+            for p, k, c in zip(done, near, cols, strict=True)
+            if k
+        ]
         if not jobs:
             return []
         if self.pool is None:
@@ -356,19 +335,12 @@ class Kernel:
         return out + (self.pool.drain() if self.pool is not None else [])
 
 
-def _seg_half(lon: F64, lat: F64) -> F64:
-    """Half the longer adjacent segment at each fix (m): any point of the path lies within
-    that distance of some fix."""
-    if lon.shape[0] < 2:
-        return np.zeros(lon.shape[0])
-    d = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])
-    return 0.5 * np.fmax(np.r_[d, 0.0], np.r_[0.0, d])
-
-
 def _most_common(codes: np.ndarray, names: list[str]) -> str | None:
     codes = codes[codes >= 0]
     if codes.size == 0:
         return None
+    if (codes == codes[0]).all():  # the usual case: one callsign throughout the piece
+        return names[int(codes[0])]
     values, n = np.unique(codes, return_counts=True)
     best = values[n == n.max()]
     # ties: the name first in alphabetical order (codes differ between processes)

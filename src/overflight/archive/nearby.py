@@ -1,0 +1,160 @@
+"""The airspaces each finished piece of track may touch, chosen for many pieces at once.
+
+An airspace is near a piece when
+
+1. its reach box (:attr:`~.index.AirspaceIndex.box`, or the box shifted by 360 degrees either
+   way) meets the piece's lon/lat box padded by 0.5 degrees of latitude and as many metres of
+   longitude at the piece's highest latitude (one query of an STR tree for all pieces);
+2. some fix of the piece, less half the longer segment next to it, lies within the padded cap
+   radius of the airspace (the haversine for every fix and candidate, then the minimum per
+   piece and candidate; candidates too far in latitude alone are dropped first); and
+3. the piece's finite altitudes meet the airspace's altitude band, +- the index's slack (any
+   band when no altitude is known).
+
+Each piece's airspaces come in increasing index order.
+
+>>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+>>> zones = [Airspace(name, "R", (Polygon(Circle(0.0, lon, 10_000.0)),),
+...                   VerticalLimit.surface(), VerticalLimit.flight_level(95))
+...          for name, lon in (("A", 0.0), ("B", 0.3), ("C", 5.0))]
+>>> near = Nearby(AirspaceIndex(zones))
+>>> flat = np.zeros(2)
+>>> piece = (np.array([-0.2, 0.2]), flat, np.full(2, 1000.0), np.full(2, np.nan))
+>>> high = (np.array([-0.2, 0.2]), flat, np.full(2, 9000.0), np.full(2, np.nan))
+>>> near.select([piece, high, (flat + 9.0, flat, flat, flat)])
+[[0, 1], [], []]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+
+from .index import ALT_SLACK_M, R_SPHERE, AirspaceIndex, haversine
+
+__all__ = ["Nearby", "seg_half"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+PieceColumns = tuple[F64, F64, F64, F64]
+"""A piece's fixes: lon, lat, barometric and geometric altitude (NaN: unknown)."""
+
+PAD_LAT = 0.5
+_CHUNK = 1 << 20  # (fix, airspace) pairs per haversine call: bounds the temporary arrays
+
+
+class Nearby:
+    """An STR tree of the reach boxes of ``index`` (and their copies 360 degrees east and west)."""
+
+    def __init__(self, index: AirspaceIndex) -> None:
+        self.index = index
+        b = index.box
+        self.n = len(b)
+        shifts = np.repeat([-360.0, 0.0, 360.0], self.n)
+        x0, x1 = np.tile(b[:, 0], 3) + shifts, np.tile(b[:, 2], 3) + shifts
+        self.tree = shapely.STRtree(shapely.box(x0, np.tile(b[:, 1], 3), x1, np.tile(b[:, 3], 3)))
+
+    def select(self, pieces: Sequence[PieceColumns]) -> list[list[int]]:
+        """Indices of the airspaces near each piece (a piece without fixes: none)."""
+        out: list[list[int]] = [[] for _ in pieces]
+        n = np.array([len(p[0]) for p in pieces], np.int64)
+        live = np.flatnonzero(n > 0)
+        if live.size == 0 or self.n == 0:
+            return out
+        lon, lat, baro, geo = (
+            np.concatenate([pieces[i][c] for i in live.tolist()]) for c in range(4)
+        )
+        nl = n[live]
+        start = np.cumsum(nl) - nl
+        pp, kk = self._overlapping(lon, lat, start)
+        pp, kk = _in_band(self.index, baro, geo, start, pp, kk)
+        pp, kk = self._touching(lon, lat, start, nl, pp, kk)
+        ends = np.searchsorted(pp, np.arange(live.size), side="right")
+        for i, a, z in zip(live.tolist(), np.r_[0, ends[:-1]].tolist(), ends.tolist(), strict=True):
+            out[i] = kk[a:z].tolist()
+        return out
+
+    def _overlapping(self, lon: F64, lat: F64, start: I64) -> tuple[I64, I64]:
+        """(piece, airspace) pairs whose boxes meet (as :meth:`~.AirspaceIndex.overlapping` on
+        each piece's padded box), sorted by piece then airspace."""
+        lat_max = np.maximum.reduceat(lat, start)
+        alat = np.maximum.reduceat(np.abs(lat), start)
+        pad_lon = PAD_LAT / np.maximum(0.05, np.cos(np.radians(alat)))
+        x0 = np.minimum.reduceat(lon, start) - pad_lon
+        y0 = np.minimum.reduceat(lat, start) - PAD_LAT
+        x1 = np.maximum.reduceat(lon, start) + pad_lon
+        y1 = lat_max + PAD_LAT
+        ok = np.flatnonzero(np.isfinite(x0) & np.isfinite(y0) & np.isfinite(x1) & np.isfinite(y1))
+        if ok.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # bounding boxes of boxes: the query's envelope test is the index's <=/>= comparison
+        q, t = self.tree.query(shapely.box(x0[ok], y0[ok], x1[ok], y1[ok]))
+        key = np.unique(ok[q].astype(np.int64) * self.n + t % self.n)
+        return key // self.n, key % self.n
+
+    def _touching(
+        self, lon: F64, lat: F64, start: I64, n: I64, pp: I64, kk: I64
+    ) -> tuple[I64, I64]:
+        """The pairs whose cap some point of the piece's path may reach (sphere, padded)."""
+        if pp.size == 0:
+            return pp, kk
+        ix = self.index
+        half = seg_half(lon, lat, start)
+        reach = ix.cap_r * 1.01 + 1_000.0
+        # no fix is nearer than the latitude difference (along a meridian): pairs beyond it
+        # by more than half the longest segment (and a metre of rounding) need no haversine
+        gap = np.maximum(
+            ix.cap_lat[kk] - np.maximum.reduceat(lat, start)[pp],
+            np.minimum.reduceat(lat, start)[pp] - ix.cap_lat[kk],
+        )
+        far = np.radians(gap) * R_SPHERE - np.maximum.reduceat(half, start)[pp] > reach[kk] + 1.0
+        pp, kk = pp[~far], kk[~far]
+        rep = n[pp]
+        ends = np.cumsum(rep)
+        keep = np.zeros(pp.size, bool)
+        a = 0
+        while a < pp.size:
+            z = max(a + 1, int(np.searchsorted(ends, ends[a] - rep[a] + _CHUNK, side="right")))
+            r = rep[a:z]
+            first = np.cumsum(r) - r
+            fix = np.arange(int(r.sum())) + np.repeat(start[pp[a:z]] - first, r)
+            k = np.repeat(kk[a:z], r)
+            d = haversine(lon[fix], lat[fix], ix.cap_lon[k], ix.cap_lat[k])
+            # fmin skips NaN as ``any`` skips False (all NaN: NaN <= reach is False)
+            keep[a:z] = np.fmin.reduceat(d - half[fix], first) <= reach[kk[a:z]]
+            a = z
+        return pp[keep], kk[keep]
+
+
+def _in_band(
+    ix: AirspaceIndex, baro: F64, geo: F64, start: I64, pp: I64, kk: I64
+) -> tuple[I64, I64]:
+    """The pairs whose altitude band (+- slack) the piece's finite altitudes meet: outside it
+    every fix is above or below, so nothing is entered (no finite altitude: every band)."""
+    if pp.size == 0:
+        return pp, kk
+    b = np.where(np.isfinite(baro), baro, np.nan)
+    g = np.where(np.isfinite(geo), geo, np.nan)
+    lo = np.fmin.reduceat(np.fmin(b, g), start)[pp]
+    hi = np.fmax.reduceat(np.fmax(b, g), start)[pp]
+    ok = (hi >= ix.band_lo[kk] - ALT_SLACK_M) & (lo <= ix.band_hi[kk] + ALT_SLACK_M)
+    ok |= np.isnan(lo)
+    return pp[ok], kk[ok]
+
+
+def seg_half(lon: F64, lat: F64, start: I64 | None = None) -> F64:
+    """Half the longer adjacent segment at each fix (m): any point of the path lies within
+    that distance of some fix. ``start``: first fix of each of several paths end to end.
+
+    >>> seg_half(np.array([0.0, 1.0, 1.5, 9.0]), np.zeros(4), np.array([0, 3])).round()
+    array([55598., 55598., 27799.,     0.])
+    """
+    if lon.shape[0] < 2:
+        return np.zeros(lon.shape[0])
+    d = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])
+    if start is not None:
+        d[start[1:] - 1] = 0.0  # no segment from one path's last fix to the next's first
+    return 0.5 * np.fmax(np.r_[d, 0.0], np.r_[0.0, d])
