@@ -52,6 +52,7 @@ from ..geometry.boundary import PolygonEdges
 from ..geometry.crossing import (
     box_bounds,
     crossing_pairs,
+    edge_bounds,
     edge_boxes,
     edge_tree,
     is_inside,
@@ -228,9 +229,11 @@ def _few_edge_pairs(
     Edges are numbered across ``pes`` end to end."""
     planes = [pe.plane() for pe in pes]
     ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
-    eb = box_bounds(ex1, ey1, ex2, ey2, segment_pad(ex1, ey1, ex2, ey2))
+    eb = [np.concatenate([edge_bounds(pe)[k] for pe in pes]) for k in range(4)]
     first = np.cumsum(n_edges) - n_edges
     per = n_edges[poly]
+    sx1, sy1, sx2, sy2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
+    sb = box_bounds(sx1, sy1, sx2, sy2, segment_pad(sx1, sy1, sx2, sy2))
     out_s, out_e = [], []
     cut = np.searchsorted(np.cumsum(per), np.arange(1, 1 + per.sum() // _PAIRS) * _PAIRS)
     for part in np.split(np.arange(seg.size), np.unique(cut)):
@@ -239,16 +242,12 @@ def _few_edge_pairs(
         pp = per[part]
         pi = np.repeat(part, pp)
         ej = np.repeat(first[poly[part]] - (np.cumsum(pp) - pp), pp) + np.arange(pp.sum())
+        hit = sb[0][pi] <= eb[2][ej]
+        hit &= eb[0][ej] <= sb[2][pi]
+        hit &= sb[1][pi] <= eb[3][ej]
+        hit &= eb[1][ej] <= sb[3][pi]
+        pi, ej = pi[hit], ej[hit]
         g = seg[pi]
-        sx1, sy1, sx2, sy2 = x[g], y[g], x[g + 1], y[g + 1]
-        sb = box_bounds(sx1, sy1, sx2, sy2, segment_pad(sx1, sy1, sx2, sy2))
-        hit = (
-            (sb[0] <= eb[2][ej])
-            & (eb[0][ej] <= sb[2])
-            & (sb[1] <= eb[3][ej])
-            & (eb[1][ej] <= sb[3])
-        )
-        pi, ej, g = pi[hit], ej[hit], g[hit]
         keep = near_pairs_xy(x[g], y[g], x[g + 1], y[g + 1], ex1[ej], ey1[ej], ex2[ej], ey2[ej])
         out_s.append(seg[pi[keep]])
         out_e.append(ej[keep])

@@ -97,10 +97,20 @@ def edge_tree(pe: PolygonEdges) -> shapely.STRtree:
     polygon is prepared once and crossed by many tracks)."""
     tree = pe.__dict__.get("_edge_tree")
     if tree is None:
-        ex1, ey1, ex2, ey2 = pe.plane()
-        tree = shapely.STRtree(edge_boxes(ex1, ey1, ex2, ey2, segment_pad(ex1, ey1, ex2, ey2)))
+        tree = shapely.STRtree(shapely.box(*edge_bounds(pe)))
         object.__setattr__(pe, "_edge_tree", tree)
     return tree
+
+
+def edge_bounds(pe: PolygonEdges) -> tuple[F64, F64, F64, F64]:
+    """(xmin, ymin, xmax, ymax) of the polygon's padded edge boxes in its local plane (those
+    of :func:`edge_tree`), cached on ``pe``."""
+    bounds = pe.__dict__.get("_edge_bounds")
+    if bounds is None:
+        ex1, ey1, ex2, ey2 = pe.plane()
+        bounds = box_bounds(ex1, ey1, ex2, ey2, segment_pad(ex1, ey1, ex2, ey2))
+        object.__setattr__(pe, "_edge_bounds", bounds)
+    return bounds
 
 
 def point_on_segments(lon: F64, lat: F64, seg: I64, frac: F64) -> tuple[F64, F64]:
