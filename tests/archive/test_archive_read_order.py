@@ -1,44 +1,151 @@
 """Rows of one aircraft at one time (duplicates, or two aircraft sharing an address: the
-generator's 100M-row archive has ~300 per hourly file) come out of DuckDB in one order on
-every run, so a scan's result never depends on how a sort broke its ties."""
+generator's 100M-row archive has ~300 per hourly file) give one result in whatever order they
+come: the kernel orders them by every column (``clean.canonical_order``) and never splits them
+between batches (``Rows.split_last``), whether the file streams in time order or is sorted by
+DuckDB, with any number of threads and any batch size."""
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
 
-from overflight.archive.duckdb import connect, file_info, read_batches
+from overflight.archive.clean import Rows, canonical_order
+from overflight.archive.duckdb import connect, file_info
+from overflight.archive.scan import scan
+from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+
+# abc123 flies east along 60 N at ~100 m/s; at t=100 three rows put it at three latitudes
+# 111 m apart. The first in canonical order (the lowest latitude) is kept, the others are
+# `conflicting_position`; a 60 m circle around that one is entered only if it is kept.
+TIES = [(59.999, 25.018), (60.000, 25.018), (60.001, 25.018)]
+ZONE = Airspace(
+    "TINY",
+    "R",
+    (Polygon(Circle(59.999, 25.018, 60.0)),),
+    VerticalLimit.surface(),
+    VerticalLimit.unlimited(),
+)
+
+
+def _table(order: tuple[int, ...], shuffle: bool) -> pa.Table:
+    rows = [(90, "abc123", 60.0, 25.0), (95, "def456", 59.0, 24.0)]
+    rows += [(100, "abc123", *TIES[k]) for k in order]
+    rows += [(105, "def456", 59.0, 24.01), (110, "abc123", 60.0, 25.036)]
+    if shuffle:  # not in time order: the file is sorted on reading
+        rows = [rows[k] for k in np.random.default_rng(len(order)).permutation(len(rows))]
+    n = len(rows)
+    return pa.table(
+        {
+            "time": [r[0] for r in rows],
+            "icao24": [r[1] for r in rows],
+            "lat": [r[2] for r in rows],
+            "lon": [r[3] for r in rows],
+            "baroaltitude": [1000.0] * n,
+            "geoaltitude": [1050.0] * n,
+            "velocity": [100.0] * n,
+            "callsign": ["FIN1"] * n,
+        }
+    )
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    if path.suffix == ".parquet":
+        pq.write_table(table, path, row_group_size=2)  # ties spread over row groups
+    else:
+        pcsv.write_csv(table, path)
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])
-def test_ties_in_icao24_and_time_are_ordered_by_every_column(tmp_path: Path, suffix: str) -> None:
-    # three rows of abc123 at t=100, written in descending latitude, among other rows
-    table = pa.table(
-        {
-            "time": [100, 90, 100, 100, 110, 100],
-            "icao24": ["abc123", "abc123", "abc123", "abc123", "abc123", "def456"],
-            "lat": [60.3, 60.0, 60.2, 60.1, 60.4, 59.0],
-            "lon": [25.0, 25.0, 25.0, 25.0, 25.0, 24.0],
-            "baroaltitude": [1000.0] * 6,
-            "geoaltitude": [1050.0] * 6,
-            "velocity": [100.0] * 6,
-            "callsign": ["FIN1"] * 6,
-        }
-    )
-    path = tmp_path / f"states{suffix}"
-    if suffix == ".parquet":
-        pq.write_table(table, path, row_group_size=2)  # ties spread over row groups
-    else:
-        import pyarrow.csv as pcsv
+def test_ties_in_icao24_and_time_give_one_result_in_any_order(tmp_path: Path, suffix: str) -> None:
+    results = []
+    for k, (order, shuffle) in enumerate(
+        itertools.product(itertools.permutations(range(3)), (False, True))
+    ):
+        path = tmp_path / f"states{k}{suffix}"
+        _write(_table(order, shuffle), path)
+        assert file_info(connect(1), path).time_sorted is not shuffle
+        for batch_rows in (2, 3, 100):
+            out = scan([str(path)], [ZONE], batch_rows=batch_rows)
+            assert out.counts.get("conflicting_position") == 2
+            results.append(out.table)
+    assert results[0].num_rows == 1  # the kept fix is the lowest latitude: inside the circle
+    assert results[0]["icao24"].to_pylist() == ["abc123"]
+    for r in results[1:]:
+        assert r.equals(results[0])
 
-        pcsv.write_csv(table, path)
-    for threads in (1, 2):
-        con = connect(threads)
-        info = file_info(con, path)
-        got = pa.Table.from_batches(list(read_batches(con, info)))
-        assert got["icao24"].to_pylist() == ["abc123"] * 5 + ["def456"]
-        assert got["time"].to_pylist()[:5] == [90, 100, 100, 100, 110]
-        assert got["lat"].to_pylist()[:5] == [60.0, 60.1, 60.2, 60.3, 60.4]
+
+def test_file_info_tells_files_in_time_order(tmp_path: Path) -> None:
+    def info(times: list, name: str) -> bool:
+        n = len(times)
+        t = pa.table(
+            {
+                "time": times,
+                "icao24": ["abc123"] * n,
+                "lat": [60.0] * n,
+                "lon": [25.0] * n,
+            }
+        )
+        path = tmp_path / name
+        pq.write_table(t, path, row_group_size=2)
+        return file_info(connect(2), path).time_sorted
+
+    assert info([1, 2, 2, 3, 5], "a.parquet")
+    assert info([1, None, 2, None, 3], "b.parquet")  # rows without a time do not count
+    assert not info([1, 2, 4, 3, 5], "c.parquet")
+    assert not info([5, 1], "d.parquet")  # across row groups too
+    assert not info(["1", "2"], "e.parquet")  # text times: sorted on reading, to be safe
+    stamps = pa.array([0, 1_000_000, 2_000_000], pa.timestamp("us", tz="UTC"))
+    assert info(stamps, "f.parquet")
+
+
+def test_canonical_order_is_the_same_for_every_permutation() -> None:
+    rng = np.random.default_rng(3)
+    n = 40
+    base = Rows.of(
+        code=rng.integers(0, 3, n),
+        time=rng.integers(0, 4, n).astype(float),
+        lat=rng.integers(0, 2, n).astype(float),
+        lon=rng.integers(0, 2, n).astype(float),
+        baro=np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 2, n)),
+        cs=rng.integers(-1, 2, n),
+    )
+    names = ["ZZZ", "AAA"]
+
+    def ordered(rows: Rows) -> list[tuple]:
+        o = canonical_order(rows, np.arange(len(rows)), names)
+        cs = [names[c] if c >= 0 else None for c in rows.cs[o].tolist()]
+        return list(
+            zip(
+                rows.code[o].tolist(),
+                rows.time[o].tolist(),
+                rows.lat[o].tolist(),
+                rows.lon[o].tolist(),
+                np.nan_to_num(rows.baro[o], nan=-1.0).tolist(),
+                cs,
+                strict=True,
+            )
+        )
+
+    want = ordered(base)
+    for _ in range(20):
+        assert ordered(base.take(rng.permutation(n))) == want
+    # sorted by aircraft and time, then latitude, longitude, altitude, callsign by name
+    key = [(c, t, la, lo, b if b >= 0 else np.inf, s or "\uffff") for c, t, la, lo, b, s in want]
+    assert key == sorted(key)
+
+
+def test_split_last_holds_back_one_aircraft_at_one_time() -> None:
+    r = Rows.of(code=[0, 1, 1, 0, 1], time=[5.0, 6.0, 6.0, 6.0, np.nan], lat=[0] * 5, lon=[0] * 5)
+    now, held = r.split_last()
+    assert held is not None
+    assert (held.code.tolist(), held.time.tolist()) == ([0], [6.0])
+    assert now.code.tolist() == [0, 1, 1, 1]
+    one = Rows.of(code=[2, 2], time=[1.0, 1.0], lat=[0, 0], lon=[0, 0])
+    now, held = one.split_last()
+    assert now is one and held is None  # a batch of one group is not held back whole

@@ -23,7 +23,7 @@ jump faster than ``max_speed_ms``.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 from .index import haversine
 from .state import FROZEN, JUMP, SPEED, AircraftState
 
-__all__ = ["Fixes", "Rows", "ScanParameters", "clean"]
+__all__ = ["Fixes", "Rows", "ScanParameters", "canonical_order", "clean"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -112,8 +112,76 @@ class Rows:
     def __len__(self) -> int:
         return int(self.code.shape[0])
 
-    def take(self, idx: NDArray[np.intp]) -> Rows:
+    def take(self, idx: NDArray[np.intp] | B) -> Rows:
         return Rows(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    @classmethod
+    def concat(cls, parts: Sequence[Rows]) -> Rows:
+        return cls(
+            **{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(cls)}
+        )
+
+    def split_last(self) -> tuple[Rows, Rows | None]:
+        """(rows to process now, rows to hold for the next batch): the rows of the aircraft
+        and time of the last row that has both are held back, so that rows of one aircraft at
+        one time, which :func:`clean` compares with each other, always meet in one batch
+        (whatever order they come in, and wherever the reader cut its batches).
+
+        >>> r = Rows.of(code=[0, 1, 0, 1, -1], time=[5.0, 5.0, 6.0, 6.0, 6.0], lat=[0] * 5,
+        ...             lon=[0] * 5)
+        >>> now, held = r.split_last()
+        >>> now.code.tolist(), held.code.tolist()
+        ([0, 1, 0, -1], [1])
+        """
+        ok = np.flatnonzero((self.code >= 0) & np.isfinite(self.time))
+        if ok.size == 0:
+            return self, None
+        j = int(ok[-1])
+        hold = (self.code == self.code[j]) & (self.time == self.time[j])
+        if hold.all():
+            return self, None
+        return self.take(~hold), self.take(hold)
+
+
+def canonical_order(
+    rows: Rows, idx: NDArray[np.intp], cs_names: Sequence[str] = ()
+) -> NDArray[np.intp]:
+    """``idx`` sorted by aircraft and time, and rows of one aircraft at one time (duplicates,
+    or two aircraft sharing an address) by latitude, longitude, altitudes, callsign (by name,
+    ``cs_names``), last position time, speed and ground flag: one order whatever order the
+    rows came in, so a scan gives one result.
+
+    >>> r = Rows.of(code=[0, 0, 0], time=[2.0, 1.0, 1.0], lat=[60.3, 60.2, 60.1], lon=[0] * 3)
+    >>> canonical_order(r, np.arange(3)).tolist()
+    [2, 1, 0]
+    """
+    o = idx[np.lexsort((rows.time[idx], rows.code[idx]))]
+    c, t = rows.code[o], rows.time[o]
+    tie = (c[1:] == c[:-1]) & (t[1:] == t[:-1])
+    if not tie.any():
+        return o
+    member = np.zeros(o.size, bool)
+    member[1:] |= tie
+    member[:-1] |= tie
+    pos = np.flatnonzero(member)
+    group = np.cumsum((pos == 0) | ~tie[np.maximum(pos - 1, 0)])
+    sub = o[pos]
+    cs = rows.cs[sub]
+    names = np.array([cs_names[k] if 0 <= k < len(cs_names) else "\uffff" for k in cs.tolist()])
+    cs_rank = np.unique(names, return_inverse=True)[1]
+    keys = (
+        rows.ground[sub],
+        rows.vel[sub],
+        rows.lastpos[sub],
+        cs_rank,
+        rows.geo[sub],
+        rows.baro[sub],
+        rows.lon[sub],
+        rows.lat[sub],
+        group,
+    )
+    o[pos] = sub[np.lexsort(keys)]
+    return o
 
 
 @dataclass(frozen=True)
@@ -176,8 +244,10 @@ def clean(
     state: AircraftState,
     params: ScanParameters,
     counts: MutableMapping[str, int],
+    cs_names: Sequence[str] = (),
 ) -> Fixes:
-    """Drop bad rows (counted in ``counts``), keep fixes, flag and break; updates ``state``."""
+    """Drop bad rows (counted in ``counts``), keep fixes, flag and break; updates ``state``.
+    Rows are taken in :func:`canonical_order` (``cs_names``: callsigns by code)."""
     # -- per-row validity ------------------------------------------------------------------
     bad_id = rows.code < 0
     bad_t = ~np.isfinite(rows.time) & ~bad_id
@@ -202,7 +272,7 @@ def clean(
     idx = np.flatnonzero(ok)
     if idx.size == 0:
         return _empty()
-    r = rows.take(idx[np.lexsort((rows.time[idx], rows.code[idx]))])
+    r = rows.take(canonical_order(rows, idx, cs_names))
     n = len(r)
     state.ensure(int(r.code.max()))
     code = r.code

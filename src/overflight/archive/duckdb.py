@@ -2,10 +2,14 @@
 folders) with projection and a bounding-box predicate pushed down, in chronological order of
 files, and hands Arrow record batches to the kernel.
 
-Each file is read ``ORDER BY icao24, time``: rows out of order *within a file* are sorted (the
-bounded window is one file). Files are taken in order of their earliest ``time`` (a pre-pass
-reads that one column, and the row count). A row older than the last one already seen for
-its aircraft (from an earlier file) is dropped and counted as ``time_order``.
+A file whose rows are in time order (as OpenSky's hourly files are; the pre-pass reads the
+``time`` column and checks) is streamed as it is, in chunks of rows: the kernel groups each
+chunk by aircraft and carries every aircraft's last fix to the next, so no sort is needed and
+memory does not follow the size of a file. Any other file is read ``ORDER BY icao24, time``:
+rows out of order *within a file* are sorted (the bounded window is one file, DuckDB's sort
+spilling to disk past its memory limit). Files are taken in order of their earliest ``time``
+(the same pre-pass, with the row count). A row older than the last one already seen for its
+aircraft (from an earlier file) is dropped and counted as ``time_order``.
 
 The bounding box is the airspaces' reach plus ``bbox_pad_deg``; rows outside it never leave
 DuckDB, except rows whose position is missing or out of range (so they are counted).
@@ -50,6 +54,7 @@ def connect(threads: int | None = None, memory_limit: str = MEMORY_LIMIT) -> Any
     spill = Path(tempfile.gettempdir()) / "overflight-duckdb"
     con.execute("SET memory_limit = ?", [memory_limit])
     con.execute("SET temp_directory = ?", [str(spill)])
+    con.execute("SET preserve_insertion_order = true")  # time-sorted files stream in order
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
@@ -110,6 +115,8 @@ class FileInfo:
     t_min: float
     size: int
     mtime_ns: int
+    time_sorted: bool = False
+    """Rows are in non-decreasing ``time`` (rows without a time aside): read unsorted."""
 
 
 def file_info(con: Any, path: Path) -> FileInfo:
@@ -133,7 +140,36 @@ def file_info(con: Any, path: Path) -> FileInfo:
     t = _epoch(path, tbl.column("t").combine_chunks(), 0, spec.time, _TimeUnit())
     st = path.stat()
     t0 = float(t[0]) if np.isfinite(t[0]) else float("inf")
-    return FileInfo(path, spec, n, t0, st.st_size, st.st_mtime_ns)
+    ordered = _time_sorted(con, src, path, spec.time)
+    return FileInfo(path, spec, n, t0, st.st_size, st.st_mtime_ns, ordered)
+
+
+def _time_sorted(con: Any, src: str, path: Path, column: str, batch_rows: int = 1 << 20) -> bool:
+    """Whether the numeric or timestamp column ``column`` never decreases in file order (nulls
+    and NaN aside); text times count as unsorted (the file is then sorted on reading)."""
+    import duckdb
+
+    try:
+        reader = con.execute(f"SELECT {_q(column)} FROM {src}", [str(path)]).to_arrow_reader(
+            batch_rows
+        )
+        last = -np.inf
+        for batch in reader:
+            arr = batch.column(0)
+            if pa.types.is_timestamp(arr.type):
+                arr = arr.cast(pa.int64())
+            elif not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+                return False
+            v = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+            v = v[np.isfinite(v)]
+            if v.size == 0:
+                continue
+            if v[0] < last or (v.size > 1 and bool((v[1:] < v[:-1]).any())):
+                return False
+            last = float(v[-1])
+    except duckdb.Error as exc:
+        raise ParseError(path, None, f"unreadable: {str(exc).splitlines()[0]}") from exc
+    return True
 
 
 def read_batches(
@@ -145,8 +181,10 @@ def read_batches(
 ) -> Iterator[pa.RecordBatch]:
     """Arrow batches of the file's needed columns (named by kernel name), rows inside
     ``bbox`` (lon_min, lat_min, lon_max, lat_max) or without a usable position, of aircraft
-    with ``hash(icao24) % part[1] == part[0]``, ordered by icao24, time, then every column read
-    (a total order: the same batches on every run)."""
+    with ``hash(icao24) % part[1] == part[0]``: in file order if ``info.time_sorted``, else
+    ordered by icao24 and time. Rows of one aircraft at one time may come in any order: the
+    kernel orders them (:func:`~.clean.canonical_order`) and never splits them between
+    batches (:meth:`~.clean.Rows.split_last`), so the result does not depend on it."""
     import duckdb
 
     spec = info.spec
@@ -170,10 +208,8 @@ def read_batches(
     sql = f"SELECT {proj} FROM {_source(info.path)}"
     if where:
         sql += " WHERE " + " AND ".join(where)
-    # rows of one aircraft at one time (duplicates, or two aircraft sharing an address) are
-    # ordered by every column read: the order, and so the result, is the same on every run
-    ties = ", ".join(_q(src) for src in sel.values())
-    sql += f" ORDER BY {icao}, {_q(spec.time)}, {ties}"
+    if not info.time_sorted:
+        sql += f" ORDER BY {icao}, {_q(spec.time)}"
     try:
         reader = con.execute(sql, args).to_arrow_reader(batch_rows)
         yield from reader

@@ -187,7 +187,7 @@ class Kernel:
     def _process(self, rows: Rows) -> None:
         """Clean the batch, extend or start pieces and queue the finished ones."""
         self.rows_in += len(rows)
-        f = clean(rows, self.state, self.params, self.counts)
+        f = clean(rows, self.state, self.params, self.counts, self.calls.names)
         for c, (la, lo) in f.retro.items():
             if c in self.pieces:
                 from .state import FROZEN

@@ -21,7 +21,7 @@ from ..analysis.params import CheckParameters
 from ..errors import OverflightError
 from ..model import Airspace
 from .checkpoint import Checkpoint, atomic_write_table, quick_sha256
-from .clean import ScanParameters
+from .clean import Rows, ScanParameters
 from .columns import BatchDecoder
 from .duckdb import FileInfo, connect, expand_inputs, file_info, read_batches
 from .index import AirspaceIndex
@@ -169,11 +169,16 @@ def _run(
         try:
             dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
             row0 = 0
+            held: Rows | None = None
             for batch in read_batches(con, info, bbox, part, batch_rows):
-                rows += kernel.process(dec.decode(batch, row0))
+                now = dec.decode(batch, row0)
+                now, held = Rows.concat([held, now]).split_last() if held else now.split_last()
+                rows += kernel.process(now)
                 row0 += batch.num_rows
                 if progress:
                     progress(done_rows + row0 * part[1], total)
+            if held is not None:
+                rows += kernel.process(held)
             if n + 1 < len(infos):
                 rows += kernel.evict(infos[n + 1].t_min)
             rows += kernel.drain()
