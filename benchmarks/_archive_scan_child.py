@@ -35,7 +35,7 @@ def main() -> None:
             {
                 "seconds": dt,
                 "rows": out.rows_in,
-                "incursions": out.table.num_rows,
+                "incursions": out.incursions,
                 "pieces": out.pieces_checked,
                 "dropped": out.counts,
                 "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -125,7 +125,8 @@ class Rows:
         """(rows to process now, rows to hold for the next batch): the rows of the aircraft
         and time of the last row that has both are held back, so that rows of one aircraft at
         one time, which :func:`clean` compares with each other, always meet in one batch
-        (whatever order they come in, and wherever the reader cut its batches).
+        (whatever order they come in, and wherever the reader cut its batches). What is held
+        is one aircraft at one time: memory stays bounded by the largest such group.
 
         >>> r = Rows.of(code=[0, 1, 0, 1, -1], time=[5.0, 5.0, 6.0, 6.0, 6.0], lat=[0] * 5,
         ...             lon=[0] * 5)
@@ -138,8 +139,6 @@ class Rows:
             return self, None
         j = int(ok[-1])
         hold = (self.code == self.code[j]) & (self.time == self.time[j])
-        if hold.all():
-            return self, None
         return self.take(~hold), self.take(hold)
 
 

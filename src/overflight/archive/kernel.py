@@ -47,9 +47,12 @@ from .nearby import Nearby
 from .pool import CheckPool, Job
 from .state import AircraftState, Codes
 
-__all__ = ["Kernel", "Piece"]
+__all__ = ["CHECK_CHUNK", "Kernel", "Piece"]
 
 F64 = NDArray[np.float64]
+
+CHECK_CHUNK = 256
+"""Finished pieces checked together at most (inline, or per job sent to a check worker)."""
 
 
 @dataclass
@@ -325,8 +328,13 @@ class Kernel:
         if not jobs:
             return []
         if self.pool is None:
-            return check_jobs(self.index, jobs)
-        self.pool.submit_many(jobs)
+            # in chunks, as the pool takes them: the vectorised check's temporaries grow with
+            # the number of pieces checked together (all open pieces at the end of the data)
+            out: list[dict[str, Any]] = []
+            for a in range(0, len(jobs), CHECK_CHUNK):
+                out += check_jobs(self.index, jobs[a : a + CHECK_CHUNK])
+            return out
+        self.pool.submit_many(jobs, CHECK_CHUNK)
         return []
 
     def drain(self) -> list[dict[str, Any]]:

@@ -1,5 +1,5 @@
 """Output rows of a scan: one per incursion, the fields of the ``check`` report's incursion plus
-aircraft, airspace and data-quality flags; the Arrow schema; a per-airspace summary.
+aircraft, airspace and data-quality flags; the Arrow schema; the canonical order.
 
 Times are ``timestamp[us, UTC]`` (the report's ISO strings, exact to the microsecond);
 positions are split into ``*_lat``/``*_lon`` columns. The along-track fields of the report
@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from ..model import Airspace, Incursion
 
-__all__ = ["SCHEMA", "incursion_row", "sort_table", "summary", "to_table"]
+__all__ = ["SCHEMA", "SORT_KEYS", "incursion_row", "sort_table", "to_table"]
 
 _TS = pa.timestamp("us", tz="UTC")
 
@@ -141,58 +141,18 @@ def to_table(rows: Sequence[dict[str, Any]]) -> pa.Table:
     return sort_table(pa.Table.from_arrays(arrays, schema=SCHEMA))
 
 
+SORT_KEYS = [
+    ("icao24", "ascending"),
+    ("entry_time", "ascending"),
+    ("airspace_index", "ascending"),
+    ("exit_time", "ascending"),
+    ("track_start", "ascending"),
+    ("callsign", "ascending"),
+]
+"""The canonical order of output rows (nulls last); :mod:`.output` sorts files in it too."""
+
+
 def sort_table(table: pa.Table) -> pa.Table:
-    """The canonical order: icao24, entry time, airspace index, exit time."""
-    keys = [
-        ("icao24", "ascending"),
-        ("entry_time", "ascending"),
-        ("airspace_index", "ascending"),
-        ("exit_time", "ascending"),
-    ]
-    return table.sort_by(keys)
-
-
-def summary(table: pa.Table) -> list[dict[str, Any]]:
-    """Per airspace: incursions, aircraft, inside/unknown, entries during gaps, suspect.
-
-    >>> summary(to_table([]))
-    []
-    """
-    if table.num_rows == 0:
-        return []
-    d = table.select(
-        [
-            "airspace_index",
-            "airspace_name",
-            "airspace_class",
-            "icao24",
-            "vertical",
-            "entry_during_gap",
-            "suspect",
-        ]
-    ).to_pylist()
-    out: dict[int, dict[str, Any]] = {}
-    for r in d:
-        s = out.setdefault(
-            r["airspace_index"],
-            {
-                "airspace": r["airspace_name"],
-                "class": r["airspace_class"],
-                "incursions": 0,
-                "aircraft": set(),
-                "inside": 0,
-                "unknown": 0,
-                "entry_during_gap": 0,
-                "suspect": 0,
-            },
-        )
-        s["incursions"] += 1
-        s["aircraft"].add(r["icao24"])
-        s[r["vertical"] if r["vertical"] in ("inside", "unknown") else "unknown"] += 1
-        s["entry_during_gap"] += int(r["entry_during_gap"])
-        s["suspect"] += int(r["suspect"])
-    rows = []
-    for k in sorted(out, key=lambda k: (-out[k]["incursions"], k)):
-        s = out[k]
-        rows.append({**s, "aircraft": len(s["aircraft"])})
-    return rows
+    """The canonical order: icao24, entry time, airspace index, exit time (then track start
+    and callsign, for two aircraft sharing an address)."""
+    return table.sort_by(SORT_KEYS)

@@ -7,8 +7,10 @@ False
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import pickle
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,6 +28,7 @@ from .columns import BatchDecoder
 from .duckdb import FileInfo, connect, expand_inputs, file_info, read_batches
 from .index import AirspaceIndex
 from .kernel import Kernel
+from .output import merge_sorted
 from .pool import CheckPool
 from .rows import SCHEMA, sort_table, to_table
 
@@ -37,9 +40,12 @@ Progress = Callable[[int, int], None]
 @dataclass
 class ScanOutcome:
     """Everything a scan found: incursion rows, dropped rows per reason, errors (one line per
-    bad file or input), rows read/total, files scanned."""
+    bad file or input), rows read/total, files scanned.
 
-    table: pa.Table
+    A scan that wrote its output file (``path``) holds no rows in memory: :attr:`table`
+    reads them from the file when asked, :attr:`incursions` counts them from its footer."""
+
+    rows: pa.Table | None
     counts: dict[str, int]
     errors: list[str]
     rows_in: int
@@ -47,6 +53,22 @@ class ScanOutcome:
     files: int
     skipped_airspaces: dict[int, str] = field(default_factory=dict)
     pieces_checked: int = 0
+    path: Path | None = None
+
+    @property
+    def table(self) -> pa.Table:
+        """Every incursion row (read from :attr:`path` if not in memory)."""
+        if self.rows is None:
+            if self.path is None:
+                raise ValueError("this outcome holds no rows and names no file")
+            return pq.read_table(self.path)
+        return self.rows
+
+    @property
+    def incursions(self) -> int:
+        if self.rows is None and self.path is not None:
+            return int(pq.read_metadata(self.path).num_rows)
+        return self.table.num_rows
 
     @property
     def failed(self) -> bool:
@@ -96,10 +118,14 @@ def run_partition(
     on_file_done: Callable[[int], None] | None = None,
     threads: int | None = None,
     check_workers: int = 0,
+    out: Path | None = None,
 ) -> ScanOutcome:
     """Run the kernel over every file for the aircraft of partition ``part`` (index, count).
 
-    ``check_workers``: processes for the exact check of finished pieces (0: inline)."""
+    ``check_workers``: processes for the exact check of finished pieces (0: inline). With
+    ``out``, each file's rows go to disk (the checkpoint's parts, or a temporary folder beside
+    ``out``) and are merged into ``out`` at the end (:func:`~.output.merge_sorted`): memory
+    does not grow with the number of incursions; the outcome then reads ``out`` on demand."""
     index = AirspaceIndex(airspaces, cparams)
     pool = CheckPool(airspaces, cparams, check_workers) if check_workers > 0 else None
     try:
@@ -117,6 +143,7 @@ def run_partition(
             on_file_done,
             threads,
             pool,
+            out,
         )
     finally:
         if pool is not None:
@@ -137,6 +164,48 @@ def _run(
     on_file_done: Callable[[int], None] | None,
     threads: int | None,
     pool: CheckPool | None,
+    out: Path | None = None,
+) -> ScanOutcome:
+    with contextlib.ExitStack() as stack:
+        spill = None
+        if out is not None and checkpoint is None:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            spill = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=out.parent)))
+        return _run_files(
+            infos,
+            index,
+            airspaces,
+            params,
+            cparams,
+            part,
+            checkpoint,
+            bbox_filter,
+            batch_rows,
+            progress,
+            on_file_done,
+            threads,
+            pool,
+            out,
+            spill,
+        )
+
+
+def _run_files(
+    infos: Sequence[FileInfo],
+    index: AirspaceIndex,
+    airspaces: Sequence[Airspace],
+    params: ScanParameters,
+    cparams: CheckParameters,
+    part: tuple[int, int],
+    checkpoint: Path | None,
+    bbox_filter: bool,
+    batch_rows: int,
+    progress: Progress | None,
+    on_file_done: Callable[[int], None] | None,
+    threads: int | None,
+    pool: CheckPool | None,
+    out: Path | None,
+    spill: Path | None,
 ) -> ScanOutcome:
     bbox = _padded(index.bbox()) if bbox_filter else None
     records = [
@@ -172,8 +241,9 @@ def _run(
             held: Rows | None = None
             for batch in read_batches(con, info, bbox, part, batch_rows):
                 now = dec.decode(batch, row0)
-                now, held = Rows.concat([held, now]).split_last() if held else now.split_last()
-                rows += kernel.process(now)
+                now, held = (Rows.concat([held, now]) if held else now).split_last()
+                if len(now):
+                    rows += kernel.process(now)
                 row0 += batch.num_rows
                 if progress:
                     progress(done_rows + row0 * part[1], total)
@@ -199,14 +269,25 @@ def _run(
         table = to_table(rows)
         if cp is not None:
             cp.commit(table, kernel)
+        elif spill is not None:
+            pq.write_table(table, spill / f"part-{n:06d}.parquet")
         else:
             tables.append(table)
         if on_file_done is not None:
             on_file_done(n + 1)
     con.close()
     final = to_table(kernel.finish())
-    parts = [pq.read_table(p) for p in cp.parts()] if cp is not None else tables
-    table = sort_table(pa.concat_tables([*[t.cast(SCHEMA) for t in parts], final]))
+    table: pa.Table | None = None
+    if out is not None:
+        folder = cp.folder if cp is not None else spill
+        assert folder is not None
+        last = folder / "final.parquet"  # not committed: the end of the data
+        pq.write_table(final, last)
+        done = cp.parts() if cp is not None else sorted(folder.glob("part-*.parquet"))
+        merge_sorted([*done, last], out)
+    else:
+        parts = [pq.read_table(p) for p in cp.parts()] if cp is not None else tables
+        table = sort_table(pa.concat_tables([*[t.cast(SCHEMA) for t in parts], final]))
     return ScanOutcome(
         table,
         dict(kernel.counts),
@@ -216,6 +297,7 @@ def _run(
         len(infos),
         dict(index.skipped),
         kernel.pieces_checked,
+        out,
     )
 
 
@@ -290,6 +372,7 @@ def scan(
             progress,
             on_file_done,
             check_workers=check_workers,
+            out=out,
         )
     elif engine == "dask":
         from .dask import run_dask
@@ -309,6 +392,7 @@ def scan(
     else:
         raise ValueError(f"unknown engine {engine!r} (expected 'duckdb' or 'dask')")
     outcome.errors = errors + outcome.errors
-    if out is not None:
+    if out is not None and outcome.path is None:
         atomic_write_table(outcome.table, out)
+        outcome.path = out
     return outcome

@@ -97,7 +97,7 @@ def scan_command(
 ) -> None:
     """Find every airspace incursion in ADS-B archives (OpenSky or traffic columns)."""
     from ..archive.clean import ScanParameters
-    from ..archive.rows import summary
+    from ..archive.output import summary
     from ..archive.scan import scan
 
     console = Console(highlight=False)
@@ -144,7 +144,7 @@ def scan_command(
     for k, why in sorted(outcome.skipped_airspaces.items()):
         typer.echo(f"warning: airspace {zones[k].name!r} skipped: {why}", err=True)
     secs = time.perf_counter() - started
-    table = Table(title=f"{outcome.table.num_rows} incursions -> {out}")
+    table = Table(title=f"{outcome.incursions} incursions -> {out}")
     for col in (
         "airspace",
         "class",
@@ -156,7 +156,7 @@ def scan_command(
         "suspect",
     ):
         table.add_column(col, justify="left" if col in ("airspace", "class") else "right")
-    for s in summary(outcome.table):
+    for s in summary(out):
         table.add_row(
             s["airspace"],
             s["class"],

@@ -1,0 +1,94 @@
+"""The output on disk: per-file parts merged by DuckDB into one file in the canonical order
+(the same rows and order as sorting them in memory), a scan that writes its output keeps no
+rows in memory, and the per-airspace summary of a file equals the one of its rows."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from archive_helpers import route_airspaces
+
+from overflight.archive.output import merge_sorted, summary
+from overflight.archive.rows import sort_table
+from overflight.archive.scan import scan
+
+
+def _reference_summary(table: pa.Table) -> list[dict[str, Any]]:
+    """The summary computed row by row in Python (an independent reference)."""
+    out: dict[int, dict[str, Any]] = {}
+    for r in table.to_pylist():
+        s = out.setdefault(
+            r["airspace_index"],
+            {
+                "airspace": r["airspace_name"],
+                "class": r["airspace_class"],
+                "incursions": 0,
+                "aircraft": set(),
+                "inside": 0,
+                "unknown": 0,
+                "entry_during_gap": 0,
+                "suspect": 0,
+            },
+        )
+        s["incursions"] += 1
+        s["aircraft"].add(r["icao24"])
+        s["inside" if r["vertical"] == "inside" else "unknown"] += 1
+        s["entry_during_gap"] += int(r["entry_during_gap"])
+        s["suspect"] += int(r["suspect"])
+    keys = sorted(out, key=lambda k: (-out[k]["incursions"], k))
+    return [{**out[k], "aircraft": len(out[k]["aircraft"])} for k in keys]
+
+
+def test_merged_parts_equal_the_rows_sorted_in_memory(archive: list[Path], tmp_path: Path) -> None:
+    zones = route_airspaces(archive)
+    ref = scan([str(p) for p in archive], zones)
+    rows = ref.table
+    assert rows.num_rows >= 5
+    # the rows in shuffled parts of uneven sizes, one of them empty; plus a twin of a row
+    # under another callsign and track start (two aircraft sharing an address)
+    rng = np.random.default_rng(1)
+    twin = rows.slice(0, 1).to_pylist()[0]
+    twin.update(callsign="TWIN", track_start=twin["track_start"].replace(year=2000))
+    shuffled = pa.concat_tables([rows, pa.Table.from_pylist([twin], schema=rows.schema)])
+    shuffled = shuffled.take(rng.permutation(shuffled.num_rows))
+    cuts = [0, 3, 3, shuffled.num_rows // 2, shuffled.num_rows]
+    parts = []
+    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
+        p = tmp_path / f"part-{k}.parquet"
+        pq.write_table(shuffled.slice(a, b - a), p)
+        parts.append(p)
+    out = tmp_path / "merged.parquet"
+    assert merge_sorted(parts, out, batch_rows=4) == shuffled.num_rows
+    got = pq.read_table(out)
+    assert got.schema.equals(rows.schema)
+    assert got.equals(sort_table(shuffled))
+    assert not list(tmp_path.glob(".*tmp"))
+
+
+def test_scan_with_output_keeps_no_rows_in_memory(archive: list[Path], tmp_path: Path) -> None:
+    zones = route_airspaces(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones)
+    out = tmp_path / "out" / "inc.parquet"
+    got = scan(files, zones, out, batch_rows=5_000)
+    assert got.rows is None and got.path == out  # rows went to disk, not to memory
+    assert got.incursions == ref.table.num_rows > 0
+    assert got.table.equals(ref.table) and pq.read_table(out).equals(ref.table)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["inc.parquet"]  # no leftovers
+
+
+def test_summary_of_a_file_equals_the_summary_of_its_rows(
+    archive: list[Path], tmp_path: Path
+) -> None:
+    zones = route_airspaces(archive)
+    out = tmp_path / "inc.parquet"
+    table = scan([str(p) for p in archive], zones, out).table
+    want = _reference_summary(table)
+    assert len(want) >= 2 and sum(s["incursions"] for s in want) == table.num_rows
+    assert summary(out) == want
+    assert summary(table) == want
