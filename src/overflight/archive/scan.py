@@ -128,50 +128,14 @@ def run_partition(
     does not grow with the number of incursions; the outcome then reads ``out`` on demand."""
     index = AirspaceIndex(airspaces, cparams)
     pool = CheckPool(airspaces, cparams, check_workers) if check_workers > 0 else None
-    try:
-        return _run(
-            infos,
-            index,
-            airspaces,
-            params,
-            cparams,
-            part,
-            checkpoint,
-            bbox_filter,
-            batch_rows,
-            progress,
-            on_file_done,
-            threads,
-            pool,
-            out,
-        )
-    finally:
-        if pool is not None:
-            pool.close()
-
-
-def _run(
-    infos: Sequence[FileInfo],
-    index: AirspaceIndex,
-    airspaces: Sequence[Airspace],
-    params: ScanParameters,
-    cparams: CheckParameters,
-    part: tuple[int, int],
-    checkpoint: Path | None,
-    bbox_filter: bool,
-    batch_rows: int,
-    progress: Progress | None,
-    on_file_done: Callable[[int], None] | None,
-    threads: int | None,
-    pool: CheckPool | None,
-    out: Path | None = None,
-) -> ScanOutcome:
     with contextlib.ExitStack() as stack:
+        if pool is not None:
+            stack.callback(pool.close)
         spill = None
         if out is not None and checkpoint is None:
             out.parent.mkdir(parents=True, exist_ok=True)
             spill = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=out.parent)))
-        return _run_files(
+        return _run(
             infos,
             index,
             airspaces,
@@ -190,7 +154,7 @@ def _run(
         )
 
 
-def _run_files(
+def _run(
     infos: Sequence[FileInfo],
     index: AirspaceIndex,
     airspaces: Sequence[Airspace],
