@@ -4,6 +4,7 @@ airspace sets.
 
     python benchmarks/scan_bench.py [--rows 10000000] [--airspaces 2000] [--hours 6]
                                     [--sets realistic,dense] [--check-workers 2]
+                                    [--archive DIR]  (keep the generated archive, or reuse it)
 
 Airspace sets (``_archive_airspaces``):
 - ``realistic``: CTRs (10-20 km, surface to 2,500-5,000 ft) and two-ring TMAs (to FL95 and
@@ -97,10 +98,11 @@ def _scan(folder: Path, kind: str, n: int, workers: int) -> dict:
     child = Path(__file__).parent / "_archive_scan_child.py"
     res = subprocess.run(
         [sys.executable, str(child), str(folder), kind, str(n), str(workers)],
-        check=True,
         capture_output=True,
         text=True,
     )
+    if res.returncode != 0:
+        sys.exit(f"the scan failed (exit {res.returncode}):\n{res.stderr}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
@@ -127,19 +129,30 @@ def main() -> None:
     ap.add_argument("--sets", default="realistic,dense")
     ap.add_argument("--check-workers", type=int, default=2)
     ap.add_argument("--skip-duckdb-join", action="store_true")
+    ap.add_argument(
+        "--archive",
+        type=Path,
+        help="generate the archive into this folder and keep it; a folder that already holds "
+        "Parquet files is scanned as it is (no generation)",
+    )
     args = ap.parse_args()
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = args.archive or Path(scratch)
         t0 = time.perf_counter()
-        files = _generate(Path(tmp), args.rows, args.hours, args.seed)
+        files = sorted(tmp.glob("*.parquet"))
+        made = "found"
+        if not files:
+            tmp.mkdir(parents=True, exist_ok=True)
+            files, made = _generate(tmp, args.rows, args.hours, args.seed), "generated"
         n = sum(pq.read_metadata(f).num_rows for f in files)
         print(
-            f"generated {n:,} rows in {len(files)} hourly files ({time.perf_counter() - t0:.0f} s)"
+            f"{made} {n:,} rows in {len(files)} hourly files ({time.perf_counter() - t0:.0f} s)"
             f"; {args.airspaces:,} airspaces; check workers: {args.check_workers}"
         )
         for kind in args.sets.split(","):
             zones = (realistic if kind == "realistic" else dense)(args.airspaces)
-            r = _scan(Path(tmp), kind, args.airspaces, args.check_workers)
+            r = _scan(tmp, kind, args.airspaces, args.check_workers)
             t_scan = r["seconds"]
             print(
                 f"[{kind}] overflight scan  : {t_scan:8.1f} s  {n / t_scan:12,.0f} rows/s end to "
