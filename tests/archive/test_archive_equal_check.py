@@ -87,11 +87,19 @@ def _zones_on(lat: np.ndarray, lon: np.ndarray) -> list[Airspace]:
 
 
 @pytest.mark.parametrize(
-    "name",
-    ["state_vectors_RYR2RG_2022-02-02.parquet", "state_vectors_EDW24_zurich_2024-04-06.parquet"],
+    ("name", "in_time_order"),
+    [
+        ("state_vectors_RYR2RG_2022-02-02.parquet", True),  # streamed as it is
+        ("state_vectors_EDW24_zurich_2024-04-06.parquet", False),  # an Impala export: sorted
+    ],
 )
-def test_real_opensky_samples_equal_check(shared_data: Path, name: str, tmp_path: Path) -> None:
+def test_real_opensky_samples_equal_check(
+    shared_data: Path, name: str, in_time_order: bool, tmp_path: Path
+) -> None:
+    from overflight.archive.duckdb import connect, file_info
+
     path = shared_data / "adsb" / "opensky_impala" / name
+    assert file_info(connect(), path).time_sorted is in_time_order  # both read paths
     (track,), _ = read_opensky(path)
     zones = _zones_on(track.lat, track.lon)
     zones.append(
