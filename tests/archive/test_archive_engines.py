@@ -121,3 +121,30 @@ def test_evicting_silent_aircraft_keeps_the_output(
     assert any(r["exit_during_gap"] for r in landed)
     assert got.table.equals(ref.table)
     assert got.pieces_checked == ref.pieces_checked
+
+
+def test_automatic_check_workers(
+    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command's default (-1): in-process for small archives, one process per CPU (at
+    least 2) past ``AUTO_MIN_ROWS``; the rows are the same either way."""
+    import overflight.archive.scan as scan_module
+    from overflight.archive.pool import CheckPool
+
+    zones = route_airspaces(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones)
+    started: list[int] = []
+    real_init = CheckPool.__init__
+
+    def spy(self: CheckPool, airspaces, params, workers, max_pending=None) -> None:  # type: ignore[no-untyped-def]
+        started.append(workers)
+        real_init(self, airspaces, params, workers, max_pending)
+
+    monkeypatch.setattr(CheckPool, "__init__", spy)
+    small = scan(files, zones, check_workers=-1)
+    assert started == [] and small.table.equals(ref.table)  # a small archive: in-process
+    monkeypatch.setattr(scan_module, "AUTO_MIN_ROWS", 1)
+    big = scan(files, zones, tmp_path / "inc.parquet", check_workers=-1)
+    assert started == [scan_module.auto_check_workers(10**9)] and started[0] >= 2
+    assert big.table.equals(ref.table)

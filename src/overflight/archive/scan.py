@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import pickle
 import tempfile
 from collections.abc import Callable, Sequence
@@ -32,7 +33,7 @@ from .output import merge_sorted
 from .pool import CheckPool
 from .rows import SCHEMA, sort_table, to_table
 
-__all__ = ["ScanOutcome", "plan", "run_partition", "scan"]
+__all__ = ["ScanOutcome", "auto_check_workers", "plan", "run_partition", "scan"]
 
 Progress = Callable[[int, int], None]
 
@@ -265,6 +266,25 @@ def _run(
     )
 
 
+AUTO_MIN_ROWS = 1_000_000
+"""Below this many input rows, starting check processes costs more than it saves."""
+
+
+def auto_check_workers(rows: int, cpus: int | None = None) -> int:
+    """Check processes for an archive of ``rows``: one per CPU this process may use (at
+    least 2, as the reader needs little), or 0 (inline) for archives under
+    :data:`AUTO_MIN_ROWS` rows.
+
+    >>> auto_check_workers(10_000), auto_check_workers(50_000_000, cpus=1)
+    (0, 2)
+    """
+    if rows < AUTO_MIN_ROWS:
+        return 0
+    if cpus is None:
+        cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(2, cpus or 1)
+
+
 def _padded(b: tuple[float, float, float, float], pad: float = 1.0) -> tuple[float, ...]:
     return (
         max(-180.0, b[0] - pad),
@@ -319,10 +339,12 @@ def scan(
     sub-folders with Dask). ``engine``: ``"duckdb"`` or ``"dask"`` (``scheduler`` the address
     of a running cluster, else a LocalCluster of ``workers`` threads). ``check_workers``
     (DuckDB engine): processes running the exact check while the main process reads (0:
-    inline); the output is the same."""
+    inline; negative: :func:`auto_check_workers`); the output is the same."""
     params = params or ScanParameters()
     cparams = check_params or CheckParameters()
     infos, errors = plan(data)
+    if check_workers < 0:
+        check_workers = auto_check_workers(sum(i.rows for i in infos))
     if engine == "duckdb":
         outcome = run_partition(
             infos,

@@ -84,8 +84,12 @@ def scan_command(
     ] = False,
     check_workers: Annotated[
         int,
-        typer.Option("--check-workers", help="Processes for the exact check (0: in-process)."),
-    ] = 0,
+        typer.Option(
+            "--check-workers",
+            help="Processes for the exact check (0: in-process; default: one per CPU, at least "
+            "2, for archives of over 1M rows, else in-process).",
+        ),
+    ] = -1,
     evict: Annotated[
         float,
         typer.Option(
