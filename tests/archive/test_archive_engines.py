@@ -148,3 +148,28 @@ def test_automatic_check_workers(
     big = scan(files, zones, tmp_path / "inc.parquet", check_workers=-1)
     assert started == [scan_module.auto_check_workers(10**9)] and started[0] >= 2
     assert big.table.equals(ref.table)
+
+
+@pytest.mark.parametrize("with_checkpoint", [False, True])
+def test_dask_writes_its_output_on_disk(
+    archive: list[Path], tmp_path: Path, with_checkpoint: bool
+) -> None:
+    """With an output file the partitions write their rows to disk (the checkpoint, or a
+    temporary folder beside the output) and the client merges them: no rows in memory, the
+    same file as the embedded engine's."""
+    pytest.importorskip("dask.distributed")
+    zones = route_airspaces(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones, tmp_path / "ref" / "inc.parquet")
+    out = tmp_path / "dask" / "inc.parquet"
+    cp = tmp_path / "cp" if with_checkpoint else None
+    got = scan(files, zones, out, engine="dask", workers=2, checkpoint=cp)
+    assert got.rows is None and got.path == out
+    assert got.incursions == ref.incursions > 0
+    assert pq.read_table(out).equals(pq.read_table(tmp_path / "ref" / "inc.parquet"))
+    assert sorted(p.name for p in out.parent.iterdir()) == ["inc.parquet"]  # no leftovers
+    if cp is not None:
+        assert sorted(p.name for p in cp.glob("rows-*.parquet")) == [
+            "rows-0000-of-0002.parquet",
+            "rows-0001-of-0002.parquet",
+        ]

@@ -294,14 +294,20 @@ def _padded(b: tuple[float, float, float, float], pad: float = 1.0) -> tuple[flo
     )
 
 
-def merge(outcomes: Sequence[ScanOutcome]) -> ScanOutcome:
-    """One outcome from partitions: rows concatenated in canonical order, counts added."""
+def merge(outcomes: Sequence[ScanOutcome], out: Path | None = None) -> ScanOutcome:
+    """One outcome from partitions, counts added: with ``out``, the partitions' output files
+    merged into it on disk (:func:`~.output.merge_sorted`; every partition must have written
+    one), else their rows concatenated in memory, in canonical order."""
     counts: dict[str, int] = {}
     for o in outcomes:
         for k, v in o.counts.items():
             counts[k] = counts.get(k, 0) + v
     errors = list(dict.fromkeys(e for o in outcomes for e in o.errors))
-    table = sort_table(pa.concat_tables([o.table for o in outcomes]))
+    table: pa.Table | None = None
+    if out is not None:
+        merge_sorted([o.path for o in outcomes if o.path is not None], out)
+    else:
+        table = sort_table(pa.concat_tables([o.table for o in outcomes]))
     skipped: dict[int, str] = {}
     for o in outcomes:
         skipped.update(o.skipped_airspaces)
@@ -314,6 +320,7 @@ def merge(outcomes: Sequence[ScanOutcome]) -> ScanOutcome:
         outcomes[0].files if outcomes else 0,
         skipped,
         sum(o.pieces_checked for o in outcomes),
+        out,
     )
 
 
@@ -374,6 +381,7 @@ def scan(
             bbox_filter,
             batch_rows,
             progress,
+            out=out,
         )
     else:
         raise ValueError(f"unknown engine {engine!r} (expected 'duckdb' or 'dask')")
