@@ -28,7 +28,7 @@ from .boundary import PolygonEdges
 from .distance import boundary_distances, edge_distance
 from .frame import plane_error
 from .geodesic import inverse
-from .path import TrackPath, points_at
+from .path import PathSet, TrackPath
 
 __all__ = ["deepest_in_circles", "distance_extrema", "distance_extremum"]
 
@@ -90,7 +90,7 @@ def deepest_in_circles(
         knots_l.append(np.concatenate([[t0], inner, [t1]]))
     owner = np.repeat(np.arange(len(stretches)), [k.size for k in knots_l])
     knots = np.concatenate(knots_l)
-    lon, lat = points_at([s[0] for s in stretches], owner, knots)
+    lon, lat = _path_set(stretches).points_at(owner, knots)
     c = np.array([s[1] for s in stretches], dtype=float)
     seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
     so = owner[seg]
@@ -165,9 +165,11 @@ def distance_extremum(
 Stretch = tuple[TrackPath, PolygonEdges, float, float]
 
 
-def _points_at(stretches: Sequence[Stretch], owner: I64, t: F64) -> tuple[F64, F64]:
-    """Positions at times ``t`` on the paths of stretches ``owner``."""
-    return points_at([s[0] for s in stretches], owner, t)
+def _path_set(stretches: Sequence[tuple[TrackPath, object, float, float]]) -> PathSet:
+    """The stretches' paths, each laid out over its own [t0, t1] only."""
+    t0 = np.array([s[2] for s in stretches], dtype=float)
+    t1 = np.array([s[3] for s in stretches], dtype=float)
+    return PathSet([s[0] for s in stretches], windows=(t0, np.maximum(t0, t1)))
 
 
 def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, exact: bool) -> F64:
@@ -181,14 +183,14 @@ def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, ex
     return boundary_distances(lon, lat, poly, pes, exact=exact)
 
 
-def _samples_many(stretches: Sequence[Stretch], step_m: float) -> list[F64]:
+def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> list[F64]:
     """:func:`_samples` of every stretch, with one geodesic call for all."""
     knots_l = []
     for path, _, t0, t1 in stretches:
         inner = path.time[(path.time > t0) & (path.time < t1)]
         knots_l.append(np.concatenate([[t0], inner, [t1]]))
     owner = np.repeat(np.arange(len(stretches)), [k.size for k in knots_l])
-    lon, lat = _points_at(stretches, owner, np.concatenate(knots_l))
+    lon, lat = ps.points_at(owner, np.concatenate(knots_l))
     d_all = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]
     off = np.r_[0, np.cumsum([k.size for k in knots_l])]
     out = []
@@ -207,6 +209,7 @@ def _samples_many(stretches: Sequence[Stretch], step_m: float) -> list[F64]:
 
 def _grid_round(
     stretches: Sequence[Stretch],
+    ps: PathSet,
     rs: I64,
     lo: F64,
     hi: F64,
@@ -223,7 +226,7 @@ def _grid_round(
     rbound = np.searchsorted(rs, np.arange(n + 1))
     q_l = [np.concatenate([tt[rbound[s] : rbound[s + 1]].ravel(), extra[s]]) for s in range(n)]
     q_owner = np.repeat(np.arange(n), [q.size for q in q_l])
-    plon, plat = _points_at(stretches, q_owner, np.concatenate(q_l))
+    plon, plat = ps.points_at(q_owner, np.concatenate(q_l))
     f_all = _by_polygon(stretches, q_owner, plon, plat, exact=exact)
     qoff = np.r_[0, np.cumsum([q.size for q in q_l])]
     f_l = [f_all[qoff[s] : qoff[s + 1]] for s in range(n)]
@@ -260,9 +263,10 @@ def distance_extrema(
         return []
     n_s = len(stretches)
     sign = 1.0 if maximize else -1.0
-    ts_l = _samples_many(stretches, step_m)
+    ps = _path_set(stretches)
+    ts_l = _samples_many(stretches, ps, step_m)
     owner = np.repeat(np.arange(n_s), [t.size for t in ts_l])
-    lon, lat = _points_at(stretches, owner, np.concatenate(ts_l))
+    lon, lat = ps.points_at(owner, np.concatenate(ts_l))
     a_all = _by_polygon(stretches, owner, lon, lat, exact=False)
     off = np.r_[0, np.cumsum([t.size for t in ts_l])]
     heads: list[F64] = []
@@ -291,7 +295,7 @@ def distance_extrema(
     probes_f: list[list[F64]] = [[] for _ in stretches]
     if lo.size:
         # the plane round: where each candidate's best lies, and which candidates can win
-        tt, g, _, _ = _grid_round(stretches, rs, lo, hi, grid, none, exact=False)
+        tt, g, _, _ = _grid_round(stretches, ps, rs, lo, hi, grid, none, exact=False)
         g *= sign
         rows = np.arange(lo.size)
         j = np.argmax(g, axis=1)
@@ -312,7 +316,7 @@ def distance_extrema(
     extra = none
     while (zooms > 0).any():
         act = np.flatnonzero(zooms > 0)
-        tt, g, q_l, f_l = _grid_round(stretches, rs[act], lo[act], hi[act], grid, extra, True)
+        tt, g, q_l, f_l = _grid_round(stretches, ps, rs[act], lo[act], hi[act], grid, extra, True)
         for s in range(n_s):
             probes_t[s].append(q_l[s])
             probes_f[s].append(f_l[s])
@@ -338,7 +342,7 @@ def distance_extrema(
     rest_l = [np.concatenate([heads[s], extra[s]]) for s in range(n_s)]
     r_owner = np.repeat(np.arange(n_s), [r.size for r in rest_l])
     rest = np.concatenate(rest_l)
-    rlon, rlat = _points_at(stretches, r_owner, rest)
+    rlon, rlat = ps.points_at(r_owner, rest)
     rf = _by_polygon(stretches, r_owner, rlon, rlat, exact=True)
     roff = np.r_[0, np.cumsum([r.size for r in rest_l])]
     out = []
@@ -350,5 +354,5 @@ def distance_extrema(
         out.append((float(all_f[k]), float(all_t[k])))
         best_t.append(all_t[k])
         best_owner.append(s)
-    blon, blat = _points_at(stretches, np.asarray(best_owner), np.asarray(best_t, dtype=float))
+    blon, blat = ps.points_at(np.asarray(best_owner), np.asarray(best_t, dtype=float))
     return [(f, t, float(x), float(y)) for (f, t), x, y in zip(out, blon, blat, strict=True)]

@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from .geodesic import forward, inverse
 
-__all__ = ["TrackPath", "points_at", "search_sorted"]
+__all__ = ["PathSet", "TrackPath", "points_at", "search_sorted"]
 
 F64 = NDArray[np.float64]
 
@@ -121,46 +121,82 @@ class TrackPath:
 
 def points_at(paths: Sequence[TrackPath], owner: NDArray[np.int64], t: F64) -> tuple[F64, F64]:
     """:meth:`TrackPath.point_at` of many paths at once (``owner``: the path of each time):
-    the same segments, fractions and geodesic values, element by element, in one call.
+    the same segments, fractions and geodesic values, element by element, in one call."""
+    return PathSet(paths).points_at(owner, t)
 
-    The paths are laid end to end and every time finds its segment by a binary search
-    within its own path (:func:`search_sorted`, ``searchsorted(..., side="right")`` done
-    for all times together)."""
-    t = np.asarray(t, dtype=float)
-    if t.size == 0:
-        return np.empty(0), np.empty(0)
-    slot: dict[int, int] = {}
-    used: list[TrackPath] = []
-    remap = np.zeros(len(paths), np.int64)
-    for i in np.unique(owner).tolist():
-        path = paths[i]
-        k = slot.get(id(path))
-        if k is None:
-            k = slot[id(path)] = len(used)
-            used.append(path)
-        remap[i] = k
-    q = remap[owner]
-    n = np.array([len(p) for p in used], np.int64)
-    off = np.r_[0, np.cumsum(n)]
-    time = np.concatenate([p.time for p in used])
-    lon0 = np.concatenate([p.lon for p in used])
-    lat0 = np.concatenate([p.lat for p in used])
-    pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
-    seg_az = np.concatenate([a for p in used for a in (p.segments()[0], pad)])
-    seg_d = np.concatenate([a for p in used for a in (p.segments()[1], pad)])
-    lo, nq = off[q], n[q]
-    seg = np.clip(search_sorted(time, lo, lo + nq, t) - lo - 1, 0, np.maximum(nq - 2, 0))
-    g = lo + seg
-    single = nq < 2
-    nxt = np.where(single, g, g + 1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        frac = np.clip((t - time[g]) / (time[nxt] - time[g]), 0.0, 1.0)
-    az = np.where(single, 0.0, seg_az[g])
-    dist = np.where(single, 0.0, seg_d[g] * frac)
-    lon1, lat1 = lon0[g], lat0[g]
-    lon, lat, _ = forward(lon1, lat1, az, dist)
-    lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
-    return lon, lat
+
+class PathSet:
+    """Paths laid end to end once, for many :meth:`points_at` calls on them.
+
+    With ``windows`` (``t0 <= t1`` per path), only the segments that times in ``[t0, t1]``
+    fall on are laid out (a stretch of a long path costs its own few fixes, not the whole
+    path's), and every time asked of path ``i`` must lie in its window. Either way each
+    position is the one :meth:`TrackPath.point_at` gives, bit for bit: the same segment, the
+    same fraction and the same geodesic values.
+
+    >>> p = TrackPath.build(np.arange(4.0) * 100, np.arange(4.0) * 0.1, np.zeros(4))
+    >>> ps = PathSet([p, p], windows=(np.array([0.0, 150.0]), np.array([300.0, 220.0])))
+    >>> lon, _ = ps.points_at(np.array([0, 1, 1]), np.array([50.0, 150.0, 200.0]))
+    >>> bool(np.array_equal(lon, p.point_at(np.array([50.0, 150.0, 200.0]))[0]))
+    True
+    """
+
+    def __init__(self, paths: Sequence[TrackPath], windows: tuple[F64, F64] | None = None) -> None:
+        slot: dict[int, int] = {}
+        cut: list[tuple[TrackPath, int, int]] = []  # (path, first fix, stop) of each slot
+        remap = np.zeros(len(paths), np.int64)
+        for i, path in enumerate(paths):
+            n = len(path)
+            if windows is None:
+                k = slot.get(id(path))
+                if k is None:
+                    k = slot[id(path)] = len(cut)
+                    cut.append((path, 0, n))
+                remap[i] = k
+                continue
+            # the segments of [t0, t1]: from the one holding t0 to the one after t1's fix
+            a = max(int(np.searchsorted(path.time, windows[0][i], side="right")) - 1, 0)
+            b = min(int(np.searchsorted(path.time, windows[1][i], side="right")) + 1, n)
+            remap[i] = len(cut)
+            cut.append((path, a, max(b, min(a + 2, n))))
+        self._remap = remap
+        self._n = np.array([b - a for _, a, b in cut], np.int64)
+        self._off = np.r_[0, np.cumsum(self._n)].astype(np.int64)
+        self._time = _cat([p.time[a:b] for p, a, b in cut])
+        self._lon = _cat([p.lon[a:b] for p, a, b in cut])
+        self._lat = _cat([p.lat[a:b] for p, a, b in cut])
+        pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
+        seg = [(p.segments(), a, b) for p, a, b in cut]
+        self._az = _cat([x for (az, _), a, b in seg for x in (az[a : b - 1], pad)])
+        self._d = _cat([x for (_, d), a, b in seg for x in (d[a : b - 1], pad)])
+
+    def points_at(self, owner: NDArray[np.int64], t: F64) -> tuple[F64, F64]:
+        """Positions (lon, lat) at times ``t`` on paths ``owner``.
+
+        Every time finds its segment by a binary search within its own path
+        (:func:`search_sorted`, ``searchsorted(..., side="right")`` done for all at once)."""
+        t = np.asarray(t, dtype=float)
+        if t.size == 0:
+            return np.empty(0), np.empty(0)
+        q = self._remap[owner]
+        time = self._time
+        lo, nq = self._off[q], self._n[q]
+        seg = np.clip(search_sorted(time, lo, lo + nq, t) - lo - 1, 0, np.maximum(nq - 2, 0))
+        g = lo + seg
+        single = nq < 2
+        nxt = np.where(single, g, g + 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.clip((t - time[g]) / (time[nxt] - time[g]), 0.0, 1.0)
+        az = np.where(single, 0.0, self._az[g])
+        dist = np.where(single, 0.0, self._d[g] * frac)
+        lon1, lat1 = self._lon[g], self._lat[g]
+        lon, lat, _ = forward(lon1, lat1, az, dist)
+        lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
+        return lon, lat
+
+
+def _cat(parts: list[F64]) -> F64:
+    return np.concatenate(parts) if parts else np.empty(0)
 
 
 def search_sorted(
