@@ -46,33 +46,38 @@ def edge_distance(
     qlat: F64,
     guess: F64 | None = None,
     edge: tuple[F64, F64, F64] | None = None,
+    interior: NDArray[np.bool_] | None = None,
 ) -> tuple[F64, F64, F64]:
     """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
 
     ``guess``: an approximate foot as a fraction of P-Q (from a plane); ``edge``: P-Q's
-    azimuths at P and Q and length if known (``PolygonEdges.geodesics``). The foot is found by
-    Newton steps along the edge (the along-track offset of the foot, spherical trigonometry on
-    the ellipsoid's distances and azimuths), from ``guess`` or mid-edge; the few that do not
-    converge within a few steps fall back to a bracketed root search on the whole edge.
+    azimuths at P and Q and length if known (``PolygonEdges.geodesics``); ``interior``: the
+    pairs whose foot is known to lie inside the edge, well clear of its ends (the plane's foot
+    is farther from them than the plane can be wrong by, :func:`clear_of_ends`): their ends
+    need no geodesic (the foot is nearer than either). The foot is found by Newton steps along
+    the edge (the along-track offset of the foot, spherical trigonometry on the ellipsoid's
+    distances and azimuths), from ``guess`` or mid-edge; the few that do not converge within a
+    few steps fall back to a bracketed root search on the whole edge.
     """
     az_pq, az_q, L = inverse(plon, plat, qlon, qlat) if edge is None else edge
     n = xlon.shape[0]
-    # both ends in one call: the edge's direction there is az_pq at P, az_q at Q
-    az_ends, _, d_ends = inverse(
-        np.concatenate([plon, qlon]),
-        np.concatenate([plat, qlat]),
-        np.concatenate([xlon, xlon]),
-        np.concatenate([xlat, xlat]),
-    )
-    d0, d1 = d_ends[:n], d_ends[n:]
-    g0 = np.cos(np.radians(angle_diff(az_ends[:n], az_pq)))
-    g1 = np.cos(np.radians(angle_diff(az_ends[n:], az_q)))
-    dist = np.minimum(d0, d1)
-    foot_lon = np.where(d0 <= d1, plon, qlon)
-    foot_lat = np.where(d0 <= d1, plat, qlat)
-    # X at P or Q (d == 0) gives no direction: the foot is that end
-    inner = (g0 > 0) & (g1 < 0) & (L > 0) & (d0 > 0) & (d1 > 0)
-    idx = np.nonzero(inner)[0]
+    dist = np.full(n, np.inf)
+    foot_lon = np.full(n, np.nan)
+    foot_lat = np.full(n, np.nan)
+    g0 = np.ones(n)
+    g1 = -np.ones(n)
+    sure = np.zeros(n, bool) if interior is None else interior & (L > 0)
+    e = np.flatnonzero(~sure)
+    if e.size:
+        d0, d1, g0[e], g1[e] = _ends(
+            xlon[e], xlat[e], plon[e], plat[e], qlon[e], qlat[e], az_pq[e], az_q[e]
+        )
+        dist[e] = np.minimum(d0, d1)
+        foot_lon[e] = np.where(d0 <= d1, plon[e], qlon[e])
+        foot_lat[e] = np.where(d0 <= d1, plat[e], qlat[e])
+        # X at P or Q (d == 0) gives no direction: the foot is that end
+        sure[e] = (g0[e] > 0) & (g1[e] < 0) & (L[e] > 0) & (d0 > 0) & (d1 > 0)
+    idx = np.nonzero(sure)[0]
     if idx.size == 0:
         return dist, foot_lon, foot_lat
     s = np.full(idx.size, 0.5) if guess is None else np.clip(guess[idx], 0.0, 1.0)
@@ -96,6 +101,21 @@ def edge_distance(
     if active.size:
         # not converged (long edges, feet near an end): the bracketed search on the whole edge
         k = idx[active]
+        late = k[np.isinf(dist[k])]  # the ends of interior pairs, not computed above
+        if late.size:
+            d0, d1, g0[late], g1[late] = _ends(
+                xlon[late],
+                xlat[late],
+                plon[late],
+                plat[late],
+                qlon[late],
+                qlat[late],
+                az_pq[late],
+                az_q[late],
+            )
+            dist[late] = np.minimum(d0, d1)
+            foot_lon[late] = np.where(d0 <= d1, plon[late], qlon[late])
+            foot_lat[late] = np.where(d0 <= d1, plat[late], qlat[late])
         d[active], elon[active], elat[active] = _bracketed_foot(
             xlon[k], xlat[k], plon[k], plat[k], az_pq[k], L[k], g0[k], g1[k]
         )
@@ -103,6 +123,34 @@ def edge_distance(
     sel = idx[better]
     dist[sel], foot_lon[sel], foot_lat[sel] = d[better], elon[better], elat[better]
     return dist, foot_lon, foot_lat
+
+
+def _ends(
+    xlon: F64, xlat: F64, plon: F64, plat: F64, qlon: F64, qlat: F64, az_pq: F64, az_q: F64
+) -> tuple[F64, F64, F64, F64]:
+    """Distances from X to P and Q, and the cosines of the angles between the edge's
+    direction there and the way to X (> 0 at P and < 0 at Q: the foot is inside)."""
+    n = xlon.shape[0]
+    # both ends in one call: the edge's direction there is az_pq at P, az_q at Q
+    az_ends, _, d_ends = inverse(
+        np.concatenate([plon, qlon]),
+        np.concatenate([plat, qlat]),
+        np.concatenate([xlon, xlon]),
+        np.concatenate([xlat, xlat]),
+    )
+    g0 = np.cos(np.radians(angle_diff(az_ends[:n], az_pq)))
+    g1 = np.cos(np.radians(angle_diff(az_ends[n:], az_q)))
+    return d_ends[:n], d_ends[n:], g0, g1
+
+
+def clear_of_ends(u: F64, length: F64, dist: F64, reach: F64, eps: F64) -> NDArray[np.bool_]:
+    """Whether a foot at fraction ``u`` of a plane edge of ``length`` (m), ``dist`` from the
+    point, is surely inside the geodesic edge: farther from both ends than the plane's foot
+    can be from the true one (its distances are off by ``eps`` relative within ``reach`` of
+    its centre, so lengths and angles move the foot by well under ``eps`` times the reach plus
+    the distance; five times that and 100 m are kept clear)."""
+    m = 5.0 * eps * (reach + dist) + 100.0
+    return (u * length > m) & ((1.0 - u) * length > m)
 
 
 _NEWTON_STEPS = 6
@@ -148,9 +196,10 @@ def _bracketed_foot(
     return d, elon, elat
 
 
-def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
+def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, NDArray[np.bool_]]:
     """Plane distance to the nearest edge, the (point, edge) pairs that could be nearest, and
-    for each pair the plane's foot as a fraction of the edge.
+    for each pair the plane's foot as a fraction of the edge and whether that foot is surely
+    inside the geodesic edge (:func:`clear_of_ends`).
 
     Edges are found through a k-d tree of their midpoints: an edge of half-length h whose
     midpoint is at distance D from a point is at least D - h away, so only midpoints within
@@ -174,7 +223,9 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64]:
     np.minimum.at(best, pi, approx)
     # keep every edge that could be nearest given the plane's error
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
-    return best, pi[keep], ej[keep], u[keep]
+    pi, ej, u = pi[keep], ej[keep], u[keep]
+    reach = np.maximum(np.hypot(x, y), pe.radius_m)[pi]
+    return best, pi, ej, u, clear_of_ends(u, np.sqrt(len2[keep]), approx[keep], reach, eps[pi])
 
 
 _CHUNK = 32
@@ -242,7 +293,7 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
     n = lon.shape[0]
     if pe.circle is not None:
         return _circle_distance(lon, lat, pe.circle)
-    _, pi, ej, u = _approx(lon, lat, pe)
+    _, pi, ej, u, clear = _approx(lon, lat, pe)
     geo = pe.geodesics()
     d, flon, flat = edge_distance(
         lon[pi],
@@ -253,6 +304,7 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
         pe.lat2[ej],
         u,
         (geo[0][ej], geo[1][ej], geo[2][ej]),
+        clear,
     )
     out = np.full(n, np.inf)
     np.minimum.at(out, pi, d)
@@ -337,15 +389,17 @@ def _few_edges(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], exac
     best = np.minimum.reduceat(approx, start)
     if not exact:
         return best
-    eps = plane_error(np.maximum(np.hypot(x, y), radius))
+    reach = np.maximum(np.hypot(x, y), radius)
+    eps = plane_error(reach)
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
     pi, ej, u = pi[keep], ej[keep], u[keep]
+    clear = clear_of_ends(u, np.sqrt(len2[keep]), approx[keep], reach[pi], eps[pi])
     elon1, elat1, elon2, elat2 = (
         np.concatenate([getattr(pe, k) for pe in polys]) for k in ("lon1", "lat1", "lon2", "lat2")
     )
     geo = [pe.geodesics() for pe in polys]
     az1, az2, length = (np.concatenate([g[k] for g in geo])[ej] for k in range(3))
     d, _, _ = edge_distance(
-        lon[pi], lat[pi], elon1[ej], elat1[ej], elon2[ej], elat2[ej], u, (az1, az2, length)
+        lon[pi], lat[pi], elon1[ej], elat1[ej], elon2[ej], elat2[ej], u, (az1, az2, length), clear
     )
     return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))
