@@ -253,14 +253,47 @@ def is_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
 
     The plane is a continuous one-to-one map, so a point is inside the polygon exactly when
     its image is inside the image of the boundary (curves, not straight lines); a point
-    farther than that bow from every straight edge gets the same answer from both.
+    farther than that bow from every straight edge gets the same answer from both. A plain
+    circle answers by the distance to its centre, except within a metre of its chords.
     """
     lon = np.atleast_1d(np.asarray(lon, dtype=float))
     lat = np.atleast_1d(np.asarray(lat, dtype=float))
     n = lon.shape[0]
-    ex1, ey1, ex2, ey2 = pe.plane()
-    if n == 0 or ex1.size == 0:
+    if n == 0 or len(pe) == 0:
         return np.zeros(n, bool)
+    if pe.circle is not None:
+        # a circle's chords lie between its radius and the radius less their sagitta: one
+        # distance to the centre answers for every point clear of that band
+        c_lon, c_lat, r = pe.circle
+        _, _, d = inverse(np.full(n, c_lon), np.full(n, c_lat), lon, lat)
+        out = d < r - _sagitta(pe) - _CIRCLE_MARGIN_M
+        doubt = np.flatnonzero(~out & (d <= r + _CIRCLE_MARGIN_M))
+        if doubt.size:
+            out[doubt] = _plane_inside(lon[doubt], lat[doubt], pe)
+        return out
+    return _plane_inside(lon, lat, pe)
+
+
+_CIRCLE_MARGIN_M = 1.0
+"""How far a circle's chords may stray from the band [r - sagitta, r] (the ellipsoid's
+departures from a plane circle, over chords of at most a few hundred metres: millimetres)."""
+
+
+def _sagitta(pe: PolygonEdges) -> float:
+    """Twice the largest sagitta of a circle's chords (``c^2 / 8 r``), cached on ``pe``."""
+    sag = pe.__dict__.get("_sagitta")
+    if sag is None:
+        assert pe.circle is not None
+        c = float(pe.geodesics()[2].max())
+        sag = 2.0 * c * c / (8.0 * pe.circle[2])
+        object.__setattr__(pe, "_sagitta", sag)
+    return float(sag)
+
+
+def _plane_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
+    """:func:`is_inside` by ray casting in the plane (and winding numbers in doubt)."""
+    n = lon.shape[0]
+    ex1, ey1, ex2, ey2 = pe.plane()
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
     dx, dy = ex2 - ex1, ey2 - ey1
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
