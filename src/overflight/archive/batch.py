@@ -49,6 +49,7 @@ from ..analysis.check import MAX_SEGMENT_M, PreparedAirspace, make_incursion
 from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.boundary import PolygonEdges
+from ..geometry.circle_pairs import circle_candidates, ring_angles
 from ..geometry.crossing import (
     box_bounds,
     crossing_pairs,
@@ -170,8 +171,34 @@ def _crossings(
     n_edges = np.array([len(pe) for pe in pes], np.int64)
     few = n_edges[kf[s]] <= _FEW_EDGES
     sf, s = s[few], s[~few]
-    group = np.flatnonzero(np.r_[True, kf[s][1:] != kf[s][:-1], True]) if s.size else []
     tp, tg, tl1, ta1, tl2, ta2, taz = [], [], [], [], [], [], []
+    rings = [ring_angles(pe) if len(pe) > _FEW_EDGES else None for pe in pes]
+    circ = np.array([r is not None for r in rings], bool)[kf[s]]
+    sc, s = s[circ], s[~circ]
+    if sc.size:
+        # circles: all their segments at once, each against the chords its angles reach
+        uc, slot = np.unique(kf[sc], return_inverse=True)
+        cpes = [pes[int(k)] for k in uc]
+        si, ej = circle_candidates(
+            x[sc],
+            y[sc],
+            x[sc + 1],
+            y[sc + 1],
+            slot,
+            [rings[int(k)] for k in uc],  # type: ignore[misc]
+        )
+        ej = ej + (np.cumsum(n_edges[uc]) - n_edges[uc])[slot[si]]  # numbered across cpes
+        g = sc[si]
+        planes = [pe.plane() for pe in cpes]
+        ex1, ey1, ex2, ey2 = (np.concatenate([pl[c] for pl in planes])[ej] for c in range(4))
+        keep = near_pairs_xy(x[g], y[g], x[g + 1], y[g + 1], ex1, ey1, ex2, ey2)
+        g, ej = g[keep], ej[keep]
+        tp.append(owner[g])
+        tg.append(fx[g])
+        for out, attr in ((tl1, "lon1"), (ta1, "lat1"), (tl2, "lon2"), (ta2, "lat2")):
+            out.append(np.concatenate([getattr(pe, attr) for pe in cpes])[ej])
+        taz.append(np.concatenate([pe.geodesics()[0] for pe in cpes])[ej])
+    group = np.flatnonzero(np.r_[True, kf[s][1:] != kf[s][:-1], True]) if s.size else []
     for a, b in itertools.pairwise(group):
         sk = s[a:b]
         pe = pes[int(kf[sk[0]])]

@@ -26,8 +26,9 @@ import shapely
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .frame import local_xy
-from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
+from .circle_pairs import circle_candidates, ring_angles
+from .frame import bow, local_xy
+from .geodesic import angle_diff, forward, inverse
 
 __all__ = [
     "crossing_pairs",
@@ -83,11 +84,16 @@ def segment_pad(x1: F64, y1: F64, x2: F64, y2: F64) -> F64:
 def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
     """(segment, edge) index pairs whose padded boxes in the local plane overlap (conservative)."""
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
-    seg_pad = segment_pad(x[:-1], y[:-1], x[1:], y[1:])
-    seg_idx, edge_idx = edge_tree(pe).query(
-        edge_boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
-    )
-    si, ej = seg_idx.astype(np.int64), edge_idx.astype(np.int64)
+    ring = ring_angles(pe)
+    if ring is not None:  # a circle: its chords from their angles (the same pairs kept)
+        zero = np.zeros(x.shape[0] - 1, np.int64)
+        si, ej = circle_candidates(x[:-1], y[:-1], x[1:], y[1:], zero, [ring])
+    else:
+        seg_pad = segment_pad(x[:-1], y[:-1], x[1:], y[1:])
+        seg_idx, edge_idx = edge_tree(pe).query(
+            edge_boxes(x[:-1], y[:-1], x[1:], y[1:], seg_pad), predicate="intersects"
+        )
+        si, ej = seg_idx.astype(np.int64), edge_idx.astype(np.int64)
     keep = near_pairs(x[si], y[si], x[si + 1], y[si + 1], ej, pe)
     return si[keep], ej[keep]
 
@@ -297,7 +303,7 @@ def _plane_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
     dx, dy = ex2 - ex1, ey2 - ey1
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
-    bow = float(_bow(ex1, ey1, ex2, ey2).max())
+    most = float(bow(ex1, ey1, ex2, ey2).max())
     out = np.zeros(n, bool)
     sure = np.zeros(n, bool)
     step = max(1, _PAIR_BUDGET // ex1.size)
@@ -309,20 +315,11 @@ def _plane_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
         out[a : a + step] = (np.count_nonzero(straddle & (px < xi), axis=1) % 2) == 1
         u = np.clip(((px - ex1) * dx + (py - ey1) * dy) / len2, 0.0, 1.0)
         gap = np.hypot(px - (ex1 + u * dx), py - (ey1 + u * dy)).min(axis=1)
-        sure[a : a + step] = gap > bow + _PLANE_MARGIN_M
+        sure[a : a + step] = gap > most + _PLANE_MARGIN_M
     doubt = np.flatnonzero(~sure)
     if doubt.size:
         out[doubt] = winding_inside(lon[doubt], lat[doubt], pe)
     return out
-
-
-def _bow(x1: F64, y1: F64, x2: F64, y2: F64) -> F64:
-    """Four times the sagitta of a geodesic between two points drawn in the local plane
-    against the straight line between their images (its curvature there is at most about
-    the distance from the centre over R^2), plus 20 m."""
-    length2 = (x2 - x1) ** 2 + (y2 - y1) ** 2
-    far = np.maximum(np.hypot(x1, y1), np.hypot(x2, y2)) + np.sqrt(length2)
-    return 20.0 + 4.0 * length2 * far / (8.0 * MEAN_RADIUS**2)
 
 
 def near_pairs(
@@ -340,7 +337,7 @@ def near_pairs_xy(
     sx1: F64, sy1: F64, sx2: F64, sy2: F64, ex1: F64, ey1: F64, ex2: F64, ey2: F64
 ) -> NDArray[np.bool_]:
     """:func:`near_pairs` for pairs given by both segments' ends in the plane."""
-    pad = _bow(sx1, sy1, sx2, sy2) + _bow(ex1, ey1, ex2, ey2)
+    pad = bow(sx1, sy1, sx2, sy2) + bow(ex1, ey1, ex2, ey2)
 
     def orient(ax: F64, ay: F64, bx: F64, by: F64, cx: F64, cy: F64) -> F64:
         return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)

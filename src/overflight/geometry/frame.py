@@ -19,7 +19,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .geodesic import MEAN_RADIUS
 
-__all__ = ["local_xy", "plane_error"]
+__all__ = ["bow", "local_xy", "plane_error"]
 
 _A = 6_378_137.0
 _E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
@@ -55,3 +55,12 @@ def local_xy(lon: ArrayLike, lat: ArrayLike, c_lon: float, c_lat: float) -> tupl
     east = _A / w / MEAN_RADIUS  # prime vertical radius of curvature / R
     north = _A * (1.0 - _E2) / w**3 / MEAN_RADIUS  # meridional radius of curvature / R
     return e * scale * east, n * scale * north
+
+
+def bow(x1: F64, y1: F64, x2: F64, y2: F64) -> F64:
+    """Four times the sagitta of a geodesic between two points drawn in the local plane
+    against the straight line between their images (its curvature there is at most about
+    the distance from the centre over R^2), plus 20 m."""
+    length2 = (x2 - x1) ** 2 + (y2 - y1) ** 2
+    far = np.maximum(np.hypot(x1, y1), np.hypot(x2, y2)) + np.sqrt(length2)
+    return 20.0 + 4.0 * length2 * far / (8.0 * MEAN_RADIUS**2)
