@@ -36,20 +36,6 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
-def _samples(path: TrackPath, t0: float, t1: float, step_m: float) -> F64:
-    inner = path.time[(path.time > t0) & (path.time < t1)]
-    knots = np.concatenate([[t0], inner, [t1]])
-    if knots.size < 2 or t1 <= t0:
-        return np.array([t0])
-    lon, lat = path.point_at(knots)
-    d = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]
-    k = np.maximum(1, np.ceil(d / step_m)).astype(np.int64)
-    idx = np.repeat(np.arange(knots.size - 1), k)
-    j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
-    t = knots[idx] + (j / k[idx]) * (knots[idx + 1] - knots[idx])
-    return np.append(t, t1)
-
-
 def _tent_peaks(tt: F64, f: F64) -> F64:
     """Where the two lines through the grid values on either side of each row's best point
     meet: the place of a maximum that is a kink of two nearly straight slopes (the distance
@@ -184,27 +170,34 @@ def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, ex
 
 
 def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> list[F64]:
-    """:func:`_samples` of every stretch, with one geodesic call for all."""
+    """Times every ``step_m`` or less along each stretch, and at each of its fixes: each
+    stretch between consecutive knots (t0, the fixes inside, t1) cut into equal times, as many
+    as its length needs; for all stretches at once (lengths from the segments' own)."""
+    n_s = len(stretches)
+    t0 = np.array([s[2] for s in stretches], dtype=float)
+    t1 = np.array([s[3] for s in stretches], dtype=float)
     knots_l = []
-    for path, _, t0, t1 in stretches:
-        inner = path.time[(path.time > t0) & (path.time < t1)]
-        knots_l.append(np.concatenate([[t0], inner, [t1]]))
-    owner = np.repeat(np.arange(len(stretches)), [k.size for k in knots_l])
-    lon, lat = ps.points_at(owner, np.concatenate(knots_l))
-    d_all = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])[2]
-    off = np.r_[0, np.cumsum([k.size for k in knots_l])]
-    out = []
-    for s, (knots, (_, _, t0, t1)) in enumerate(zip(knots_l, stretches, strict=True)):
-        if knots.size < 2 or t1 <= t0:
-            out.append(np.array([t0]))
-            continue
-        d = d_all[off[s] : off[s + 1] - 1]
-        k = np.maximum(1, np.ceil(d / step_m)).astype(np.int64)
-        idx = np.repeat(np.arange(knots.size - 1), k)
-        j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
-        t = knots[idx] + (j / k[idx]) * (knots[idx + 1] - knots[idx])
-        out.append(np.append(t, t1))
-    return out
+    for path, _, a, b in stretches:
+        i0 = int(np.searchsorted(path.time, a, side="right"))
+        i1 = int(np.searchsorted(path.time, b, side="left"))
+        knots_l.append(np.concatenate([[a], path.time[i0:i1], [b]]))
+    owner = np.repeat(np.arange(n_s), [k.size for k in knots_l])
+    knots = np.concatenate(knots_l)
+    ok = t1 > t0
+    seg = np.flatnonzero((owner[1:] == owner[:-1]) & ok[owner[1:]])  # knot i -> i + 1
+    d = ps.along(owner[seg], knots[seg], knots[seg + 1])
+    k = np.maximum(1, np.ceil(d / step_m)).astype(np.int64)
+    idx = np.repeat(seg, k)
+    kk = np.repeat(k, k)
+    j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
+    t = knots[idx] + (j / kk) * (knots[idx + 1] - knots[idx])
+    # each stretch's times, then its end (a stretch of no length: its start alone)
+    last = np.where(ok, t1, t0)
+    all_t = np.concatenate([t, last])
+    all_o = np.concatenate([owner[idx], np.arange(n_s)])
+    order = np.argsort(all_o, kind="stable")
+    counts = np.bincount(all_o, minlength=n_s)
+    return np.split(all_t[order], np.cumsum(counts)[:-1])
 
 
 def _grid_round(

@@ -194,6 +194,24 @@ class PathSet:
         lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
         return lon, lat
 
+    def along(self, owner: NDArray[np.int64], ta: F64, tb: F64) -> F64:
+        """Geodesic length (m) flown on paths ``owner`` from ``ta`` to ``tb >= ta``, each pair
+        within one segment (no fix strictly between them): the difference of their fractions
+        of that segment's length, with no geodesic computed."""
+        if ta.size == 0:
+            return np.empty(0)
+        q = self._remap[owner]
+        time = self._time
+        lo, nq = self._off[q], self._n[q]
+        seg = np.clip(search_sorted(time, lo, lo + nq, ta) - lo - 1, 0, np.maximum(nq - 2, 0))
+        g = lo + seg
+        nxt = np.where(nq < 2, g, g + 1)
+        dt = time[nxt] - time[g]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fa = np.clip((ta - time[g]) / dt, 0.0, 1.0)
+            fb = np.clip((tb - time[g]) / dt, 0.0, 1.0)
+        return np.where((tb > ta) & (dt > 0), (fb - fa) * self._d[g], 0.0)
+
 
 def _cat(parts: list[F64]) -> F64:
     return np.concatenate(parts) if parts else np.empty(0)
