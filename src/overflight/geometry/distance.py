@@ -27,6 +27,7 @@ from .frame import local_xy, plane_error
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
 
 __all__ = [
+    "EdgeTable",
     "approx_boundary_distance",
     "boundary_distance",
     "boundary_distances",
@@ -322,40 +323,87 @@ _PAIRS = 500_000
 """(point, edge) pairs ranked at once."""
 
 
+class EdgeTable:
+    """Polygons' edges end to end, for many :func:`boundary_distances` calls on one set of
+    polygons: what each call would otherwise gather again (kinds, circles, centres, plane and
+    geodesic ends of the few-edge polygons' edges; geodesic azimuths and lengths on first
+    use)."""
+
+    def __init__(self, pes: Sequence[PolygonEdges]) -> None:
+        self.pes = pes
+        self.kind = np.array(
+            [0 if pe.circle is not None else 1 if len(pe) <= _FEW_EDGES else 2 for pe in pes],
+            np.int64,
+        )
+        self.circle = np.array([pe.circle or (np.nan,) * 3 for pe in pes]).reshape(-1, 3)
+        few = [pe for pe, k in zip(pes, self.kind, strict=True) if k == 1]
+        self.cnt = np.array([len(pe) for pe in pes], np.int64) * (self.kind == 1)
+        self.first = np.cumsum(self.cnt) - self.cnt
+        self.c_lon = np.array([pe.center_lon for pe in pes])
+        self.c_lat = np.array([pe.center_lat for pe in pes])
+        self.radius = np.array([pe.radius_m for pe in pes])
+        planes = [pe.plane() for pe in few]
+        self.ex1, self.ey1, self.ex2, self.ey2 = (_cat([pl[k] for pl in planes]) for k in range(4))
+        self.lon1, self.lat1, self.lon2, self.lat2 = (
+            _cat([getattr(pe, k) for pe in few]) for k in ("lon1", "lat1", "lon2", "lat2")
+        )
+        self._few = few
+        self._geo: tuple[F64, F64, F64] | None = None
+
+    def geodesics(self) -> tuple[F64, F64, F64]:
+        """Each few-edge polygon edge's azimuths at both ends and length, end to end."""
+        if self._geo is None:
+            geo = [pe.geodesics() for pe in self._few]
+            self._geo = (
+                _cat([g[0] for g in geo]),
+                _cat([g[1] for g in geo]),
+                _cat([g[2] for g in geo]),
+            )
+        return self._geo
+
+
+def _cat(parts: list[F64]) -> F64:
+    return np.concatenate(parts) if parts else np.empty(0)
+
+
 def boundary_distances(
-    lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], *, exact: bool = True
+    lon: F64,
+    lat: F64,
+    which: I64,
+    pes: Sequence[PolygonEdges] | EdgeTable,
+    *,
+    exact: bool = True,
 ) -> F64:
     """Distance from each point to the boundary of its own polygon ``pes[which[i]]``: exact
     (as :func:`boundary_distance`), or in the local plane (as
-    :func:`approx_boundary_distance`), for points of many polygons at once.
+    :func:`approx_boundary_distance`), for points of many polygons at once. ``pes``: the
+    polygons, or their :class:`EdgeTable` when many calls share them.
 
     Circles take one geodesic call for all; polygons of few edges are ranked in their planes
     against all their edges in one pass and the edges that could be nearest evaluated in one
     exact call; larger polygons go one by one through their k-d trees.
     """
+    table = pes if isinstance(pes, EdgeTable) else EdgeTable(pes)
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     out = np.empty(lon.shape)
-    kind = np.array(
-        [0 if pe.circle is not None else 1 if len(pe) <= _FEW_EDGES else 2 for pe in pes],
-        np.int64,
-    )[which]
+    kind = table.kind[which]
     sel = np.flatnonzero(kind == 0)
     if sel.size:
-        c = np.array([pe.circle or (np.nan,) * 3 for pe in pes])[which[sel]]
+        c = table.circle[which[sel]]
         _, _, d = inverse(c[:, 0], c[:, 1], lon[sel], lat[sel])
         out[sel] = np.abs(c[:, 2] - d)
     sel = np.flatnonzero(kind == 1)
     if sel.size:
         # in chunks of a bounded number of (point, edge) pairs: memory stays flat
-        per = np.array([len(pe) if pe.circle is None else 0 for pe in pes], np.int64)[which[sel]]
+        per = table.cnt[which[sel]]
         cut = np.searchsorted(np.cumsum(per), np.arange(1, 1 + per.sum() // _PAIRS) * _PAIRS)
         for part in np.split(sel, np.unique(cut)):
             if part.size:
-                out[part] = _few_edges(lon[part], lat[part], which[part], pes, exact)
+                out[part] = _few_edges(lon[part], lat[part], which[part], table, exact)
     for p in np.unique(which[kind == 2]):
         sel = np.flatnonzero(which == p)
-        pe = pes[int(p)]
+        pe = table.pes[int(p)]
         if exact:
             out[sel] = boundary_distance(lon[sel], lat[sel], pe)[0]
         else:
@@ -363,24 +411,16 @@ def boundary_distances(
     return out
 
 
-def _few_edges(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], exact: bool) -> F64:
+def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) -> F64:
     """:func:`boundary_distances` for polygons of few edges: every (point, edge of its
     polygon) pair ranked in the polygon's plane, the ones that could be nearest solved exactly
     (the same pairs and criterion as :func:`_approx`'s)."""
-    used, inv = np.unique(which, return_inverse=True)
-    polys = [pes[int(p)] for p in used]
-    cnt = np.array([len(pe) for pe in polys], np.int64)
-    first = np.cumsum(cnt) - cnt
-    planes = [pe.plane() for pe in polys]
-    ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
-    c_lon = np.array([pe.center_lon for pe in polys])[inv]
-    c_lat = np.array([pe.center_lat for pe in polys])[inv]
-    radius = np.array([pe.radius_m for pe in polys])[inv]
-    x, y = local_xy(lon, lat, c_lon, c_lat)
-    per = cnt[inv]
+    ex1, ey1, ex2, ey2 = table.ex1, table.ey1, table.ex2, table.ey2
+    x, y = local_xy(lon, lat, table.c_lon[which], table.c_lat[which])
+    per = table.cnt[which]
     start = np.cumsum(per) - per
     pi = np.repeat(np.arange(lon.size), per)
-    ej = np.repeat(first[inv], per) + np.arange(pi.size) - np.repeat(start, per)
+    ej = np.repeat(table.first[which], per) + np.arange(pi.size) - np.repeat(start, per)
     dx, dy = ex2[ej] - ex1[ej], ey2[ej] - ey1[ej]
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
@@ -389,17 +429,21 @@ def _few_edges(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges], exac
     best = np.minimum.reduceat(approx, start)
     if not exact:
         return best
-    reach = np.maximum(np.hypot(x, y), radius)
+    reach = np.maximum(np.hypot(x, y), table.radius[which])
     eps = plane_error(reach)
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
     pi, ej, u = pi[keep], ej[keep], u[keep]
     clear = clear_of_ends(u, np.sqrt(len2[keep]), approx[keep], reach[pi], eps[pi])
-    elon1, elat1, elon2, elat2 = (
-        np.concatenate([getattr(pe, k) for pe in polys]) for k in ("lon1", "lat1", "lon2", "lat2")
-    )
-    geo = [pe.geodesics() for pe in polys]
-    az1, az2, length = (np.concatenate([g[k] for g in geo])[ej] for k in range(3))
+    az1, az2, length = (g[ej] for g in table.geodesics())
     d, _, _ = edge_distance(
-        lon[pi], lat[pi], elon1[ej], elat1[ej], elon2[ej], elat2[ej], u, (az1, az2, length), clear
+        lon[pi],
+        lat[pi],
+        table.lon1[ej],
+        table.lat1[ej],
+        table.lon2[ej],
+        table.lat2[ej],
+        u,
+        (az1, az2, length),
+        clear,
     )
     return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))

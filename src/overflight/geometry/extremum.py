@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .distance import boundary_distances, edge_distance
+from .distance import EdgeTable, boundary_distances, edge_distance
 from .frame import plane_error
 from .geodesic import inverse
 from .path import PathSet, TrackPath
@@ -158,15 +158,14 @@ def _path_set(stretches: Sequence[tuple[TrackPath, object, float, float]]) -> Pa
     return PathSet([s[0] for s in stretches], windows=(t0, np.maximum(t0, t1)))
 
 
-def _by_polygon(stretches: Sequence[Stretch], owner: I64, lon: F64, lat: F64, exact: bool) -> F64:
-    """Distance of each point to its stretch's boundary: exact, or in the local plane."""
+def _edge_table(stretches: Sequence[Stretch]) -> tuple[EdgeTable, I64]:
+    """The stretches' polygons (each once) as one edge table, and each stretch's polygon."""
     ids: dict[int, int] = {}
     pes = []
     for s in stretches:
         if ids.setdefault(id(s[1]), len(ids)) == len(pes):
             pes.append(s[1])
-    poly = np.array([ids[id(s[1])] for s in stretches], np.int64)[owner]
-    return boundary_distances(lon, lat, poly, pes, exact=exact)
+    return EdgeTable(pes), np.array([ids[id(s[1])] for s in stretches], np.int64)
 
 
 def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> list[F64]:
@@ -203,6 +202,8 @@ def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> l
 def _grid_round(
     stretches: Sequence[Stretch],
     ps: PathSet,
+    table: EdgeTable,
+    poly: I64,
     rs: I64,
     lo: F64,
     hi: F64,
@@ -220,7 +221,7 @@ def _grid_round(
     q_l = [np.concatenate([tt[rbound[s] : rbound[s + 1]].ravel(), extra[s]]) for s in range(n)]
     q_owner = np.repeat(np.arange(n), [q.size for q in q_l])
     plon, plat = ps.points_at(q_owner, np.concatenate(q_l))
-    f_all = _by_polygon(stretches, q_owner, plon, plat, exact=exact)
+    f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
     qoff = np.r_[0, np.cumsum([q.size for q in q_l])]
     f_l = [f_all[qoff[s] : qoff[s + 1]] for s in range(n)]
     g = np.concatenate(
@@ -257,10 +258,11 @@ def distance_extrema(
     n_s = len(stretches)
     sign = 1.0 if maximize else -1.0
     ps = _path_set(stretches)
+    table, poly = _edge_table(stretches)
     ts_l = _samples_many(stretches, ps, step_m)
     owner = np.repeat(np.arange(n_s), [t.size for t in ts_l])
     lon, lat = ps.points_at(owner, np.concatenate(ts_l))
-    a_all = _by_polygon(stretches, owner, lon, lat, exact=False)
+    a_all = boundary_distances(lon, lat, poly[owner], table, exact=False)
     off = np.r_[0, np.cumsum([t.size for t in ts_l])]
     heads: list[F64] = []
     row_s, lo_l, hi_l = [], [], []
@@ -288,7 +290,7 @@ def distance_extrema(
     probes_f: list[list[F64]] = [[] for _ in stretches]
     if lo.size:
         # the plane round: where each candidate's best lies, and which candidates can win
-        tt, g, _, _ = _grid_round(stretches, ps, rs, lo, hi, grid, none, exact=False)
+        tt, g, _, _ = _grid_round(stretches, ps, table, poly, rs, lo, hi, grid, none, exact=False)
         g *= sign
         rows = np.arange(lo.size)
         j = np.argmax(g, axis=1)
@@ -309,7 +311,9 @@ def distance_extrema(
     extra = none
     while (zooms > 0).any():
         act = np.flatnonzero(zooms > 0)
-        tt, g, q_l, f_l = _grid_round(stretches, ps, rs[act], lo[act], hi[act], grid, extra, True)
+        tt, g, q_l, f_l = _grid_round(
+            stretches, ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True
+        )
         for s in range(n_s):
             probes_t[s].append(q_l[s])
             probes_f[s].append(f_l[s])
@@ -336,7 +340,7 @@ def distance_extrema(
     r_owner = np.repeat(np.arange(n_s), [r.size for r in rest_l])
     rest = np.concatenate(rest_l)
     rlon, rlat = ps.points_at(r_owner, rest)
-    rf = _by_polygon(stretches, r_owner, rlon, rlat, exact=True)
+    rf = boundary_distances(rlon, rlat, poly[r_owner], table, exact=True)
     roff = np.r_[0, np.cumsum([r.size for r in rest_l])]
     out = []
     best_t, best_owner = [], []
