@@ -425,7 +425,8 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
     u = np.clip(((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2, 0.0, 1.0)
-    approx = np.hypot(px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy))
+    fx, fy = px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy)
+    approx = np.sqrt(fx * fx + fy * fy)
     best = np.minimum.reduceat(approx, start)
     if not exact:
         return best

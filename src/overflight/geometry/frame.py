@@ -48,8 +48,8 @@ def local_xy(lon: ArrayLike, lat: ArrayLike, c_lon: float, c_lat: float) -> tupl
     e = cos_la * np.sin(lo)
     n = np.cos(c) * np.sin(la) - np.sin(c) * cos_la * np.cos(lo)
     u = np.sin(c) * np.sin(la) + np.cos(c) * cos_la * np.cos(lo)
-    rho = np.arctan2(np.hypot(e, n), u)
-    h = np.hypot(e, n)
+    h = np.sqrt(e * e + n * n)  # components of a unit vector: no overflow to guard
+    rho = np.arctan2(h, u)
     scale = np.where(h > 0, MEAN_RADIUS * rho / np.where(h > 0, h, 1.0), MEAN_RADIUS)
     w = np.sqrt(1.0 - _E2 * np.sin(c) ** 2)
     east = _A / w / MEAN_RADIUS  # prime vertical radius of curvature / R
