@@ -43,7 +43,7 @@ def _simple(p: VerticalProfile) -> bool:
     """One part each for floor and ceiling, each known at every fix or a constant bound."""
 
     def known(s: LimitSeries) -> bool:
-        return bool(np.isfinite(s.margin).all() or np.isinf(s.margin).all())
+        return s.state != 0
 
     return len(p.floor) == 1 and len(p.ceiling) == 1 and known(p.floor[0]) and known(p.ceiling[0])
 
@@ -128,7 +128,7 @@ def vertical_pieces_many(
         prof, t = profiles[k], paths[k].time
         for part, dest, is_floor in ((prof.floor[0], fl, True), (prof.ceiling[0], ce, False)):
             mm = part.margin
-            v = np.interp(mid[sel], t, mm) if np.isfinite(mm).all() else np.full(sel.size, mm[0])
+            v = np.interp(mid[sel], t, mm) if part.state == 1 else np.full(sel.size, mm[0])
             dest[sel] = np.where(v >= 0, 1, -1) if is_floor else np.where(v <= 0, 1, -1)
     status = np.full(mid.size, "unknown", dtype="<U7")
     status[(fl == 1) & (ce == 1)] = "inside"

@@ -346,13 +346,18 @@ def _stubs(
             iv_a.append(ta)
             iv_b.append(tb)
     profiles: dict[int, VerticalProfile] = {}
+    known: dict[int, tuple[bool, bool]] = {}  # per job: any finite baro, geo altitude
     for p in dict.fromkeys(iv_pair):
         j, k = pairs[p]
+        path = P.paths[j]
+        kn = known.get(j)
+        if kn is None:
+            kn = known[j] = (
+                bool(np.isfinite(path.alt_baro).any()),
+                bool(np.isfinite(path.alt_geo).any()),
+            )
         profiles[p] = VerticalProfile.build(
-            preps[k].airspace.floor,
-            preps[k].airspace.ceiling,
-            P.paths[j].alt_baro,
-            P.paths[j].alt_geo,
+            preps[k].airspace.floor, preps[k].airspace.ceiling, path.alt_baro, path.alt_geo, kn
         )
     if not iv_pair:
         return [], profiles

@@ -46,8 +46,26 @@ class LimitSeries:
     margin: F64  # altitude minus value at each fix, NaN when unknown
     reason: str | None  # why unknown, if it is
 
+    @property
+    def state(self) -> int:
+        """1 if the margin is known at every fix, -1 if it is one infinite constant (SFC, UNL),
+        0 otherwise (unknown somewhere), cached."""
+        st = self.__dict__.get("_state")
+        if st is None:
+            mm = self.margin
+            st = 1 if np.isfinite(mm).all() else -1 if np.isinf(mm).all() else 0
+            object.__setattr__(self, "_state", st)
+        return int(st)
+
     @classmethod
-    def build(cls, limit: VerticalLimit, alt_baro: F64, alt_geo: F64) -> LimitSeries:
+    def build(
+        cls,
+        limit: VerticalLimit,
+        alt_baro: F64,
+        alt_geo: F64,
+        known: tuple[bool, bool] | None = None,
+    ) -> LimitSeries:
+        """``known``: whether each altitude has any finite value, when already known."""
         n = alt_baro.shape[0]
         if limit.reference is Reference.SFC:
             return cls(limit, -math.inf, "none", np.full(n, math.inf), None)
@@ -56,7 +74,11 @@ class LimitSeries:
         if limit.reference is Reference.AGL:
             reason = f"{limit} is above ground level and no terrain source was given"
             return cls(limit, math.nan, "none", np.full(n, np.nan), reason)
-        baro_ok, geo_ok = np.isfinite(alt_baro).any(), np.isfinite(alt_geo).any()
+        baro_ok, geo_ok = (
+            (bool(np.isfinite(alt_baro).any()), bool(np.isfinite(alt_geo).any()))
+            if known is None
+            else known
+        )
         if limit.reference is Reference.FL:
             order = [("alt_baro", alt_baro, baro_ok), ("alt_geo", alt_geo, geo_ok)]
         else:
@@ -94,11 +116,19 @@ class VerticalProfile:
 
     @classmethod
     def build(
-        cls, floor: VerticalLimit, ceiling: VerticalLimit, alt_baro: F64, alt_geo: F64
+        cls,
+        floor: VerticalLimit,
+        ceiling: VerticalLimit,
+        alt_baro: F64,
+        alt_geo: F64,
+        known: tuple[bool, bool] | None = None,
     ) -> VerticalProfile:
+        """``known``: whether each altitude has any finite value, when already known."""
+        if known is None:
+            known = (bool(np.isfinite(alt_baro).any()), bool(np.isfinite(alt_geo).any()))
         return cls(
-            tuple(LimitSeries.build(p, alt_baro, alt_geo) for p in floor.parts()),
-            tuple(LimitSeries.build(p, alt_baro, alt_geo) for p in ceiling.parts()),
+            tuple(LimitSeries.build(p, alt_baro, alt_geo, known) for p in floor.parts()),
+            tuple(LimitSeries.build(p, alt_baro, alt_geo, known) for p in ceiling.parts()),
             floor.rule,
             ceiling.rule,
         )
@@ -146,12 +176,14 @@ class VerticalProfile:
         def parts_margin(parts: tuple[LimitSeries, ...], rule: str | None, floor: bool) -> F64:
             vals = []
             for p in parts:
-                mm = p.margin
-                if np.isinf(mm).all():
+                mm, st = p.margin, p.state
+                if st == -1:
                     vals.append(np.full(t.shape, mm[0] if floor else -mm[0]))
                     continue
-                v = np.interp(t, time, mm) if np.isfinite(mm).all() else np.full(t.shape, np.nan)
+                v = np.interp(t, time, mm) if st == 1 else np.full(t.shape, np.nan)
                 vals.append(v if floor else -v)
+            if len(vals) == 1:
+                return vals[0]
             arr = np.stack(vals)
             need_all = (rule in (None, "higher")) if floor else (rule == "lower")
             return arr.min(axis=0) if need_all else arr.max(axis=0)
@@ -168,8 +200,8 @@ class VerticalProfile:
             out = []
             for p in parts:
                 mm = p.margin
-                if np.isfinite(mm).all() or np.isinf(mm).all():
-                    v = np.interp(t, time, mm) if np.isfinite(mm).all() else np.full(t.shape, mm[0])
+                if p.state != 0:
+                    v = np.interp(t, time, mm) if p.state == 1 else np.full(t.shape, mm[0])
                     s = np.where(v >= 0, 1, -1) if floor else np.where(v <= 0, 1, -1)
                 else:
                     s = np.zeros(t.shape)

@@ -131,9 +131,13 @@ class VerticalLimit:
         return self.other is not None
 
     def parts(self) -> tuple[VerticalLimit, ...]:
-        """This limit and every limit compounded with it (flattened)."""
-        head = VerticalLimit(self.value, self.unit, self.reference, self.text)
-        return (head, *(self.other.parts() if self.other else ()))
+        """This limit and every limit compounded with it (flattened), cached."""
+        cached = self.__dict__.get("_parts")
+        if cached is None:
+            head = VerticalLimit(self.value, self.unit, self.reference, self.text)
+            cached = (head, *(self.other.parts() if self.other else ()))
+            object.__setattr__(self, "_parts", cached)
+        return cached  # type: ignore[no-any-return]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form used in reports.
