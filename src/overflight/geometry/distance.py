@@ -416,7 +416,7 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
     polygon) pair ranked in the polygon's plane, the ones that could be nearest solved exactly
     (the same pairs and criterion as :func:`_approx`'s)."""
     ex1, ey1, ex2, ey2 = table.ex1, table.ey1, table.ex2, table.ey2
-    x, y = local_xy(lon, lat, table.c_lon[which], table.c_lat[which])
+    x, y = local_xy(lon, lat, table.c_lon, table.c_lat, which)
     per = table.cnt[which]
     start = np.cumsum(per) - per
     pi = np.repeat(np.arange(lon.size), per)

@@ -38,22 +38,35 @@ def plane_error(r_m: ArrayLike) -> NDArray[np.float64]:
 F64 = NDArray[np.float64]
 
 
-def local_xy(lon: ArrayLike, lat: ArrayLike, c_lon: float, c_lat: float) -> tuple[F64, F64]:
-    """East/north metres of (lon, lat) in an azimuthal equidistant plane about (c_lon, c_lat)."""
+def local_xy(
+    lon: ArrayLike,
+    lat: ArrayLike,
+    c_lon: ArrayLike,
+    c_lat: ArrayLike,
+    which: NDArray[np.int64] | None = None,
+) -> tuple[F64, F64]:
+    """East/north metres of (lon, lat) in an azimuthal equidistant plane about (c_lon, c_lat).
+
+    ``which``: each point's centre, as an index into arrays ``c_lon``, ``c_lat`` of centres
+    (their trigonometry is then done once per centre, not per point; the same values)."""
+    c_lon = np.asarray(c_lon, dtype=np.float64)
+    c = np.radians(np.asarray(c_lat, dtype=np.float64))
+    sc, cc = np.sin(c), np.cos(c)
+    w = np.sqrt(1.0 - _E2 * sc**2)
+    east = _A / w / MEAN_RADIUS  # prime vertical radius of curvature / R
+    north = _A * (1.0 - _E2) / w**3 / MEAN_RADIUS  # meridional radius of curvature / R
+    if which is not None:
+        c_lon, sc, cc, east, north = c_lon[which], sc[which], cc[which], east[which], north[which]
     lo = np.radians(np.asarray(lon, dtype=np.float64) - c_lon)
     la = np.radians(np.asarray(lat, dtype=np.float64))
-    c = np.radians(c_lat)
-    cos_la = np.cos(la)
+    cos_la, sin_la, cos_lo = np.cos(la), np.sin(la), np.cos(lo)
     # unit vector in the centre's east/north/up frame
     e = cos_la * np.sin(lo)
-    n = np.cos(c) * np.sin(la) - np.sin(c) * cos_la * np.cos(lo)
-    u = np.sin(c) * np.sin(la) + np.cos(c) * cos_la * np.cos(lo)
+    n = cc * sin_la - sc * cos_la * cos_lo
+    u = sc * sin_la + cc * cos_la * cos_lo
     h = np.sqrt(e * e + n * n)  # components of a unit vector: no overflow to guard
     rho = np.arctan2(h, u)
     scale = np.where(h > 0, MEAN_RADIUS * rho / np.where(h > 0, h, 1.0), MEAN_RADIUS)
-    w = np.sqrt(1.0 - _E2 * np.sin(c) ** 2)
-    east = _A / w / MEAN_RADIUS  # prime vertical radius of curvature / R
-    north = _A * (1.0 - _E2) / w**3 / MEAN_RADIUS  # meridional radius of curvature / R
     return e * scale * east, n * scale * north
 
 
