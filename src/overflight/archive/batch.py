@@ -56,7 +56,7 @@ from ..geometry.crossing import (
     edge_bounds,
     edge_boxes,
     edge_tree,
-    is_inside,
+    is_inside_many,
     near_pairs,
     near_pairs_xy,
     segment_pad,
@@ -292,9 +292,10 @@ def _starts_inside(
     d = haversine(P.lon[first], P.lat[first], index.cap_lon[k], index.cap_lat[k])
     out = np.zeros(len(pairs), bool)
     near = np.flatnonzero(d <= index.cap_r[k] * 1.01 + 1_000.0)
-    for kk in np.unique(k[near]).tolist():
-        sel = near[k[near] == kk]
-        out[sel] = is_inside(P.lon[first[sel]], P.lat[first[sel]], preps[kk].polygons[0])
+    if near.size:
+        used, slot = np.unique(k[near], return_inverse=True)
+        pes = [preps[int(kk)].polygons[0] for kk in used]
+        out[near] = is_inside_many(P.lon[first[near]], P.lat[first[near]], slot, pes)
     return out
 
 

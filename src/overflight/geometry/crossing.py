@@ -21,6 +21,8 @@ solved on the segment to machine precision by a bracketed root search.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import shapely
 from numpy.typing import NDArray
@@ -36,6 +38,7 @@ __all__ = [
     "edge_boxes",
     "edge_tree",
     "is_inside",
+    "is_inside_many",
     "near_pairs",
     "point_on_segments",
     "side",
@@ -319,6 +322,86 @@ def _plane_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
     doubt = np.flatnonzero(~sure)
     if doubt.size:
         out[doubt] = winding_inside(lon[doubt], lat[doubt], pe)
+    return out
+
+
+_FEW_EDGES = 64
+"""Polygons of at most this many edges are ray cast together in :func:`is_inside_many`."""
+
+
+def is_inside_many(
+    lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges]
+) -> NDArray[np.bool_]:
+    """:func:`is_inside` of each point against its own polygon ``pes[which[i]]``, for points
+    of many polygons at once, with the same answers: circles by one distance call for all,
+    polygons of few edges by one ray-casting pass over every (point, edge of its polygon)
+    pair, others one polygon at a time."""
+    n = lon.shape[0]
+    out = np.zeros(n, bool)
+    if n == 0:
+        return out
+    kind = np.array(
+        [
+            3 if len(pe) == 0 else 0 if pe.circle is not None else 1 if len(pe) <= _FEW_EDGES else 2
+            for pe in pes
+        ],
+        np.int64,
+    )
+    k_of = kind[which]
+    sel = np.flatnonzero(k_of == 0)
+    if sel.size:
+        c = np.array([pe.circle or (np.nan,) * 3 for pe in pes])[which[sel]]
+        band = np.array([_sagitta(pe) if pe.circle is not None else 0.0 for pe in pes])
+        _, _, d = inverse(c[:, 0], c[:, 1], lon[sel], lat[sel])
+        out[sel] = d < c[:, 2] - band[which[sel]] - _CIRCLE_MARGIN_M
+        doubt = sel[~out[sel] & (d <= c[:, 2] + _CIRCLE_MARGIN_M)]
+        for p in np.unique(which[doubt]).tolist():
+            at = doubt[which[doubt] == p]
+            out[at] = _plane_inside(lon[at], lat[at], pes[p])
+    sel = np.flatnonzero(k_of == 1)
+    if sel.size:
+        out[sel] = _few_inside(lon[sel], lat[sel], which[sel], pes)
+    for p in np.unique(which[k_of == 2]).tolist():
+        at = np.flatnonzero(which == p)
+        out[at] = _plane_inside(lon[at], lat[at], pes[p])
+    return out
+
+
+def _few_inside(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges]) -> NDArray[np.bool_]:
+    """:func:`_plane_inside` of points of many few-edge polygons in one pass (the same
+    crossings of the ray and the same gaps, pair by pair)."""
+    used, inv = np.unique(which, return_inverse=True)
+    polys = [pes[int(p)] for p in used]
+    cnt = np.array([len(pe) for pe in polys], np.int64)
+    first = np.cumsum(cnt) - cnt
+    planes = [pe.plane() for pe in polys]
+    ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
+    most = np.array([float(bow(*pl).max()) for pl in planes])
+    x, y = local_xy(
+        lon,
+        lat,
+        np.array([pe.center_lon for pe in polys]),
+        np.array([pe.center_lat for pe in polys]),
+        inv,
+    )
+    per = cnt[inv]
+    start = np.cumsum(per) - per
+    pi = np.repeat(np.arange(lon.size), per)
+    ej = np.repeat(first[inv], per) + np.arange(pi.size) - np.repeat(start, per)
+    ax1, ay1, ax2, ay2 = ex1[ej], ey1[ej], ex2[ej], ey2[ej]
+    dx, dy = ax2 - ax1, ay2 - ay1
+    px, py = x[pi], y[pi]
+    straddle = (ay1 > py) != (ay2 > py)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xi = ax1 + (py - ay1) * dx / np.where(dy != 0, dy, 1.0)
+    out = (np.add.reduceat((straddle & (px < xi)).astype(np.int64), start) % 2) == 1
+    len2 = np.maximum(dx * dx + dy * dy, 1e-12)
+    u = np.clip(((px - ax1) * dx + (py - ay1) * dy) / len2, 0.0, 1.0)
+    gap = np.minimum.reduceat(np.hypot(px - (ax1 + u * dx), py - (ay1 + u * dy)), start)
+    doubt = np.flatnonzero(~(gap > most[inv] + _PLANE_MARGIN_M))
+    for p in np.unique(inv[doubt]).tolist():
+        at = doubt[inv[doubt] == p]
+        out[at] = winding_inside(lon[at], lat[at], polys[p])
     return out
 
 
