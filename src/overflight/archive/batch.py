@@ -65,7 +65,7 @@ from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.frame import local_xy, plane_error
 from ..geometry.geodesic import inverse
 from ..geometry.path import TrackPath, points_at
-from ..geometry.vertical import VerticalProfile, fill_altitude
+from ..geometry.vertical import Availability, VerticalProfile, availability, fill_altitude
 from .index import AirspaceIndex, haversine
 from .pool import Job, check_piece, row_of
 
@@ -347,16 +347,13 @@ def _stubs(
             iv_a.append(ta)
             iv_b.append(tb)
     profiles: dict[int, VerticalProfile] = {}
-    known: dict[int, tuple[bool, bool]] = {}  # per job: any finite baro, geo altitude
+    known: dict[int, Availability] = {}  # per job
     for p in dict.fromkeys(iv_pair):
         j, k = pairs[p]
         path = P.paths[j]
         kn = known.get(j)
         if kn is None:
-            kn = known[j] = (
-                bool(np.isfinite(path.alt_baro).any()),
-                bool(np.isfinite(path.alt_geo).any()),
-            )
+            kn = known[j] = availability(path.alt_baro, path.alt_geo)
         profiles[p] = VerticalProfile.build(
             preps[k].airspace.floor, preps[k].airspace.ceiling, path.alt_baro, path.alt_geo, kn
         )

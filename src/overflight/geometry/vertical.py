@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from ..model import Reference, VerticalLimit
 
-__all__ = ["LimitSeries", "VerticalProfile", "fill_altitude"]
+__all__ = ["Availability", "LimitSeries", "VerticalProfile", "availability", "fill_altitude"]
 
 F64 = NDArray[np.float64]
 
@@ -45,17 +45,9 @@ class LimitSeries:
     source: str  # "alt_baro" | "alt_geo" | "none"
     margin: F64  # altitude minus value at each fix, NaN when unknown
     reason: str | None  # why unknown, if it is
-
-    @property
-    def state(self) -> int:
-        """1 if the margin is known at every fix, -1 if it is one infinite constant (SFC, UNL),
-        0 otherwise (unknown somewhere), cached."""
-        st = self.__dict__.get("_state")
-        if st is None:
-            mm = self.margin
-            st = 1 if np.isfinite(mm).all() else -1 if np.isinf(mm).all() else 0
-            object.__setattr__(self, "_state", st)
-        return int(st)
+    state: int = 0
+    """1 if the margin is known at every fix, -1 if it is one infinite constant (SFC, UNL),
+    0 otherwise (unknown somewhere)."""
 
     @classmethod
     def build(
@@ -63,31 +55,47 @@ class LimitSeries:
         limit: VerticalLimit,
         alt_baro: F64,
         alt_geo: F64,
-        known: tuple[bool, bool] | None = None,
+        known: Availability | None = None,
     ) -> LimitSeries:
-        """``known``: whether each altitude has any finite value, when already known."""
+        """``known``: :func:`availability` of the altitudes, when already known."""
         n = alt_baro.shape[0]
         if limit.reference is Reference.SFC:
-            return cls(limit, -math.inf, "none", np.full(n, math.inf), None)
+            return cls(limit, -math.inf, "none", np.full(n, math.inf), None, -1)
         if limit.reference is Reference.UNL:
-            return cls(limit, math.inf, "none", np.full(n, -math.inf), None)
+            return cls(limit, math.inf, "none", np.full(n, -math.inf), None, -1)
         if limit.reference is Reference.AGL:
             reason = f"{limit} is above ground level and no terrain source was given"
             return cls(limit, math.nan, "none", np.full(n, np.nan), reason)
-        baro_ok, geo_ok = (
-            (bool(np.isfinite(alt_baro).any()), bool(np.isfinite(alt_geo).any()))
-            if known is None
-            else known
+        baro_ok, geo_ok, baro_all, geo_all = (
+            availability(alt_baro, alt_geo) if known is None else known
         )
         if limit.reference is Reference.FL:
-            order = [("alt_baro", alt_baro, baro_ok), ("alt_geo", alt_geo, geo_ok)]
+            order = [
+                ("alt_baro", alt_baro, baro_ok, baro_all),
+                ("alt_geo", alt_geo, geo_ok, geo_all),
+            ]
         else:
-            order = [("alt_geo", alt_geo, geo_ok), ("alt_baro", alt_baro, baro_ok)]
-        for name, alt, ok in order:
+            order = [
+                ("alt_geo", alt_geo, geo_ok, geo_all),
+                ("alt_baro", alt_baro, baro_ok, baro_all),
+            ]
+        for name, alt, ok, every in order:
             if ok:
                 v = limit.metres()
-                return cls(limit, v, name, alt - v, None)
+                return cls(limit, v, name, alt - v, None, 1 if every else 0)
         return cls(limit, limit.metres(), "none", np.full(n, np.nan), "the track has no altitude")
+
+
+Availability = tuple[bool, bool, bool, bool]
+"""Whether the barometric and geometric altitudes have any finite value, and whether every
+value is finite: (baro any, geo any, baro all, geo all)."""
+
+
+def availability(alt_baro: F64, alt_geo: F64) -> Availability:
+    """:data:`Availability` of a track's altitudes."""
+    fb, fg = np.isfinite(alt_baro), np.isfinite(alt_geo)
+    n = alt_baro.shape[0]
+    return (bool(fb.any()), bool(fg.any()), bool(fb.all()) and n > 0, bool(fg.all()) and n > 0)
 
 
 def _combine(states: list[NDArray[np.int8]], rule: str | None, floor: bool) -> NDArray[np.int8]:
@@ -121,11 +129,11 @@ class VerticalProfile:
         ceiling: VerticalLimit,
         alt_baro: F64,
         alt_geo: F64,
-        known: tuple[bool, bool] | None = None,
+        known: Availability | None = None,
     ) -> VerticalProfile:
-        """``known``: whether each altitude has any finite value, when already known."""
+        """``known``: :func:`availability` of the altitudes, when already known."""
         if known is None:
-            known = (bool(np.isfinite(alt_baro).any()), bool(np.isfinite(alt_geo).any()))
+            known = availability(alt_baro, alt_geo)
         return cls(
             tuple(LimitSeries.build(p, alt_baro, alt_geo, known) for p in floor.parts()),
             tuple(LimitSeries.build(p, alt_baro, alt_geo, known) for p in ceiling.parts()),
