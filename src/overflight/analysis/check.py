@@ -28,6 +28,7 @@ from ..geometry.geodesic import MEAN_RADIUS, inverse, unit_vectors
 from ..geometry.path import TrackPath
 from ..geometry.vertical import VerticalProfile, fill_altitude
 from ..model import Airspace, CheckResult, ClosestApproach, Incursion, Track
+from ..model.result import Activation
 from .activation import Windows, parse_windows, split_by_activation
 from .caps import airspace_cap
 from .lateral import inside_intervals, near_runs, union_intervals
@@ -292,6 +293,7 @@ def make_incursion(
     via1: str,
     ends: tuple[F64, F64] | None = None,
     deepest: tuple[float, float, float, float] | None = None,
+    activation: Activation = "always",
 ) -> Incursion:
     """The incursion over [t0, t1]; ``ends`` (lon, lat of both ends) and ``deepest`` (the
     depth search's result) when already computed for many at once (the archive scan)."""
@@ -326,6 +328,7 @@ def make_incursion(
         ends_inside=via1 == "end",
         vertical_margin_m=vm,
         vertical_reason="; ".join(reasons) if status == "unknown" and reasons else None,
+        activation=activation,
     )
 
 

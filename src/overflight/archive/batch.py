@@ -460,7 +460,7 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
             s.via1,
             ends=(ends_lon[2 * i : 2 * i + 2], ends_lat[2 * i : 2 * i + 2]),
             deepest=deep[i],
+            activation=s.activation,  # type: ignore[arg-type]
         )
-        inc = replace(inc, activation=s.activation)
         rows.append(row_of(jobs[P.jobs[j]], k, prep, inc))
     return rows
