@@ -168,10 +168,11 @@ def _edge_table(stretches: Sequence[Stretch]) -> tuple[EdgeTable, I64]:
     return EdgeTable(pes), np.array([ids[id(s[1])] for s in stretches], np.int64)
 
 
-def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> list[F64]:
+def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> tuple[F64, I64]:
     """Times every ``step_m`` or less along each stretch, and at each of its fixes: each
     stretch between consecutive knots (t0, the fixes inside, t1) cut into equal times, as many
-    as its length needs; for all stretches at once (lengths from the segments' own)."""
+    as its length needs; for all stretches at once (lengths from the segments' own). Returns
+    the times and their stretches, stretch by stretch in time order."""
     n_s = len(stretches)
     t0 = np.array([s[2] for s in stretches], dtype=float)
     t1 = np.array([s[3] for s in stretches], dtype=float)
@@ -195,12 +196,10 @@ def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> l
     all_t = np.concatenate([t, last])
     all_o = np.concatenate([owner[idx], np.arange(n_s)])
     order = np.argsort(all_o, kind="stable")
-    counts = np.bincount(all_o, minlength=n_s)
-    return np.split(all_t[order], np.cumsum(counts)[:-1])
+    return all_t[order], all_o[order]
 
 
 def _grid_round(
-    stretches: Sequence[Stretch],
     ps: PathSet,
     table: EdgeTable,
     poly: I64,
@@ -208,26 +207,36 @@ def _grid_round(
     lo: F64,
     hi: F64,
     grid: F64,
-    extra: list[F64],
+    extra: tuple[F64, I64],
     exact: bool,
-) -> tuple[F64, F64, list[F64], list[F64]]:
+) -> tuple[F64, F64, tuple[F64, F64, I64]]:
     """One zoom round: ``grid`` over each row's [lo, hi] (row ``i`` belongs to stretch
-    ``rs[i]``, rows sorted by stretch), plus each stretch's ``extra`` times, evaluated in one
-    call per polygon. Returns the grid's times and values (rows x points) and, per stretch,
-    the times asked and their values."""
-    n = len(stretches)
+    ``rs[i]``, rows sorted by stretch), plus the ``extra`` (times, stretches), evaluated in
+    one call. Returns the grid's times and values (rows x points) and every (time, value,
+    stretch) asked, grid first."""
     tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
-    rbound = np.searchsorted(rs, np.arange(n + 1))
-    q_l = [np.concatenate([tt[rbound[s] : rbound[s + 1]].ravel(), extra[s]]) for s in range(n)]
-    q_owner = np.repeat(np.arange(n), [q.size for q in q_l])
-    plon, plat = ps.points_at(q_owner, np.concatenate(q_l))
+    q = np.concatenate([tt.ravel(), extra[0]])
+    q_owner = np.concatenate([np.repeat(rs, grid.size), extra[1]])
+    plon, plat = ps.points_at(q_owner, q)
     f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
-    qoff = np.r_[0, np.cumsum([q.size for q in q_l])]
-    f_l = [f_all[qoff[s] : qoff[s + 1]] for s in range(n)]
-    g = np.concatenate(
-        [f_l[s][: (rbound[s + 1] - rbound[s]) * grid.size] for s in range(n)]
-    ).reshape(tt.shape)
-    return tt, g, q_l, f_l
+    return tt, f_all[: tt.size].reshape(tt.shape), (q, f_all, q_owner)
+
+
+def _first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:
+    """For each stretch 0..n-1, the (value, time) of its first largest ``sign * f`` in the
+    order given (as ``argmax`` on the stretch's values alone)."""
+    order = np.argsort(owner, kind="stable")
+    t, f, owner = t[order], f[order], owner[order]
+    v = sign * f
+    start = np.searchsorted(owner, np.arange(n))
+    if np.isnan(v).any():  # argmax takes the first NaN: one stretch at a time
+        k = np.array([start[s] + int(np.argmax(v[owner == s])) for s in range(n)], np.int64)
+        return f[k], t[k]
+    top = np.maximum.reduceat(v, start)
+    hit = np.flatnonzero(v == top[owner])
+    _, first = np.unique(owner[hit], return_index=True)
+    k = hit[first]
+    return f[k], t[k]
 
 
 def distance_extrema(
@@ -259,39 +268,39 @@ def distance_extrema(
     sign = 1.0 if maximize else -1.0
     ps = _path_set(stretches)
     table, poly = _edge_table(stretches)
-    ts_l = _samples_many(stretches, ps, step_m)
-    owner = np.repeat(np.arange(n_s), [t.size for t in ts_l])
-    lon, lat = ps.points_at(owner, np.concatenate(ts_l))
-    a_all = boundary_distances(lon, lat, poly[owner], table, exact=False)
-    off = np.r_[0, np.cumsum([t.size for t in ts_l])]
-    heads: list[F64] = []
-    row_s, lo_l, hi_l = [], [], []
-    for s, ts in enumerate(ts_l):
-        a = a_all[off[s] : off[s + 1]]
-        v = sign * a
-        n = ts.size
-        left = np.concatenate([[-np.inf], v[:-1]])
-        right = np.concatenate([v[1:], [-np.inf]])
-        local = (v >= left) & (v >= right)
-        best = v.max()
-        slack = 0.03 * np.abs(a).max() + step_m + 50.0
-        pick = np.nonzero(local & (v >= best - slack))[0]
-        pick = pick[np.argsort(-v[pick], kind="stable")][:candidates]
-        lo_l.append(ts[np.maximum(pick - 1, 0)])
-        hi_l.append(ts[np.minimum(pick + 1, n - 1)])
-        row_s.append(np.full(pick.size, s))
-        _, _, t0, t1 = stretches[s]
-        heads.append(np.concatenate([ts[pick], [t0, t1]]))
-    rs = np.concatenate(row_s)
-    lo, hi = np.concatenate(lo_l), np.concatenate(hi_l)
+    ts, owner = _samples_many(stretches, ps, step_m)
+    lon, lat = ps.points_at(owner, ts)
+    a = boundary_distances(lon, lat, poly[owner], table, exact=False)
+    # each stretch's local maxima of its samples, within a slack of its best, best first
+    start = np.searchsorted(owner, np.arange(n_s))
+    end = np.r_[start[1:], owner.size]
+    v = sign * a
+    first, last = np.zeros(v.size, bool), np.zeros(v.size, bool)
+    first[start], last[end - 1] = True, True
+    left = np.where(first, -np.inf, np.r_[-np.inf, v[:-1]])
+    right = np.where(last, -np.inf, np.r_[v[1:], -np.inf])
+    best = np.maximum.reduceat(v, start)
+    slack = 0.03 * np.maximum.reduceat(np.abs(a), start) + step_m + 50.0
+    cand = np.flatnonzero((v >= left) & (v >= right) & (v >= best[owner] - slack[owner]))
+    cand = cand[np.lexsort((-v[cand], owner[cand]))]  # stable: ties keep time order
+    rank = np.arange(cand.size) - np.searchsorted(owner[cand], owner[cand])
+    pick = cand[rank < candidates]
+    rs = owner[pick]
+    lo = ts[np.maximum(pick - 1, start[rs])]
+    hi = ts[np.minimum(pick + 1, end[rs] - 1)]
+    t_lo_s = np.array([s[2] for s in stretches], dtype=float)
+    t_hi_s = np.array([s[3] for s in stretches], dtype=float)
+    heads = (
+        np.concatenate([ts[pick], t_lo_s, t_hi_s]),
+        np.concatenate([rs, np.arange(n_s), np.arange(n_s)]),
+    )
     grid = np.linspace(0.0, 1.0, points)
-    none: list[F64] = [np.empty(0) for _ in stretches]
-    probes_t: list[list[F64]] = [[] for _ in stretches]
-    probes_f: list[list[F64]] = [[] for _ in stretches]
+    none = (np.empty(0), np.empty(0, np.int64))
+    probes: list[tuple[F64, F64, I64]] = []
     if lo.size:
         # the plane round: where each candidate's best lies, and which candidates can win
-        tt, g, _, _ = _grid_round(stretches, ps, table, poly, rs, lo, hi, grid, none, exact=False)
-        g *= sign
+        tt, g, _ = _grid_round(ps, table, poly, rs, lo, hi, grid, none, exact=False)
+        g = sign * g
         rows = np.arange(lo.size)
         j = np.argmax(g, axis=1)
         width = (hi - lo) / (points - 1)
@@ -304,26 +313,22 @@ def distance_extrema(
         rs, lo, hi = rs[keep], lo[keep], hi[keep]
     grid = np.linspace(0.0, 1.0, exact_points)  # the exact rounds' grid
     points = exact_points
-    t_lo = np.array([s[2] for s in stretches])[rs]
-    t_hi = np.array([s[3] for s in stretches])[rs]
+    t_lo = t_lo_s[rs]
+    t_hi = t_hi_s[rs]
     zooms = np.full(rs.size, max(rounds - 1, 0))
     moves = np.full(rs.size, shifts)
     extra = none
     while (zooms > 0).any():
         act = np.flatnonzero(zooms > 0)
-        tt, g, q_l, f_l = _grid_round(
-            stretches, ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True
-        )
-        for s in range(n_s):
-            probes_t[s].append(q_l[s])
-            probes_f[s].append(f_l[s])
-        g *= sign
-        extra = list(none)
+        tt, g, asked = _grid_round(ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True)
+        probes.append(asked)
+        g = sign * g
+        extra = none
         if points >= 6:
-            peaks = _tent_peaks(tt, g).reshape(2, act.size)
-            for i, s in enumerate(rs[act]):
-                e = peaks[:, i]
-                extra[s] = np.concatenate([extra[s], e[np.isfinite(e)]])
+            peaks = _tent_peaks(tt, g).reshape(2, act.size).T.ravel()
+            e_owner = np.repeat(rs[act], 2)
+            ok = np.isfinite(peaks)
+            extra = (peaks[ok], e_owner[ok])
         rows = np.arange(act.size)
         j = np.argmax(g, axis=1)
         span = hi[act] - lo[act]
@@ -336,20 +341,22 @@ def distance_extrema(
         moves[act[move]] -= 1
         zooms[act[~move]] -= 1
     # the first probes (and the last kink estimates) still need their exact values
-    rest_l = [np.concatenate([heads[s], extra[s]]) for s in range(n_s)]
-    r_owner = np.repeat(np.arange(n_s), [r.size for r in rest_l])
-    rest = np.concatenate(rest_l)
+    rest = np.concatenate([heads[0], extra[0]])
+    r_owner = np.concatenate([heads[1], extra[1]])
+    order = np.argsort(r_owner, kind="stable")
+    rest, r_owner = rest[order], r_owner[order]
     rlon, rlat = ps.points_at(r_owner, rest)
     rf = boundary_distances(rlon, rlat, poly[r_owner], table, exact=True)
-    roff = np.r_[0, np.cumsum([r.size for r in rest_l])]
-    out = []
-    best_t, best_owner = [], []
-    for s in range(n_s):
-        all_t = np.concatenate([*probes_t[s], rest_l[s]])
-        all_f = np.concatenate([*probes_f[s], rf[roff[s] : roff[s + 1]]])
-        k = int(np.argmax(sign * all_f))
-        out.append((float(all_f[k]), float(all_t[k])))
-        best_t.append(all_t[k])
-        best_owner.append(s)
-    blon, blat = ps.points_at(np.asarray(best_owner), np.asarray(best_t, dtype=float))
-    return [(f, t, float(x), float(y)) for (f, t), x, y in zip(out, blon, blat, strict=True)]
+    probes.append((rest, rf, r_owner))
+    f, t = _first_best(
+        np.concatenate([p[0] for p in probes]),
+        np.concatenate([p[1] for p in probes]),
+        np.concatenate([p[2] for p in probes]),
+        n_s,
+        sign,
+    )
+    blon, blat = ps.points_at(np.arange(n_s), t)
+    return [
+        (float(a_), float(b_), float(x), float(y))
+        for a_, b_, x, y in zip(f, t, blon, blat, strict=True)
+    ]
