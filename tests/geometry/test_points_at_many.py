@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overflight.geometry.path import TrackPath, points_at, search_sorted
+from overflight.geometry.path import PathSet, TrackPath, points_at, search_sorted
 
 
 @st.composite
@@ -66,3 +66,33 @@ def test_search_sorted_equals_searchsorted_in_each_block(blocks, side, data) -> 
         for w, x in zip(which, v, strict=True)
     ]
     np.testing.assert_array_equal(got, want)
+
+
+@settings(max_examples=80, deadline=None)
+@given(ps=st.lists(paths(), min_size=1, max_size=6), data=st.data())
+def test_path_windows_equal_point_at(ps, data) -> None:
+    """``PathSet`` with windows (each path laid out over [t0, t1] only) gives every time in
+    its window what the whole path gives, bit for bit: windows at, before and after the
+    fixes, of no length, and one path under several windows."""
+    ps = [*ps, ps[0]]
+    t0, t1, owner, times = [], [], [], []
+    for p in ps:
+        span = float(p.time[-1] - p.time[0])
+        pick = [float(p.time[0]) + data.draw(st.floats(-5.0, span + 5.0)) for _ in range(2)]
+        if data.draw(st.booleans()):
+            pick[data.draw(st.integers(0, 1))] = float(
+                p.time[data.draw(st.integers(0, len(p) - 1))]
+            )
+        a, b = min(pick), max(pick)
+        t0.append(a)
+        t1.append(b)
+    for _ in range(25):
+        k = data.draw(st.integers(0, len(ps) - 1))
+        owner.append(k)
+        times.append(t0[k] + data.draw(st.floats(0.0, 1.0)) * (t1[k] - t0[k]))
+    windows = (np.array(t0), np.array(t1))
+    lon, lat = PathSet(ps, windows=windows).points_at(np.array(owner, np.int64), np.array(times))
+    for i, (k, t) in enumerate(zip(owner, times, strict=True)):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            a, b = ps[k].point_at(np.array([t]))
+        np.testing.assert_array_equal([lon[i], lat[i]], [a[0], b[0]])

@@ -64,7 +64,7 @@ from ..geometry.crossing import (
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.frame import local_xy, plane_error
 from ..geometry.geodesic import inverse
-from ..geometry.path import TrackPath, points_at
+from ..geometry.path import PathSet, TrackPath
 from ..geometry.vertical import Availability, VerticalProfile, availability, fill_altitude
 from .index import AirspaceIndex, haversine
 from .pool import Job, check_piece, row_of
@@ -78,33 +78,48 @@ Rows = list[dict[str, Any]]
 
 @dataclass
 class _Paths:
-    """Every plain job's fixes end to end: job ``j`` holds fixes ``off[j]:off[j + 1]``; each
-    segment's length at its first fix (NaN at a job's last fix)."""
+    """Every plain job's fixes end to end: job ``j`` holds fixes ``off[j]:off[j + 1]``;
+    ``has_next``: whether a fix starts a segment of its job (all but each job's last)."""
 
     jobs: list[int]
     off: I64
     time: F64
     lon: F64
     lat: F64
-    dist: F64
+    has_next: NDArray[np.bool_]
     paths: list[TrackPath]
 
     def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
-        """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``)."""
-        return points_at(self.paths, jj, t)
+        """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``): each path
+        laid out over its own time only, so only the segments asked are computed."""
+        return PathSet([self.paths[j] for j in jj.tolist()], windows=(t, t)).points_at(
+            np.arange(jj.size), t
+        )
+
+
+_SPHERE_SLACK = 1.01
+"""The mean sphere's distances are within 0.6 % of the ellipsoid's: a segment that short
+there, with this factor to spare, is surely within the densification step."""
 
 
 def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
     """The jobs whose segments are all within the check's densification step (their path is
-    their fixes), end to end, and which jobs those are."""
+    their fixes), end to end, and which jobs those are. Segments are measured on the sphere
+    and only those near the step on the ellipsoid; the paths' own geodesics are computed
+    later, for the segments used."""
     n = np.array([len(j.time) for j in jobs], np.int64)
     off = np.r_[0, np.cumsum(n)]
     lon = np.concatenate([j.lon for j in jobs]) if jobs else np.empty(0)
     lat = np.concatenate([j.lat for j in jobs]) if jobs else np.empty(0)
-    az, _, d = inverse(lon[:-1], lat[:-1], lon[1:], lat[1:])
     last = np.zeros(lon.size, bool)
     last[off[1:] - 1] = True
-    long = np.r_[d > MAX_SEGMENT_M, False] & ~last
+    long = np.zeros(lon.size, bool)
+    if lon.size > 1:
+        h = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        maybe = np.flatnonzero(~(h * _SPHERE_SLACK <= MAX_SEGMENT_M) & ~last[:-1])
+        if maybe.size:
+            _, _, d = inverse(lon[maybe], lat[maybe], lon[maybe + 1], lat[maybe + 1])
+            long[maybe] = d > MAX_SEGMENT_M
     bad = np.add.reduceat(long.astype(np.int64), off[:-1]) > 0 if jobs else np.empty(0, bool)
     plain = [bool(not b and k >= 2) for b, k in zip(bad, n, strict=True)]
     keep = [i for i, p in enumerate(plain) if p]
@@ -113,20 +128,13 @@ def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
         if keep
         else np.empty(0, np.int64)
     )
-    d_all = np.r_[d, np.nan]
-    d_all[last] = np.nan
     k_n = n[keep]
     paths = []
     for i in keep:
         job = jobs[i]
         ab, _ = fill_altitude(job.time, job.baro)
         ag, _ = fill_altitude(job.time, job.geo)
-        path = TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool))
-        # its segments' geodesics, computed above for all jobs at once (same values)
-        object.__setattr__(
-            path, "_segments", (az[off[i] : off[i + 1] - 1], d[off[i] : off[i + 1] - 1])
-        )
-        paths.append(path)
+        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool)))
     return (
         _Paths(
             keep,
@@ -134,7 +142,7 @@ def _plain_paths(jobs: Sequence[Job]) -> tuple[_Paths, list[bool]]:
             np.concatenate([jobs[i].time for i in keep]) if keep else np.empty(0),
             lon[sel],
             lat[sel],
-            d_all[sel],
+            ~last[sel],
             paths,
         ),
         plain,
@@ -161,7 +169,7 @@ def _crossings(
         np.array([getattr(pe, a) for pe in pes]) for a in ("center_lon", "center_lat", "radius_m")
     )
     x, y = local_xy(P.lon[fx], P.lat[fx], k_lon, k_lat, kf)
-    s = np.flatnonzero(np.isfinite(P.dist[fx]))  # every fix but each job's last
+    s = np.flatnonzero(P.has_next[fx])  # every fix but each job's last
     x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
     # only segments that come within the polygon's reach of its centre can meet an edge
     dx, dy = x2 - x1, y2 - y1

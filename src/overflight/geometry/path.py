@@ -155,7 +155,11 @@ class PathSet:
                 remap[i] = k
                 continue
             # the segments of [t0, t1]: from the one holding t0 to the one after t1's fix
-            a = max(int(np.searchsorted(path.time, windows[0][i], side="right")) - 1, 0)
+            # (clipped as the segment search is: at or after the last fix, the last segment)
+            a = min(
+                max(int(np.searchsorted(path.time, windows[0][i], side="right")) - 1, 0),
+                max(n - 2, 0),
+            )
             b = min(int(np.searchsorted(path.time, windows[1][i], side="right")) + 1, n)
             remap[i] = len(cut)
             cut.append((path, a, max(b, min(a + 2, n))))
@@ -165,10 +169,17 @@ class PathSet:
         self._time = _cat([p.time[a:b] for p, a, b in cut])
         self._lon = _cat([p.lon[a:b] for p, a, b in cut])
         self._lat = _cat([p.lat[a:b] for p, a, b in cut])
-        pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
-        seg = [(p.segments(), a, b) for p, a, b in cut]
-        self._az = _cat([x for (az, _), a, b in seg for x in (az[a : b - 1], pad)])
-        self._d = _cat([x for (_, d), a, b in seg for x in (d[a : b - 1], pad)])
+        if windows is None:
+            pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
+            seg = [(p.segments(), a, b) for p, a, b in cut]
+            self._az = _cat([x for (az, _), a, b in seg for x in (az[a : b - 1], pad)])
+            self._d = _cat([x for (_, d), a, b in seg for x in (d[a : b - 1], pad)])
+        else:
+            # the windows' own segments, in one call (from each fix to the next: the values
+            # at a window's last fix join two windows and are never used)
+            lo_, la_ = self._lon, self._lat
+            az, _, d = inverse(lo_[:-1], la_[:-1], lo_[1:], la_[1:])
+            self._az, self._d = np.append(az, 0.0), np.append(d, 0.0)
 
     def points_at(self, owner: NDArray[np.int64], t: F64) -> tuple[F64, F64]:
         """Positions (lon, lat) at times ``t`` on paths ``owner``.
