@@ -56,6 +56,7 @@ class Nearby:
         shifts = np.repeat([-360.0, 0.0, 360.0], self.n)
         x0, x1 = np.tile(b[:, 0], 3) + shifts, np.tile(b[:, 2], 3) + shifts
         self.tree = shapely.STRtree(shapely.box(x0, np.tile(b[:, 1], 3), x1, np.tile(b[:, 3], 3)))
+        self._caps = _unit(index.cap_lon, index.cap_lat)
 
     def select(self, pieces: Sequence[PieceColumns]) -> list[list[int]]:
         """Indices of the airspaces near each piece (a piece without fixes: none)."""
@@ -115,6 +116,10 @@ class Nearby:
         rep = n[pp]
         ends = np.cumsum(rep)
         keep = np.zeros(pp.size, bool)
+        # great-circle distances from chords between unit vectors (a fix's and a cap centre's
+        # trigonometry once each, not once per pair): d = 2 R asin(chord / 2)
+        ux, uy, uz = _unit(lon, lat)
+        cx, cy, cz = self._caps
         a = 0
         while a < pp.size:
             z = max(a + 1, int(np.searchsorted(ends, ends[a] - rep[a] + _CHUNK, side="right")))
@@ -122,7 +127,9 @@ class Nearby:
             first = np.cumsum(r) - r
             fix = np.arange(int(r.sum())) + np.repeat(start[pp[a:z]] - first, r)
             k = np.repeat(kk[a:z], r)
-            d = haversine(lon[fix], lat[fix], ix.cap_lon[k], ix.cap_lat[k])
+            ex, ey, ez = ux[fix] - cx[k], uy[fix] - cy[k], uz[fix] - cz[k]
+            chord = np.sqrt(ex * ex + ey * ey + ez * ez)
+            d = 2.0 * R_SPHERE * np.arcsin(np.minimum(0.5 * chord, 1.0))
             # fmin skips NaN as ``any`` skips False (all NaN: NaN <= reach is False)
             keep[a:z] = np.fmin.reduceat(d - half[fix], first) <= reach[kk[a:z]]
             a = z
@@ -143,6 +150,13 @@ def _in_band(
     ok = (hi >= ix.band_lo[kk] - ALT_SLACK_M) & (lo <= ix.band_hi[kk] + ALT_SLACK_M)
     ok |= np.isnan(lo)
     return pp[ok], kk[ok]
+
+
+def _unit(lon: F64, lat: F64) -> tuple[F64, F64, F64]:
+    """Unit vectors (x, y, z) of points on the sphere (NaN positions give NaN)."""
+    lo, la = np.radians(lon), np.radians(lat)
+    c = np.cos(la)
+    return c * np.cos(lo), c * np.sin(lo), np.sin(la)
 
 
 def seg_half(lon: F64, lat: F64, start: I64 | None = None) -> F64:
