@@ -347,6 +347,7 @@ class EdgeTable:
         self.lon1, self.lat1, self.lon2, self.lat2 = (
             _cat([getattr(pe, k) for pe in few]) for k in ("lon1", "lat1", "lon2", "lat2")
         )
+        self.dx, self.dy = self.ex2 - self.ex1, self.ey2 - self.ey1
         self._few = few
         self._geo: tuple[F64, F64, F64] | None = None
 
@@ -412,16 +413,16 @@ def boundary_distances(
 
 
 def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) -> F64:
-    """:func:`boundary_distances` for polygons of few edges: every (point, edge of its
-    polygon) pair ranked in the polygon's plane, the ones that could be nearest solved exactly
-    (the same pairs and criterion as :func:`_approx`'s)."""
-    ex1, ey1, ex2, ey2 = table.ex1, table.ey1, table.ex2, table.ey2
+    """:func:`boundary_distances` for polygons of few edges: (point, edge of its polygon)
+    pairs ranked in the polygon's plane, the ones that could be nearest solved exactly (the
+    same pairs and criterion as :func:`_approx`'s). Only the edges that could be nearest to
+    some point of a short run of points are ranked for them (:func:`_run_pairs`)."""
+    ex1, ey1 = table.ex1, table.ey1
     x, y = local_xy(lon, lat, table.c_lon, table.c_lat, which)
-    per = table.cnt[which]
-    start = np.cumsum(per) - per
-    pi = np.repeat(np.arange(lon.size), per)
-    ej = np.repeat(table.first[which], per) + np.arange(pi.size) - np.repeat(start, per)
-    dx, dy = ex2[ej] - ex1[ej], ey2[ej] - ey1[ej]
+    reach = np.maximum(np.hypot(x, y), table.radius[which])
+    eps = plane_error(reach)
+    pi, ej, start = _run_pairs(x, y, which, table, eps)
+    dx, dy = table.dx[ej], table.dy[ej]
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
     u = np.clip(((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2, 0.0, 1.0)
@@ -430,8 +431,6 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
     best = np.minimum.reduceat(approx, start)
     if not exact:
         return best
-    reach = np.maximum(np.hypot(x, y), table.radius[which])
-    eps = plane_error(reach)
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
     pi, ej, u = pi[keep], ej[keep], u[keep]
     clear = clear_of_ends(u, np.sqrt(len2[keep]), approx[keep], reach[pi], eps[pi])
@@ -448,3 +447,58 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
         clear,
     )
     return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))
+
+
+_RUN = 16
+"""Consecutive points of one polygon share one ranking of its edges (:func:`_run_pairs`)."""
+
+
+def _plane_gap(px: F64, py: F64, ej: I64, table: EdgeTable) -> F64:
+    """Plane distance from points to the straight edges ``ej``."""
+    ax, ay, dx, dy = table.ex1[ej], table.ey1[ej], table.dx[ej], table.dy[ej]
+    u = np.clip(((px - ax) * dx + (py - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+    fx, fy = px - (ax + u * dx), py - (ay + u * dy)
+    return np.sqrt(fx * fx + fy * fy)
+
+
+def _run_pairs(x: F64, y: F64, which: I64, table: EdgeTable, eps: F64) -> tuple[I64, I64, I64]:
+    """(point, edge) pairs to rank, sorted by point then edge, and each point's first pair.
+
+    Points come in runs of up to :data:`_RUN` consecutive points of one polygon; each run's
+    edges are ranked once from its centre ``c`` (within ``rho`` of every point of the run).
+    An edge ``e`` that could be nearest to a point ``p`` of the run (within its best times
+    ``1 + 3 eps`` plus 5 m, as :func:`_few_edges` keeps) has ``gap(c, e) <= gap(p, e) + rho
+    <= (best(c) + rho) (1 + 3 eps) + 5 + rho``: only those edges are paired with the run's
+    points (a run whose centre has no finite distance keeps every edge)."""
+    n = x.size
+    new_poly = np.r_[True, which[1:] != which[:-1]] if n else np.zeros(0, bool)
+    first_of = np.flatnonzero(new_poly)
+    pos = np.arange(n) - first_of[np.cumsum(new_poly) - 1]
+    new_run = new_poly | (pos % _RUN == 0)
+    run = np.cumsum(new_run) - 1
+    n_run = int(run[-1]) + 1 if n else 0
+    size = np.bincount(run, minlength=n_run)
+    cx = np.bincount(run, x, n_run) / size
+    cy = np.bincount(run, y, n_run) / size
+    rho = np.zeros(n_run)
+    np.maximum.at(rho, run, np.hypot(x - cx[run], y - cy[run]))
+    e_max = np.zeros(n_run)
+    np.maximum.at(e_max, run, eps)
+    poly = which[np.flatnonzero(new_run)]
+    per_r = table.cnt[poly]
+    start_r = np.cumsum(per_r) - per_r
+    ri = np.repeat(np.arange(n_run), per_r)
+    rj = np.repeat(table.first[poly], per_r) + np.arange(ri.size) - np.repeat(start_r, per_r)
+    gap = _plane_gap(cx[ri], cy[ri], rj, table)
+    best = np.minimum.reduceat(gap, start_r)
+    limit = (best + rho) * (1.0 + 3.0 * e_max) + 5.0 + rho
+    limit = limit * (1.0 + 1e-9) + 0.01  # rounding of the plane distances themselves
+    ok = (gap <= limit[ri]) | ~np.isfinite(limit[ri])
+    ri, rj = ri[ok], rj[ok]
+    cnt = np.bincount(ri, minlength=n_run)
+    first = np.cumsum(cnt) - cnt
+    per = cnt[run]
+    start = np.cumsum(per) - per
+    pi = np.repeat(np.arange(n), per)
+    ej = rj[np.repeat(first[run], per) + np.arange(pi.size) - np.repeat(start, per)]
+    return pi, ej, start

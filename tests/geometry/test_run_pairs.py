@@ -1,0 +1,54 @@
+"""Ranking a run of consecutive points only against the edges that could be nearest to some
+point of the run (``_run_pairs``) changes nothing: plane and exact distances are bit for bit
+those of ranking every point against every edge of its polygon. Tracks of consecutive points
+(the depth search's samples) crossing polygons of every kind, several polygons in one call."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import direct
+from strategies import footprints
+
+from overflight.geometry import distance
+from overflight.geometry.boundary import polygon_edges
+from overflight.geometry.distance import EdgeTable, boundary_distances
+
+
+def _all_pairs(x, y, which, table, eps):
+    per = table.cnt[which]
+    start = np.cumsum(per) - per
+    pi = np.repeat(np.arange(x.size), per)
+    ej = np.repeat(table.first[which], per) + np.arange(pi.size) - np.repeat(start, per)
+    return pi, ej, start
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fps=st.lists(footprints(kinds=("convex", "concave", "arc_side")), min_size=1, max_size=3),
+    data=st.data(),
+)
+def test_runs_rank_the_same_edges_as_all(fps, data) -> None:
+    pes = [polygon_edges(fp.polygon) for fp in fps]
+    lon, lat, which = [], [], []
+    for k, fp in enumerate(fps):
+        a = direct(fp.clat, fp.clon, data.draw(st.floats(0, 360)), fp.radius_m * 1.3)
+        az = data.draw(st.floats(0, 360))
+        step = fp.radius_m * data.draw(st.sampled_from([0.005, 0.05, 0.2]))
+        for i in range(data.draw(st.integers(1, 40))):
+            p = direct(a[0], a[1], az, step * i)
+            lat.append(p[0])
+            lon.append(p[1])
+            which.append(k)
+    lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(which, np.int64)
+    table = EdgeTable(pes)
+    got = [boundary_distances(lon_a, lat_a, w, table, exact=e) for e in (False, True)]
+    saved = distance._run_pairs
+    distance._run_pairs = _all_pairs
+    try:
+        want = [boundary_distances(lon_a, lat_a, w, table, exact=e) for e in (False, True)]
+    finally:
+        distance._run_pairs = saved
+    for a, b in zip(got, want, strict=True):
+        np.testing.assert_array_equal(a, b)
