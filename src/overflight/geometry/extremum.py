@@ -70,13 +70,9 @@ def deepest_in_circles(
     knot of the stretch lies outside (then the general search applies); all in one pass."""
     if not stretches:
         return []
-    knots_l = []
-    for path, _, t0, t1 in stretches:
-        inner = path.time[(path.time > t0) & (path.time < t1)]
-        knots_l.append(np.concatenate([[t0], inner, [t1]]))
-    owner = np.repeat(np.arange(len(stretches)), [k.size for k in knots_l])
-    knots = np.concatenate(knots_l)
-    lon, lat = _path_set(stretches).points_at(owner, knots)
+    ps = _path_set(stretches)
+    knots, owner = ps.knots()
+    lon, lat = ps.points_at(owner, knots)
     c = np.array([s[1] for s in stretches], dtype=float)
     seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
     so = owner[seg]
@@ -176,13 +172,7 @@ def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> t
     n_s = len(stretches)
     t0 = np.array([s[2] for s in stretches], dtype=float)
     t1 = np.array([s[3] for s in stretches], dtype=float)
-    knots_l = []
-    for path, _, a, b in stretches:
-        i0 = int(np.searchsorted(path.time, a, side="right"))
-        i1 = int(np.searchsorted(path.time, b, side="left"))
-        knots_l.append(np.concatenate([[a], path.time[i0:i1], [b]]))
-    owner = np.repeat(np.arange(n_s), [k.size for k in knots_l])
-    knots = np.concatenate(knots_l)
+    knots, owner = ps.knots()
     ok = t1 > t0
     seg = np.flatnonzero((owner[1:] == owner[:-1]) & ok[owner[1:]])  # knot i -> i + 1
     d = ps.along(owner[seg], knots[seg], knots[seg + 1])

@@ -143,43 +143,66 @@ class PathSet:
 
     def __init__(self, paths: Sequence[TrackPath], windows: tuple[F64, F64] | None = None) -> None:
         slot: dict[int, int] = {}
-        cut: list[tuple[TrackPath, int, int]] = []  # (path, first fix, stop) of each slot
+        used: list[TrackPath] = []
         remap = np.zeros(len(paths), np.int64)
         for i, path in enumerate(paths):
-            n = len(path)
-            if windows is None:
-                k = slot.get(id(path))
-                if k is None:
-                    k = slot[id(path)] = len(cut)
-                    cut.append((path, 0, n))
-                remap[i] = k
-                continue
-            # the segments of [t0, t1]: from the one holding t0 to the one after t1's fix
-            # (clipped as the segment search is: at or after the last fix, the last segment)
-            a = min(
-                max(int(np.searchsorted(path.time, windows[0][i], side="right")) - 1, 0),
-                max(n - 2, 0),
-            )
-            b = min(int(np.searchsorted(path.time, windows[1][i], side="right")) + 1, n)
-            remap[i] = len(cut)
-            cut.append((path, a, max(b, min(a + 2, n))))
-        self._remap = remap
-        self._n = np.array([b - a for _, a, b in cut], np.int64)
-        self._off = np.r_[0, np.cumsum(self._n)].astype(np.int64)
-        self._time = _cat([p.time[a:b] for p, a, b in cut])
-        self._lon = _cat([p.lon[a:b] for p, a, b in cut])
-        self._lat = _cat([p.lat[a:b] for p, a, b in cut])
+            k = slot.get(id(path))
+            if k is None:
+                k = slot[id(path)] = len(used)
+                used.append(path)
+            remap[i] = k
+        n_u = np.array([len(p) for p in used], np.int64)
         if windows is None:
+            self._remap = remap
+            self._n = n_u
+            self._off = np.r_[0, np.cumsum(n_u)].astype(np.int64)
+            self._time = _cat([p.time for p in used])
+            self._lon = _cat([p.lon for p in used])
+            self._lat = _cat([p.lat for p in used])
             pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
-            seg = [(p.segments(), a, b) for p, a, b in cut]
-            self._az = _cat([x for (az, _), a, b in seg for x in (az[a : b - 1], pad)])
-            self._d = _cat([x for (_, d), a, b in seg for x in (d[a : b - 1], pad)])
-        else:
-            # the windows' own segments, in one call (from each fix to the next: the values
-            # at a window's last fix join two windows and are never used)
-            lo_, la_ = self._lon, self._lat
-            az, _, d = inverse(lo_[:-1], la_[:-1], lo_[1:], la_[1:])
-            self._az, self._d = np.append(az, 0.0), np.append(d, 0.0)
+            seg = [p.segments() for p in used]
+            self._az = _cat([x for az, _ in seg for x in (az, pad)])
+            self._d = _cat([x for _, d in seg for x in (d, pad)])
+            return
+        # each window's segments: from the one holding t0 to the one after t1's fix (clipped
+        # as the segment search is: at or after the last fix, the last segment), found for
+        # every window at once in the paths laid end to end
+        off_u = np.r_[0, np.cumsum(n_u)].astype(np.int64)
+        time_u = _cat([p.time for p in used])
+        lo, n = off_u[remap], n_u[remap]
+        t0 = np.asarray(windows[0], dtype=float)
+        t1 = np.asarray(windows[1], dtype=float)
+        a = np.minimum(
+            np.maximum(search_sorted(time_u, lo, lo + n, t0) - lo - 1, 0), np.maximum(n - 2, 0)
+        )
+        b = np.minimum(search_sorted(time_u, lo, lo + n, t1) - lo + 1, n)
+        b = np.maximum(b, np.minimum(a + 2, n))
+        cnt = b - a
+        first = np.cumsum(cnt) - cnt
+        idx = np.repeat(lo + a - first, cnt) + np.arange(int(cnt.sum()))
+        self._remap = np.arange(len(paths), dtype=np.int64)
+        self._n = cnt.astype(np.int64)
+        self._off = np.r_[0, np.cumsum(cnt)].astype(np.int64)
+        self._time = time_u[idx]
+        self._lon = _cat([p.lon for p in used])[idx]
+        self._lat = _cat([p.lat for p in used])[idx]
+        self._windows = (t0, t1)
+        # the windows' own segments, in one call (from each fix to the next: the values at a
+        # window's last fix join two windows and are never used)
+        lo_, la_ = self._lon, self._lat
+        az, _, d = inverse(lo_[:-1], la_[:-1], lo_[1:], la_[1:])
+        self._az, self._d = np.append(az, 0.0), np.append(d, 0.0)
+
+    def knots(self) -> tuple[F64, NDArray[np.int64]]:
+        """Each window's start, the fixes strictly inside it, and its end, in time order,
+        window by window, with each time's window (``windows`` only)."""
+        t0, t1 = self._windows
+        own = np.repeat(np.arange(t0.size), self._n)
+        inner = (self._time > t0[own]) & (self._time < t1[own])
+        times = np.concatenate([t0, self._time[inner], t1])
+        owner = np.concatenate([np.arange(t0.size), own[inner], np.arange(t0.size)])
+        order = np.argsort(owner, kind="stable")
+        return times[order], owner[order]
 
     def points_at(self, owner: NDArray[np.int64], t: F64) -> tuple[F64, F64]:
         """Positions (lon, lat) at times ``t`` on paths ``owner``.
