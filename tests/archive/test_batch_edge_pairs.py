@@ -21,15 +21,16 @@ from overflight.geometry.frame import local_xy
 @given(
     fps=st.lists(footprints(), min_size=1, max_size=3),
     chunk=st.sampled_from([7, 100, 500_000]),
+    run=st.sampled_from([1, 3, 16]),
     data=st.data(),
 )
-def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, data) -> None:
+def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, run, data) -> None:
     pes = [polygon_edges(fp.polygon) for fp in fps]
     n_edges = np.array([len(pe) for pe in pes], np.int64)
     x_l, y_l, seg_l, poly_l = [], [], [], []
     base = 0
     for k, fp in enumerate(fps):
-        m = data.draw(st.integers(2, 12))  # a track of m fixes near polygon k
+        m = data.draw(st.integers(2, 40))  # a track of m fixes near polygon k
         pts = [
             direct(
                 fp.clat,
@@ -54,6 +55,7 @@ def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, data) -> No
     seg, poly = np.concatenate(seg_l), np.concatenate(poly_l)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(batch, "_PAIRS", chunk)
+        mp.setattr(batch, "_RUN", run)  # runs of segments matched to edges as one box
         got_s, got_e = batch._few_edge_pairs(x, y, seg, poly, pes, n_edges)
     first = np.cumsum(n_edges) - n_edges
     want = set()

@@ -260,23 +260,47 @@ def _few_edge_pairs(
     """(segment, edge) pairs of segments ``seg`` (fix ``seg`` to ``seg + 1`` in the plane
     ``x``, ``y`` of polygon ``pes[poly]``) whose padded boxes overlap and that pass
     :func:`~overflight.geometry.crossing.near_pairs`: what the edge tree's query and
-    ``near_pairs`` give, with every segment's box against all its polygon's edges at once.
-    Edges are numbered across ``pes`` end to end."""
+    ``near_pairs`` give. Runs of up to :data:`_RUN` consecutive segments of one polygon
+    first keep the edges whose boxes meet the run's box (every box of the run lies in it),
+    then each segment's box meets those. Edges are numbered across ``pes`` end to end."""
     planes = [pe.plane() for pe in pes]
     ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
     eb = [np.concatenate([edge_bounds(pe)[k] for pe in pes]) for k in range(4)]
     first = np.cumsum(n_edges) - n_edges
-    per = n_edges[poly]
     sx1, sy1, sx2, sy2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
     sb = box_bounds(sx1, sy1, sx2, sy2, segment_pad(sx1, sy1, sx2, sy2))
+    # runs of consecutive segments of one polygon, and the edges meeting each run's box
+    n = seg.size
+    new_poly = np.r_[True, poly[1:] != poly[:-1]]
+    pos = np.arange(n) - np.flatnonzero(new_poly)[np.cumsum(new_poly) - 1]
+    new_run = new_poly | (pos % _RUN == 0)
+    heads = np.flatnonzero(new_run)
+    run = np.cumsum(new_run) - 1
+    rb = (
+        np.minimum.reduceat(sb[0], heads),
+        np.minimum.reduceat(sb[1], heads),
+        np.maximum.reduceat(sb[2], heads),
+        np.maximum.reduceat(sb[3], heads),
+    )
+    per_r = n_edges[poly[heads]]
+    ri = np.repeat(np.arange(heads.size), per_r)
+    rj = np.repeat(first[poly[heads]] - (np.cumsum(per_r) - per_r), per_r) + np.arange(
+        int(per_r.sum())
+    )
+    meet = (rb[0][ri] <= eb[2][rj]) & (eb[0][rj] <= rb[2][ri])
+    meet &= (rb[1][ri] <= eb[3][rj]) & (eb[1][rj] <= rb[3][ri])
+    ri, rj = ri[meet], rj[meet]
+    cnt = np.bincount(ri, minlength=heads.size)
+    r_first = np.cumsum(cnt) - cnt
+    per = cnt[run]
     out_s, out_e = [], []
     cut = np.searchsorted(np.cumsum(per), np.arange(1, 1 + per.sum() // _PAIRS) * _PAIRS)
-    for part in np.split(np.arange(seg.size), np.unique(cut)):
+    for part in np.split(np.arange(n), np.unique(cut)):
         if part.size == 0:
             continue
         pp = per[part]
         pi = np.repeat(part, pp)
-        ej = np.repeat(first[poly[part]] - (np.cumsum(pp) - pp), pp) + np.arange(pp.sum())
+        ej = rj[np.repeat(r_first[run[part]] - (np.cumsum(pp) - pp), pp) + np.arange(pp.sum())]
         hit = sb[0][pi] <= eb[2][ej]
         hit &= eb[0][ej] <= sb[2][pi]
         hit &= sb[1][pi] <= eb[3][ej]
@@ -286,7 +310,13 @@ def _few_edge_pairs(
         keep = near_pairs_xy(x[g], y[g], x[g + 1], y[g + 1], ex1[ej], ey1[ej], ex2[ej], ey2[ej])
         out_s.append(seg[pi[keep]])
         out_e.append(ej[keep])
+    if not out_s:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
     return np.concatenate(out_s), np.concatenate(out_e)
+
+
+_RUN = 16
+"""Consecutive segments of one polygon whose edges are first matched as one box."""
 
 
 def _starts_inside(
