@@ -19,10 +19,13 @@ process reads and cleans the next batch.
 
 from __future__ import annotations
 
+import contextlib
 import copyreg
 import io
 import multiprocessing
+import os
 import pickle
+import tempfile
 import types
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -118,9 +121,10 @@ def _dumps(obj: object) -> bytes:
 _INDEX: AirspaceIndex | None = None
 
 
-def _init(blob: bytes) -> None:
+def _init(path: str) -> None:
     global _INDEX
-    airspaces, params = pickle.loads(blob)
+    with open(path, "rb") as f:
+        airspaces, params = pickle.load(f)
     _INDEX = AirspaceIndex(airspaces, params)
 
 
@@ -152,11 +156,13 @@ class CheckPool:
         max_pending: int | None = None,
     ) -> None:
         ctx = multiprocessing.get_context("spawn")  # the parent runs DuckDB threads: no fork
+        # the airspaces go to the workers in a file: through the start-up pipe the parent
+        # would wait for each worker to import everything before it could read them
+        fd, self._blob = tempfile.mkstemp(prefix="overflight-airspaces-", suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            f.write(_dumps((list(airspaces), params)))
         self._ex = ProcessPoolExecutor(
-            workers,
-            mp_context=ctx,
-            initializer=_init,
-            initargs=(_dumps((list(airspaces), params)),),
+            workers, mp_context=ctx, initializer=_init, initargs=(self._blob,)
         )
         self._pending: list[Future[Rows]] = []
         self._ready: Rows = []
@@ -207,3 +213,5 @@ class CheckPool:
 
     def close(self) -> None:
         self._ex.shutdown(wait=True, cancel_futures=True)
+        with contextlib.suppress(OSError):
+            os.unlink(self._blob)
