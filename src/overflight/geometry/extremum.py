@@ -25,8 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .distance import EdgeTable, boundary_distances, edge_distance
-from .frame import plane_error
+from .distance import EdgeTable, boundary_distances, clear_of_ends, edge_distance
+from .frame import local_xy, plane_error
 from .geodesic import inverse
 from .path import PathSet, TrackPath
 
@@ -73,36 +73,81 @@ def deepest_in_circles(
     ps = _path_set(stretches)
     knots, owner = ps.knots()
     lon, lat = ps.points_at(owner, knots)
+    n_s = len(stretches)
     c = np.array([s[1] for s in stretches], dtype=float)
+    _, _, dk = inverse(c[owner, 0], c[owner, 1], lon, lat)
     seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
     so = owner[seg]
-    d, flon, flat = edge_distance(
-        c[so, 0], c[so, 1], lon[seg], lat[seg], lon[seg + 1], lat[seg + 1]
-    )
-    _, _, dk = inverse(c[owner, 0], c[owner, 1], lon, lat)
-    out: list[Found | None] = [None] * len(stretches)
-    seg_b = np.searchsorted(so, np.arange(len(stretches) + 1))
-    knot_b = np.searchsorted(owner, np.arange(len(stretches) + 1))
-    picks = []
-    for s in range(len(stretches)):
-        r = c[s, 2]
-        ds = d[seg_b[s] : seg_b[s + 1]]
-        if ds.size == 0 or not np.all(np.isfinite(ds)) or ds.max() > r:
-            continue
-        if dk[knot_b[s] : knot_b[s + 1]].max() > r:
-            continue
-        picks.append((s, int(seg[seg_b[s] + int(np.argmin(ds))])))
-    if not picks:
+    d, flon, flat = _centre_to_segments(c, owner, seg, lon, lat, dk)
+    out: list[Found | None] = [None] * n_s
+    # a stretch whose every knot and segment is within the radius, with a segment
+    ok = np.zeros(n_s, bool)
+    has = np.bincount(so, minlength=n_s) > 0
+    ok[has] = True
+    bad = ~np.isfinite(d) | (d > c[so, 2])
+    ok[so[bad]] = False
+    ok[owner[dk > c[owner, 2]]] = False
+    keep = np.flatnonzero(ok[so])
+    if keep.size == 0:
         return out
-    ps = np.array([p[1] for p in picks])
-    kk = np.searchsorted(seg, ps)  # position of each pick among the segments
-    _, _, part = inverse(lon[ps], lat[ps], flon[kk], flat[kk])
-    _, _, whole = inverse(lon[ps], lat[ps], lon[ps + 1], lat[ps + 1])
-    for (s, i), pt, wh, k in zip(picks, part, whole, kk, strict=True):
+    # each stretch's first nearest segment
+    live = np.flatnonzero(ok)
+    dense = np.searchsorted(live, so[keep])
+    _, best = _first_best(seg[keep].astype(float), d[keep], dense, live.size, -1.0)
+    pick = best.astype(np.int64)  # the segment's first knot
+    kk = np.searchsorted(seg, pick)  # position of each pick among the segments
+    _, _, part = inverse(lon[pick], lat[pick], flon[kk], flat[kk])
+    _, _, whole = inverse(lon[pick], lat[pick], lon[pick + 1], lat[pick + 1])
+    for s, i, pt, wh, k in zip(live.tolist(), pick.tolist(), part, whole, kk, strict=True):
         frac = float(pt / wh) if wh > 0 else 0.0
         t = float(knots[i] + min(1.0, frac) * (knots[i + 1] - knots[i]))
         out[s] = (float(c[s, 2] - d[k]), t, float(flon[k]), float(flat[k]))
     return out
+
+
+def _centre_to_segments(
+    c: F64, owner: I64, seg: I64, lon: F64, lat: F64, dk: F64
+) -> tuple[F64, F64, F64]:
+    """:func:`~.distance.edge_distance` from each stretch's centre to its segments (knot
+    ``seg`` to ``seg + 1``): where the centre's foot lies, in the centre's plane, beyond an
+    end by more than the plane can be wrong, that end is the foot and its distance the
+    knot's (``dk``); feet clear of both ends skip the ends; the rest are solved in full."""
+    so = owner[seg]
+    x, y = local_xy(lon, lat, c[:, 0], c[:, 1], owner)
+    x1, y1, x2, y2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
+    dx, dy = x2 - x1, y2 - y1
+    length = np.sqrt(dx * dx + dy * dy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        along = np.where(length > 0, -(x1 * dx + y1 * dy) / length, 0.0)  # foot from the start
+    reach = np.maximum(np.hypot(x1, y1), np.hypot(x2, y2))
+    eps = plane_error(reach)
+    gap = np.abs(x1 * dy - y1 * dx) / np.where(length > 0, length, 1.0)
+    margin = 5.0 * eps * (reach + gap) + 100.0
+    before = along < -margin
+    after = along > length + margin
+    d = np.empty(seg.size)
+    flon = np.empty(seg.size)
+    flat = np.empty(seg.size)
+    d[before], flon[before], flat[before] = dk[seg[before]], lon[seg[before]], lat[seg[before]]
+    a = seg[after] + 1
+    d[after], flon[after], flat[after] = dk[a], lon[a], lat[a]
+    rest = np.flatnonzero(~before & ~after)
+    if rest.size:
+        g = seg[rest]
+        u = np.clip(along[rest] / np.where(length[rest] > 0, length[rest], 1.0), 0.0, 1.0)
+        clear = clear_of_ends(u, length[rest], gap[rest], reach[rest], eps[rest])
+        d[rest], flon[rest], flat[rest] = edge_distance(
+            c[so[rest], 0],
+            c[so[rest], 1],
+            lon[g],
+            lat[g],
+            lon[g + 1],
+            lat[g + 1],
+            u,
+            None,
+            clear,
+        )
+    return d, flon, flat
 
 
 def distance_extremum(

@@ -1,0 +1,72 @@
+"""The deepest point of a stretch inside a circle (``deepest_in_circles``, which takes the
+centre's foot on a segment to be that segment's end when the plane puts it well beyond
+that end) is the one found by solving the centre's distance to every segment in full:
+tracks of many short and long segments inside circles of every size and region, several
+stretches at once."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from oracle import direct, inverse
+from strategies import footprints
+
+from overflight.geometry.distance import edge_distance
+from overflight.geometry.extremum import deepest_in_circles
+from overflight.geometry.path import TrackPath
+
+
+def _full(path: TrackPath, circle: tuple[float, float, float]) -> float:
+    """r less the least distance from the centre to the path's segments, each in full."""
+    c_lon, c_lat, r = circle
+    n = len(path) - 1
+    d, _, _ = edge_distance(
+        np.full(n, c_lon),
+        np.full(n, c_lat),
+        path.lon[:-1],
+        path.lat[:-1],
+        path.lon[1:],
+        path.lat[1:],
+    )
+    return float(r - d.min())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fps=st.lists(
+        footprints(kinds=("circle",)).filter(lambda f: f.kind == "circle"), min_size=1, max_size=3
+    ),
+    data=st.data(),
+)
+def test_deepest_point_equals_every_segment_solved(fps, data) -> None:
+    stretches, paths = [], []
+    for fp in fps:
+        m = data.draw(st.integers(2, 30))
+        pts = [
+            direct(
+                fp.clat,
+                fp.clon,
+                data.draw(st.floats(0.0, 360.0)),
+                fp.radius_m * data.draw(st.floats(0.0, 0.95)),
+            )
+            for _ in range(m)
+        ]
+        t = 1.7e9 + np.cumsum(np.full(m, 10.0))
+        path = TrackPath(
+            t,
+            np.array([p[1] for p in pts]),
+            np.array([p[0] for p in pts]),
+            np.zeros(m),
+            np.zeros(m),
+            np.ones(m, bool),
+        )
+        paths.append(path)
+        stretches.append((path, (fp.clon, fp.clat, fp.radius_m), float(t[0]), float(t[-1])))
+    found = deepest_in_circles(stretches)
+    for (path, circle, _, _), f in zip(stretches, found, strict=True):
+        assert f is not None  # every fix is inside: so is every segment
+        assert f[0] == pytest.approx(_full(path, circle), abs=1e-6)
+        # the deepest point is that far from the centre
+        assert abs(circle[2] - inverse(circle[1], circle[0], f[3], f[2])[2] - f[0]) < 1e-6
