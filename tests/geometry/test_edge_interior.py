@@ -63,3 +63,50 @@ def test_most_feet_of_a_long_edge_are_clear() -> None:
     lon = np.full(7, 24.5)
     _, _, _, u, clear = distance._approx(lon, lat, pe)
     assert clear.sum() >= 5, (u, clear)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fps=st.lists(footprints(kinds=("convex", "concave")), min_size=1, max_size=3), data=st.data()
+)
+def test_feet_beyond_an_end_are_that_end(fps, data) -> None:
+    """Pairs whose plane foot lies well beyond an end (``beyond_end``) have that end as
+    their nearest point on the geodesic edge, and the distances are bit for bit those of
+    the full computation."""
+    pes = [polygon_edges(fp.polygon) for fp in fps]
+    lon_l, lat_l, w_l = [], [], []
+    for k, fp in enumerate(fps):
+        lo, la = _points(fp, data, 15)
+        lon_l.append(lo)
+        lat_l.append(la)
+        w_l.append(np.full(lo.size, k, np.int64))
+    lon, lat, w = np.concatenate(lon_l), np.concatenate(lat_l), np.concatenate(w_l)
+    seen = []
+    saved_ed = distance.edge_distance
+
+    def spy(xlon, xlat, plon, plat, qlon, qlat, guess=None, edge=None, interior=None, end=None):
+        if end is not None and (end != 0).any():
+            k = np.flatnonzero(end != 0)
+            az1, az2 = edge[0][k], edge[1][k]
+            d0, d1, g0, g1 = distance._ends(
+                xlon[k], xlat[k], plon[k], plat[k], qlon[k], qlat[k], az1, az2
+            )
+            seen.append((end[k], d0, d1, g0, g1))
+        return saved_ed(xlon, xlat, plon, plat, qlon, qlat, guess, edge, interior, end)
+
+    distance.edge_distance = spy
+    try:
+        got = boundary_distances(lon, lat, w, pes)
+    finally:
+        distance.edge_distance = saved_ed
+    for end, d0, d1, g0, g1 in seen:
+        p_side = end < 0
+        assert (d0[p_side] <= d1[p_side]).all() and (g0[p_side] <= 0).all()
+        assert (d1[~p_side] <= d0[~p_side]).all() and (g1[~p_side] >= 0).all()
+    saved = distance.beyond_end
+    distance.beyond_end = lambda raw, *a: np.zeros(raw.shape, np.int8)
+    try:
+        want = boundary_distances(lon, lat, w, pes)
+    finally:
+        distance.beyond_end = saved
+    np.testing.assert_array_equal(got, want)

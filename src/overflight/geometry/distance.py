@@ -48,6 +48,7 @@ def edge_distance(
     guess: F64 | None = None,
     edge: tuple[F64, F64, F64] | None = None,
     interior: NDArray[np.bool_] | None = None,
+    end: NDArray[np.int8] | None = None,
 ) -> tuple[F64, F64, F64]:
     """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
 
@@ -58,7 +59,9 @@ def edge_distance(
     need no geodesic (the foot is nearer than either). The foot is found by Newton steps along
     the edge (the along-track offset of the foot, spherical trigonometry on the ellipsoid's
     distances and azimuths), from ``guess`` or mid-edge; the few that do not converge within a
-    few steps fall back to a bracketed root search on the whole edge.
+    few steps fall back to a bracketed root search on the whole edge. ``end``: -1 (or +1) for
+    the pairs whose foot is known to be P (or Q), well beyond that end in the plane: only that
+    end's distance is computed (the same value as the full computation's).
     """
     az_pq, az_q, L = inverse(plon, plat, qlon, qlat) if edge is None else edge
     n = xlon.shape[0]
@@ -68,7 +71,17 @@ def edge_distance(
     g0 = np.ones(n)
     g1 = -np.ones(n)
     sure = np.zeros(n, bool) if interior is None else interior & (L > 0)
-    e = np.flatnonzero(~sure)
+    if end is not None:
+        at = np.flatnonzero((end != 0) & ~sure)
+        if at.size:
+            p_side = end[at] < 0
+            elon = np.where(p_side, plon[at], qlon[at])
+            elat = np.where(p_side, plat[at], qlat[at])
+            _, _, dist[at] = inverse(elon, elat, xlon[at], xlat[at])
+            foot_lon[at], foot_lat[at] = elon, elat
+        e = np.flatnonzero(~sure & (end == 0))
+    else:
+        e = np.flatnonzero(~sure)
     if e.size:
         d0, d1, g0[e], g1[e] = _ends(
             xlon[e], xlat[e], plon[e], plat[e], qlon[e], qlat[e], az_pq[e], az_q[e]
@@ -152,6 +165,16 @@ def clear_of_ends(u: F64, length: F64, dist: F64, reach: F64, eps: F64) -> NDArr
     the distance; five times that and 100 m are kept clear)."""
     m = 5.0 * eps * (reach + dist) + 100.0
     return (u * length > m) & ((1.0 - u) * length > m)
+
+
+def beyond_end(raw: F64, length: F64, dist: F64, reach: F64, eps: F64) -> NDArray[np.int8]:
+    """-1 where the plane's foot (at fraction ``raw`` of the line through a plane edge of
+    ``length``) lies before its first end by more than the plane's foot can be from the true
+    one (as :func:`clear_of_ends` measures it), +1 beyond its second end, 0 otherwise: the
+    geodesic edge's nearest point is then surely that end."""
+    m = 5.0 * eps * (reach + dist) + 100.0
+    along = raw * length
+    return np.where(along < -m, -1, np.where(along > length + m, 1, 0)).astype(np.int8)
 
 
 _NEWTON_STEPS = 6
@@ -425,7 +448,8 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
     dx, dy = table.dx[ej], table.dy[ej]
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
-    u = np.clip(((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2, 0.0, 1.0)
+    raw = ((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2
+    u = np.clip(raw, 0.0, 1.0)
     fx, fy = px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy)
     approx = np.sqrt(fx * fx + fy * fy)
     best = np.minimum.reduceat(approx, start)
@@ -433,8 +457,10 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
         return best
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
     pi, ej, u = pi[keep], ej[keep], u[keep]
-    clear = clear_of_ends(u, np.sqrt(len2[keep]), approx[keep], reach[pi], eps[pi])
-    az1, az2, length = (g[ej] for g in table.geodesics())
+    length = np.sqrt(len2[keep])
+    clear = clear_of_ends(u, length, approx[keep], reach[pi], eps[pi])
+    end = beyond_end(raw[keep], length, approx[keep], reach[pi], eps[pi])
+    az1, az2, length_g = (g[ej] for g in table.geodesics())
     d, _, _ = edge_distance(
         lon[pi],
         lat[pi],
@@ -443,8 +469,9 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
         table.lon2[ej],
         table.lat2[ej],
         u,
-        (az1, az2, length),
+        (az1, az2, length_g),
         clear,
+        end,
     )
     return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))
 
