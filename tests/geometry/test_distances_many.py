@@ -11,13 +11,10 @@ from hypothesis import strategies as st
 from oracle import direct
 from strategies import footprints
 
-from overflight.geometry import distance
+from overflight.geometry import distance_many
 from overflight.geometry.boundary import polygon_edges
-from overflight.geometry.distance import (
-    approx_boundary_distance,
-    boundary_distance,
-    boundary_distances,
-)
+from overflight.geometry.distance import approx_boundary_distance, boundary_distance
+from overflight.geometry.distance_many import boundary_distances
 
 
 @settings(max_examples=60, deadline=None)
@@ -47,10 +44,10 @@ def test_many_polygons_at_once_equal_one_at_a_time(fps, data) -> None:
         )
     # the few-edge pass works in chunks of a bounded number of pairs: same values
     many = np.repeat(np.arange(lon_a.size), 3)
-    saved = distance._PAIRS
-    distance._PAIRS = 50  # a few points per chunk
+    saved = distance_many._PAIRS
+    distance_many._PAIRS = 50  # a few points per chunk
     try:
         again = boundary_distances(lon_a[many], lat_a[many], w[many], pes)
     finally:
-        distance._PAIRS = saved
+        distance_many._PAIRS = saved
     np.testing.assert_array_equal(again, exact[many])

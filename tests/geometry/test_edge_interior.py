@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from oracle import direct
 from strategies import footprints
 
-from overflight.geometry import distance
+from overflight.geometry import distance, distance_many
 from overflight.geometry.boundary import polygon_edges
-from overflight.geometry.distance import boundary_distance, boundary_distances
+from overflight.geometry.distance import boundary_distance
+from overflight.geometry.distance_many import boundary_distances
 from overflight.model import Polygon, Vertex
 
 
@@ -45,12 +46,16 @@ def test_clear_feet_are_inside_and_change_nothing(fp, data) -> None:
     got = boundary_distance(lon, lat, pe)
     many = boundary_distances(lon, lat, np.zeros(lon.size, np.int64), [pe])
     saved = distance.clear_of_ends
-    distance.clear_of_ends = lambda u, *a: np.zeros(u.shape, bool)
+
+    def never(u, *a):
+        return np.zeros(u.shape, bool)
+
+    distance.clear_of_ends = distance_many.clear_of_ends = never
     try:
         want = boundary_distance(lon, lat, pe)
         want_many = boundary_distances(lon, lat, np.zeros(lon.size, np.int64), [pe])
     finally:
-        distance.clear_of_ends = saved
+        distance.clear_of_ends = distance_many.clear_of_ends = saved
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(many, want_many)
@@ -82,7 +87,7 @@ def test_feet_beyond_an_end_are_that_end(fps, data) -> None:
         w_l.append(np.full(lo.size, k, np.int64))
     lon, lat, w = np.concatenate(lon_l), np.concatenate(lat_l), np.concatenate(w_l)
     seen = []
-    saved_ed = distance.edge_distance
+    saved_ed = distance_many.edge_distance
 
     def spy(xlon, xlat, plon, plat, qlon, qlat, guess=None, edge=None, interior=None, end=None):
         if end is not None and (end != 0).any():
@@ -94,19 +99,19 @@ def test_feet_beyond_an_end_are_that_end(fps, data) -> None:
             seen.append((end[k], d0, d1, g0, g1))
         return saved_ed(xlon, xlat, plon, plat, qlon, qlat, guess, edge, interior, end)
 
-    distance.edge_distance = spy
+    distance_many.edge_distance = spy
     try:
         got = boundary_distances(lon, lat, w, pes)
     finally:
-        distance.edge_distance = saved_ed
+        distance_many.edge_distance = saved_ed
     for end, d0, d1, g0, g1 in seen:
         p_side = end < 0
         assert (d0[p_side] <= d1[p_side]).all() and (g0[p_side] <= 0).all()
         assert (d1[~p_side] <= d0[~p_side]).all() and (g1[~p_side] >= 0).all()
-    saved = distance.beyond_end
-    distance.beyond_end = lambda raw, *a: np.zeros(raw.shape, np.int8)
+    saved = distance_many.beyond_end
+    distance_many.beyond_end = lambda raw, *a: np.zeros(raw.shape, np.int8)
     try:
         want = boundary_distances(lon, lat, w, pes)
     finally:
-        distance.beyond_end = saved
+        distance_many.beyond_end = saved
     np.testing.assert_array_equal(got, want)

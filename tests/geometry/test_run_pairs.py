@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 from oracle import direct
 from strategies import footprints
 
-from overflight.geometry import distance
+from overflight.geometry import distance_many
 from overflight.geometry.boundary import polygon_edges
-from overflight.geometry.distance import EdgeTable, boundary_distances
+from overflight.geometry.distance_many import EdgeTable, boundary_distances
 
 
 def _all_pairs(x, y, which, table, eps):
@@ -44,11 +44,11 @@ def test_runs_rank_the_same_edges_as_all(fps, data) -> None:
     lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(which, np.int64)
     table = EdgeTable(pes)
     got = [boundary_distances(lon_a, lat_a, w, table, exact=e) for e in (False, True)]
-    saved = distance._run_pairs
-    distance._run_pairs = _all_pairs
+    saved = distance_many._run_pairs
+    distance_many._run_pairs = _all_pairs
     try:
         want = [boundary_distances(lon_a, lat_a, w, table, exact=e) for e in (False, True)]
     finally:
-        distance._run_pairs = saved
+        distance_many._run_pairs = saved
     for a, b in zip(got, want, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -25,7 +25,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .distance import EdgeTable, boundary_distances, clear_of_ends, edge_distance
+from .distance import clear_of_ends, edge_distance
+from .distance_many import EdgeTable, boundary_distances
 from .frame import local_xy, plane_error
 from .geodesic import inverse
 from .path import PathSet, TrackPath
