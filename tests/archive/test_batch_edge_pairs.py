@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from oracle import direct
 from strategies import footprints
 
-from overflight.archive import batch
+from overflight.archive import batch_crossings
 from overflight.geometry.boundary import polygon_edges
 from overflight.geometry.crossing import edge_boxes, edge_tree, near_pairs, segment_pad
 from overflight.geometry.frame import local_xy
@@ -54,9 +54,9 @@ def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, run, data) 
     x, y = np.concatenate(x_l), np.concatenate(y_l)
     seg, poly = np.concatenate(seg_l), np.concatenate(poly_l)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(batch, "_PAIRS", chunk)
-        mp.setattr(batch, "_RUN", run)  # runs of segments matched to edges as one box
-        got_s, got_e = batch._few_edge_pairs(x, y, seg, poly, pes, n_edges)
+        mp.setattr(batch_crossings, "PAIRS", chunk)
+        mp.setattr(batch_crossings, "RUN", run)  # runs of segments matched to edges as one box
+        got_s, got_e = batch_crossings.few_edge_pairs(x, y, seg, poly, pes, n_edges)
     first = np.cumsum(n_edges) - n_edges
     want = set()
     for k, pe in enumerate(pes):

@@ -1,0 +1,100 @@
+"""A batch's plain pieces laid end to end for the batched check (:mod:`.batch`).
+
+A piece is plain when every segment is within the core check's densification step: its path
+is its fixes. Segments are measured on the mean sphere and on the ellipsoid only near the
+step; each path's own geodesics are computed later, for the windows used
+(:class:`~overflight.geometry.path.PathSet`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from ..analysis.check import MAX_SEGMENT_M
+from ..geometry.geodesic import inverse
+from ..geometry.path import PathSet, TrackPath
+from ..geometry.vertical import fill_altitude
+from .index import haversine
+from .pool import Job
+
+__all__ = ["Paths", "plain_paths"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+@dataclass
+class Paths:
+    """Every plain job's fixes end to end: job ``j`` holds fixes ``off[j]:off[j + 1]``;
+    ``has_next``: whether a fix starts a segment of its job (all but each job's last)."""
+
+    jobs: list[int]
+    off: I64
+    time: F64
+    lon: F64
+    lat: F64
+    has_next: NDArray[np.bool_]
+    paths: list[TrackPath]
+
+    def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
+        """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``): each path
+        laid out over its own time only, so only the segments asked are computed."""
+        return PathSet([self.paths[j] for j in jj.tolist()], windows=(t, t)).points_at(
+            np.arange(jj.size), t
+        )
+
+
+SPHERE_SLACK = 1.01
+"""The mean sphere's distances are within 0.6 % of the ellipsoid's: a segment that short
+there, with this factor to spare, is surely within the densification step."""
+
+
+def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
+    """The jobs whose segments are all within the check's densification step (their path is
+    their fixes), end to end, and which jobs those are. Segments are measured on the sphere
+    and only those near the step on the ellipsoid; the paths' own geodesics are computed
+    later, for the segments used."""
+    n = np.array([len(j.time) for j in jobs], np.int64)
+    off = np.r_[0, np.cumsum(n)]
+    lon = np.concatenate([j.lon for j in jobs]) if jobs else np.empty(0)
+    lat = np.concatenate([j.lat for j in jobs]) if jobs else np.empty(0)
+    last = np.zeros(lon.size, bool)
+    last[off[1:] - 1] = True
+    long = np.zeros(lon.size, bool)
+    if lon.size > 1:
+        h = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])
+        maybe = np.flatnonzero(~(h * SPHERE_SLACK <= MAX_SEGMENT_M) & ~last[:-1])
+        if maybe.size:
+            _, _, d = inverse(lon[maybe], lat[maybe], lon[maybe + 1], lat[maybe + 1])
+            long[maybe] = d > MAX_SEGMENT_M
+    bad = np.add.reduceat(long.astype(np.int64), off[:-1]) > 0 if jobs else np.empty(0, bool)
+    plain = [bool(not b and k >= 2) for b, k in zip(bad, n, strict=True)]
+    keep = [i for i, p in enumerate(plain) if p]
+    sel = (
+        np.concatenate([np.arange(off[i], off[i + 1]) for i in keep])
+        if keep
+        else np.empty(0, np.int64)
+    )
+    k_n = n[keep]
+    paths = []
+    for i in keep:
+        job = jobs[i]
+        ab, _ = fill_altitude(job.time, job.baro)
+        ag, _ = fill_altitude(job.time, job.geo)
+        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool)))
+    return (
+        Paths(
+            keep,
+            np.r_[0, np.cumsum(k_n)].astype(np.int64),
+            np.concatenate([jobs[i].time for i in keep]) if keep else np.empty(0),
+            lon[sel],
+            lat[sel],
+            ~last[sel],
+            paths,
+        ),
+        plain,
+    )
