@@ -301,7 +301,8 @@ def make_incursion(
     depth, td, dlon, dlat = (
         distance_extremum(path, prep.outline, t0, t1, maximize=True) if deepest is None else deepest
     )
-    inner = path.time[(path.time > t0) & (path.time < t1)]
+    # the fixes strictly inside (t0, t1): times are sorted, so one slice
+    inner = path.time[np.searchsorted(path.time, t0, "right") : np.searchsorted(path.time, t1)]
     ts = np.concatenate([[t0], inner, [t1]])
     fm, cm = profile.margins_at(path.time, ts)
     margin = np.fmin(fm, cm)
@@ -309,8 +310,9 @@ def make_incursion(
     if np.isfinite(margin).any():
         # inside: the deepest vertical penetration (the larger of the least margins to floor
         # and ceiling); above/below: the least clearance. Altitude is linear between fixes, so
-        # fixes and crossing times hold the extremes of the clearance.
-        vm = float(np.nanmax(margin) if status == "inside" else -np.nanmax(margin))
+        # fixes and crossing times hold the extremes of the clearance. (fmax skips NaN.)
+        top = np.fmax.reduce(margin)
+        vm = float(top if status == "inside" else -top)
         vm = max(vm, 0.0) if math.isfinite(vm) else None
     reasons = profile.reasons()
     return Incursion(

@@ -160,8 +160,13 @@ class VerticalLimit:
     def __str__(self) -> str:
         if self.text:
             return self.text
-        if self.reference in (Reference.SFC, Reference.UNL):
-            return self.reference.value
-        if self.unit == "FL":
-            return f"FL{self.value:g}"
-        return f"{self.value:g}{self.unit} {self.reference.value}"
+        cached = self.__dict__.get("_str")
+        if cached is None:
+            if self.reference in (Reference.SFC, Reference.UNL):
+                cached = self.reference.value
+            elif self.unit == "FL":
+                cached = f"FL{self.value:g}"
+            else:
+                cached = f"{self.value:g}{self.unit} {self.reference.value}"
+            object.__setattr__(self, "_str", cached)
+        return cached  # type: ignore[no-any-return]
