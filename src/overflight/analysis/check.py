@@ -40,7 +40,9 @@ __all__ = [
     "check_pair",
     "check_prepared",
     "make_incursion",
+    "margin_top",
     "prepare_airspace",
+    "vertical_margin",
     "vertical_pieces",
 ]
 
@@ -282,6 +284,27 @@ def vertical_pieces(
     return pieces
 
 
+def vertical_margin(top: float, status: str) -> float | None:
+    """An incursion's vertical margin from ``top``, the largest of the least margins to floor
+    and ceiling at its ends and the fixes between (NaN-skipping; altitude is linear between
+    fixes, so these hold the extremes): inside, the deepest vertical penetration; above or
+    below, the least clearance (never negative); None when unknown or unbounded."""
+    if not math.isfinite(top):
+        return None
+    vm = top if status == "inside" else -top
+    return max(vm, 0.0)
+
+
+def margin_top(profile: VerticalProfile, path: TrackPath, t0: float, t1: float) -> float:
+    """The ``top`` of :func:`vertical_margin` over [t0, t1] (NaN when nothing is known)."""
+    # the fixes strictly inside (t0, t1): times are sorted, so one slice
+    inner = path.time[np.searchsorted(path.time, t0, "right") : np.searchsorted(path.time, t1)]
+    ts = np.concatenate([[t0], inner, [t1]])
+    fm, cm = profile.margins_at(path.time, ts)
+    margin = np.fmin(fm, cm)
+    return float(np.fmax.reduce(margin))  # fmax skips NaN
+
+
 def make_incursion(
     path: TrackPath,
     prep: PreparedAirspace,
@@ -294,26 +317,16 @@ def make_incursion(
     ends: tuple[F64, F64] | None = None,
     deepest: tuple[float, float, float, float] | None = None,
     activation: Activation = "always",
+    top: float | None = None,
 ) -> Incursion:
-    """The incursion over [t0, t1]; ``ends`` (lon, lat of both ends) and ``deepest`` (the
-    depth search's result) when already computed for many at once (the archive scan)."""
+    """The incursion over [t0, t1]; ``ends`` (lon, lat of both ends), ``deepest`` (the
+    depth search's result) and ``top`` (:func:`margin_top`) when already computed for many
+    at once (the archive scan)."""
     lon, lat = path.point_at(np.array([t0, t1])) if ends is None else ends
     depth, td, dlon, dlat = (
         distance_extremum(path, prep.outline, t0, t1, maximize=True) if deepest is None else deepest
     )
-    # the fixes strictly inside (t0, t1): times are sorted, so one slice
-    inner = path.time[np.searchsorted(path.time, t0, "right") : np.searchsorted(path.time, t1)]
-    ts = np.concatenate([[t0], inner, [t1]])
-    fm, cm = profile.margins_at(path.time, ts)
-    margin = np.fmin(fm, cm)
-    vm: float | None = None
-    if np.isfinite(margin).any():
-        # inside: the deepest vertical penetration (the larger of the least margins to floor
-        # and ceiling); above/below: the least clearance. Altitude is linear between fixes, so
-        # fixes and crossing times hold the extremes of the clearance. (fmax skips NaN.)
-        top = np.fmax.reduce(margin)
-        vm = float(top if status == "inside" else -top)
-        vm = max(vm, 0.0) if math.isfinite(vm) else None
+    vm = vertical_margin(margin_top(profile, path, t0, t1) if top is None else top, status)
     reasons = profile.reasons()
     return Incursion(
         entry_time=t0,

@@ -50,6 +50,7 @@ from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.vertical import Availability, VerticalProfile, availability
 from .batch_crossings import crossings, starts_inside
 from .batch_paths import Paths, plain_paths
+from .batch_records import flag_masks, margin_tops
 from .index import AirspaceIndex
 from .pool import Job, check_piece, row_of
 
@@ -207,6 +208,16 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     searched = distance_extrema(stretches, maximize=True)
     for i, f in zip(rest, searched, strict=True):
         deep[i] = f
+    # the vertical margins and the fixes' flags of every incursion at once
+    t0 = np.array([s.t0 for s in stubs])
+    t1 = np.array([s.t1 for s in stubs])
+    lo, hi = P.off[jobs_of], P.off[jobs_of + 1]
+    slot = {p: n for n, p in enumerate(profiles)}
+    tops, known = margin_tops(
+        P.time, lo, hi, list(profiles.values()), np.array([slot[s.pair] for s in stubs]), t0, t1
+    )
+    flags = np.concatenate([jobs[i].flags for i in P.jobs])
+    masks = flag_masks(P.time, flags, lo, hi, t0, t1).tolist()
     for i, s in enumerate(stubs):
         j, k = pairs[s.pair]
         path, prep = P.paths[j], preps[k]
@@ -222,6 +233,7 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
             ends=(ends_lon[2 * i : 2 * i + 2], ends_lat[2 * i : 2 * i + 2]),
             deepest=deep[i],
             activation=s.activation,  # type: ignore[arg-type]
+            top=float(tops[i]) if known[i] else None,
         )
-        rows.append(row_of(jobs[P.jobs[j]], k, prep, inc))
+        rows.append(row_of(jobs[P.jobs[j]], k, prep, inc, masks[i]))
     return rows

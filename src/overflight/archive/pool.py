@@ -92,13 +92,17 @@ def check_piece(index: AirspaceIndex, job: Job) -> Rows:
     ]
 
 
-def row_of(job: Job, k: int, prep: PreparedAirspace, inc: Incursion) -> dict[str, Any]:
+def row_of(
+    job: Job, k: int, prep: PreparedAirspace, inc: Incursion, mask: int | None = None
+) -> dict[str, Any]:
     """The output row of incursion ``inc`` of ``job`` into airspace ``k``, flagged with every
-    flag of the fixes from the one before the entry to the one after the exit."""
-    t = job.time
-    i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
-    i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
-    mask = int(np.bitwise_or.reduce(job.flags[i0 : i1 + 1]))
+    flag of the fixes from the one before the entry to the one after the exit (``mask``:
+    those flags, when already gathered)."""
+    if mask is None:
+        t = job.time
+        i0 = max(0, int(np.searchsorted(t, inc.entry_time, "right")) - 1)
+        i1 = min(len(t) - 1, int(np.searchsorted(t, inc.exit_time, "left")))
+        mask = int(np.bitwise_or.reduce(job.flags[i0 : i1 + 1]))
     return incursion_row(
         job.icao24, job.callsign, k, prep.airspace, inc, job.track_start, flag_names(mask)
     )
