@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from overflight.geometry.geodesic import forward, inverse
 from overflight.geometry.path import PathSet, TrackPath, points_at, search_sorted
 
 
@@ -96,3 +97,39 @@ def test_path_windows_equal_point_at(ps, data) -> None:
         with np.errstate(divide="ignore", invalid="ignore"):
             a, b = ps[k].point_at(np.array([t]))
         np.testing.assert_array_equal([lon[i], lat[i]], [a[0], b[0]])
+
+
+@st.composite
+def long_paths(draw: st.DrawFn) -> TrackPath:
+    """Paths anywhere (poles, the antimeridian) with segments of up to ~200 km."""
+    n = draw(st.integers(2, 8))
+    t = 1.7e9 + np.cumsum(draw(st.lists(st.sampled_from([1.0, 10.0, 60.0]), min_size=n,
+                                        max_size=n)))  # fmt: skip
+    lat0 = draw(st.floats(-89.5, 89.5))
+    lon0 = draw(st.floats(-180.0, 180.0))
+    az = draw(st.lists(st.floats(0.0, 360.0), min_size=n - 1, max_size=n - 1))
+    dist = draw(st.lists(st.sampled_from([0.0, 50.0, 2e3, 2e4, 2e5]), min_size=n - 1,
+                         max_size=n - 1))  # fmt: skip
+    lon, lat = [lon0], [lat0]
+    for a, d in zip(az, dist, strict=True):
+        x, y, _ = forward(lon[-1], lat[-1], a, d)
+        lon.append(float(x))
+        lat.append(float(y))
+    return TrackPath(t, np.array(lon), np.array(lat), np.zeros(n), np.zeros(n), np.ones(n, bool))
+
+
+@settings(max_examples=150, deadline=None)
+@given(ps=st.lists(long_paths(), min_size=1, max_size=4), windows=st.booleans(), data=st.data())
+def test_chord_positions_are_within_their_bound(ps, windows, data) -> None:
+    owner = np.array([data.draw(st.integers(0, len(ps) - 1)) for _ in range(20)], np.int64)
+    span = [(float(ps[k].time[0]), float(ps[k].time[-1])) for k in owner]
+    t = np.array([a + data.draw(st.floats(0.0, 1.0)) * (b - a) for a, b in span])
+    if windows:  # each time its own window (as the depth search lays its stretches out)
+        pset = PathSet([ps[k] for k in owner], windows=(t, t))
+        owner = np.arange(t.size)
+    else:
+        pset = PathSet(ps)
+    lon, lat = pset.points_at(owner, t)
+    alon, alat = pset.points_at(owner, t, exact=False)
+    _, _, err = inverse(lon, lat, alon, alat)
+    assert (err <= pset.chord_error()[owner]).all(), (err.max(), pset.chord_error())

@@ -253,7 +253,7 @@ def _grid_round(
     tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
     q = np.concatenate([tt.ravel(), extra[0]])
     q_owner = np.concatenate([np.repeat(rs, grid.size), extra[1]])
-    plon, plat = ps.points_at(q_owner, q)
+    plon, plat = ps.points_at(q_owner, q, exact=exact)
     f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
     return tt, f_all[: tt.size].reshape(tt.shape), (q, f_all, q_owner)
 
@@ -305,7 +305,9 @@ def distance_extrema(
     ps = _path_set(stretches)
     table, poly = _edge_table(stretches)
     ts, owner = _samples_many(stretches, ps, step_m)
-    lon, lat = ps.points_at(owner, ts)
+    # the plane's rankings take positions on the chords (within ps.chord_error of exact)
+    pos_err = ps.chord_error()
+    lon, lat = ps.points_at(owner, ts, exact=False)
     a = boundary_distances(lon, lat, poly[owner], table, exact=False)
     # each stretch's local maxima of its samples, within a slack of its best, best first
     start = np.searchsorted(owner, np.arange(n_s))
@@ -316,7 +318,7 @@ def distance_extrema(
     left = np.where(first, -np.inf, np.r_[-np.inf, v[:-1]])
     right = np.where(last, -np.inf, np.r_[v[1:], -np.inf])
     best = np.maximum.reduceat(v, start)
-    slack = 0.03 * np.maximum.reduceat(np.abs(a), start) + step_m + 50.0
+    slack = 0.03 * np.maximum.reduceat(np.abs(a), start) + step_m + 50.0 + 2.0 * pos_err
     cand = np.flatnonzero((v >= left) & (v >= right) & (v >= best[owner] - slack[owner]))
     cand = cand[np.lexsort((-v[cand], owner[cand]))]  # stable: ties keep time order
     rank = np.arange(cand.size) - np.searchsorted(owner[cand], owner[cand])
@@ -344,7 +346,7 @@ def distance_extrema(
         top = np.full(n_s, -np.inf)
         np.maximum.at(top, rs, g[rows, j])
         reach = np.array([s[1].radius_m for s in stretches]) + np.abs(top)
-        slack = 3.0 * plane_error(reach) * np.abs(top) + 5.0
+        slack = 3.0 * plane_error(reach) * np.abs(top) + 5.0 + 2.0 * pos_err
         keep = g[rows, j] >= top[rs] - slack[rs]
         rs, lo, hi = rs[keep], lo[keep], hi[keep]
     grid = np.linspace(0.0, 1.0, exact_points)  # the exact rounds' grid
