@@ -29,7 +29,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .clean_compiled import CLASH, DUP, LATE, ORDER, STALE, clean_sorted
 from .state import AircraftState
 
 __all__ = ["Fixes", "Rows", "ScanParameters", "canonical_order", "clean"]
@@ -257,6 +256,10 @@ def clean(
     idx = np.flatnonzero(ok)
     if idx.size == 0:
         return _empty()
+    # compiled on first use (numba): imported here, so that processes that never clean a
+    # batch (the check workers) do not load the compiler
+    from .clean_compiled import CLASH, DUP, LATE, ORDER, STALE, clean_sorted
+
     # the columns in canonical order first: the pass then reads them in sequence
     r = rows.take(canonical_order(rows, idx, cs_names))
     state.ensure(int(r.code.max()))
