@@ -161,12 +161,14 @@ class BatchDecoder:
     def _codes(arr: pa.Array, codes: Codes, lower: bool) -> np.ndarray:
         if pa.types.is_null(arr.type):
             return np.full(len(arr), -1, np.int64)
-        s = pc.utf8_trim_whitespace(pc.cast(arr, pa.string()))
-        if lower:
-            s = pc.utf8_lower(s)
-        enc = pc.dictionary_encode(s)
+        # the distinct raw values first, then each trimmed (and lowered) once: variants of one
+        # name get one code, in order of first appearance, as when the column is normalised
+        enc = pc.dictionary_encode(pc.cast(arr, pa.string()))
         if isinstance(enc, pa.ChunkedArray):
             enc = enc.combine_chunks()
-        lut = np.append(codes.encode_unique(enc.dictionary.to_pylist()), -1)
+        names = pc.utf8_trim_whitespace(enc.dictionary)
+        if lower:
+            names = pc.utf8_lower(names)
+        lut = np.append(codes.encode_unique(names.to_pylist()), -1)
         idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
         return lut[idx]

@@ -1,0 +1,32 @@
+"""Aircraft and callsign codes from a batch's text columns: trimmed (icao24 also lowered), one
+code per name in order of first appearance, -1 for none or empty, stable across batches."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+from overflight.archive.columns import BatchDecoder
+from overflight.archive.state import Codes
+
+
+def test_variants_of_one_name_share_its_code_in_order_of_first_appearance() -> None:
+    codes = Codes()
+    raw = pa.array(["  DEF456", "ABC123", None, " abc123 ", "", "def456", "  "])
+    got = BatchDecoder._codes(raw, codes, lower=True).tolist()
+    assert got == [0, 1, -1, 1, -1, 0, -1]
+    assert codes.names == ["def456", "abc123"]
+    # the next batch keeps the codes and adds new names after them
+    more = BatchDecoder._codes(pa.array(["ABC123", "4CA1F2"]), codes, lower=True).tolist()
+    assert more == [1, 2]
+
+
+def test_callsigns_are_trimmed_not_lowered() -> None:
+    codes = Codes()
+    got = BatchDecoder._codes(pa.array(["FIN7LA ", "fin7la", "FIN7LA"]), codes, lower=False)
+    assert got.tolist() == [0, 1, 0]
+    assert codes.names == ["FIN7LA", "fin7la"]
+
+
+def test_a_column_of_nulls_has_no_codes() -> None:
+    got = BatchDecoder._codes(pa.nulls(3), Codes(), lower=True)
+    assert got.tolist() == [-1, -1, -1]
