@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overflight.analysis.check import margin_top
-from overflight.archive.batch_records import flag_masks, interp_many, margin_tops
-from overflight.geometry.path import TrackPath
+from overflight.archive.batch_records import flag_masks, margin_tops
+from overflight.geometry.path import TrackPath, interp_many
 from overflight.geometry.vertical import VerticalProfile
 from overflight.model import VerticalLimit
 

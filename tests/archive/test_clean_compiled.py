@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 from clean_reference import clean_reference
@@ -70,7 +71,7 @@ def _batches(rows: list[tuple], cuts: list[int]) -> list[Rows]:
         cols["cs"].append(c % 3 - 1)
     out = []
     bounds = [0, *sorted(c % (len(rows) + 1) for c in cuts), len(rows)]
-    for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+    for a, b in itertools.pairwise(bounds):
         if b > a:
             out.append(Rows.of(**{k: v[a:b] for k, v in cols.items()}))
     return out

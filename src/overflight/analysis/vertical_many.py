@@ -3,9 +3,9 @@
 :func:`vertical_pieces_many` gives every (track, airspace, interval) exactly what
 :func:`~overflight.analysis.check.vertical_pieces` gives it alone: the altitude's crossings
 of floor and ceiling are found for all tracks in one vectorised pass and each interval takes
-its own by a binary search; the status between them is read from ``np.interp`` once per
-track. Profiles with compound limits or partly unknown altitudes go through
-``vertical_pieces`` itself.
+its own by a binary search; the status between them is read from the margins interpolated
+as ``np.interp`` does, for all tracks at once. Profiles with compound limits or partly
+unknown altitudes go through ``vertical_pieces`` itself.
 
 >>> from overflight.geometry.path import TrackPath
 >>> from overflight.geometry.vertical import VerticalProfile
@@ -28,7 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..geometry.path import TrackPath, search_sorted
+from ..geometry.path import TrackPath, interp_many, search_sorted
 from ..geometry.vertical import LimitSeries, VerticalProfile
 from .check import vertical_pieces
 
@@ -80,10 +80,12 @@ def vertical_pieces_many(
     inner = np.ones(time.size - 1, bool)
     inner[off[1:-1] - 1] = False  # no segment from one track's last fix to the next's first
     seg_slot = np.repeat(np.arange(used.size), n)[:-1]
+    margins = []
     for kind in (0, 1):
         m = np.concatenate(
             [(profiles[k].floor if kind == 0 else profiles[k].ceiling)[0].margin for k in used]
         )
+        margins.append(m)
         m0, m1 = m[:-1], m[1:]
         with np.errstate(invalid="ignore", divide="ignore"):
             cross = inner & np.isfinite(m0) & np.isfinite(m1) & ((m0 < 0) != (m1 < 0))
@@ -115,21 +117,15 @@ def vertical_pieces_many(
     )
     mid = 0.5 * (left + right)
     mid = np.where(a[item_of] == b[item_of], a[item_of], mid)
-    # floor and ceiling states at the midpoints (+1 on the airspace side, -1 not)
-    fl = np.empty(mid.size, np.int8)
-    ce = np.empty(mid.size, np.int8)
+    # floor and ceiling states at the midpoints (+1 on the airspace side, -1 not): the
+    # margins interpolated as np.interp does on each track (a constant limit's margin is
+    # constant: interpolated, that constant)
     m_slot = s_of[item_of]
-    m_order = np.argsort(m_slot, kind="stable")
-    m_bound = np.searchsorted(m_slot[m_order], np.arange(used.size + 1))
-    for s, k in enumerate(used.tolist()):
-        sel = m_order[m_bound[s] : m_bound[s + 1]]
-        if sel.size == 0:
-            continue
-        prof, t = profiles[k], paths[k].time
-        for part, dest, is_floor in ((prof.floor[0], fl, True), (prof.ceiling[0], ce, False)):
-            mm = part.margin
-            v = np.interp(mid[sel], t, mm) if part.state == 1 else np.full(sel.size, mm[0])
-            dest[sel] = np.where(v >= 0, 1, -1) if is_floor else np.where(v <= 0, 1, -1)
+    v_lo, v_hi = off[m_slot], off[m_slot + 1]
+    fv = interp_many(mid, v_lo, v_hi, time, margins[0])
+    cv = interp_many(mid, v_lo, v_hi, time, margins[1])
+    fl = np.where(fv >= 0, 1, -1).astype(np.int8)
+    ce = np.where(cv <= 0, 1, -1).astype(np.int8)
     status = np.full(mid.size, "unknown", dtype="<U7")
     status[(fl == 1) & (ce == 1)] = "inside"
     status[ce == -1] = "above"

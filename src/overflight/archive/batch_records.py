@@ -3,13 +3,9 @@ once: the vertical margin's ``top`` (:func:`~overflight.analysis.check.margin_to
 flags of the fixes around each incursion (:func:`~.pool.row_of`).
 
 Element-wise the same arithmetic, so the same bits: the margins at the fixes inside are the
-fixes' own, at the ends ``np.interp``'s formula (:func:`interp_many`); maxima and bitwise ORs
-do not depend on the order they are taken in.
-
->>> xp = np.array([0.0, 10.0, 0.0, 5.0])
->>> fp = np.array([0.0, 1.0, 2.0, 3.0])
->>> interp_many(np.array([2.5, 2.5]), np.array([0, 2]), np.array([2, 4]), xp, fp).tolist()
-[0.25, 2.5]
+fixes' own, at the ends ``np.interp``'s formula
+(:func:`~overflight.geometry.path.interp_many`); maxima and bitwise ORs do not depend on the
+order they are taken in.
 """
 
 from __future__ import annotations
@@ -19,35 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
-from ..geometry.path import search_sorted
+from ..geometry.path import interp_many, search_sorted
 from ..geometry.vertical import VerticalProfile
 
-__all__ = ["flag_masks", "interp_many", "margin_tops"]
+__all__ = ["flag_masks", "margin_tops"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-
-
-def interp_many(t: F64, lo: I64, hi: I64, xp: F64, fp: F64) -> F64:
-    """``np.interp(t[i], xp[lo[i]:hi[i]], fp[lo[i]:hi[i]])`` for every ``i`` at once, by
-    numpy's own formula: the knot's value at a knot and outside the knots, else
-    ``slope * (t - x0) + y0`` (with its fallbacks when that is NaN)."""
-    a = search_sorted(xp, lo, hi, t, "right")  # first knot after t
-    k = np.clip(a - 1, lo, hi - 1)
-    b = np.clip(a, lo, hi - 1)
-    x0, x1, y0, y1 = xp[k], xp[b], fp[k], fp[b]
-    with np.errstate(all="ignore"):
-        slope = (y1 - y0) / (x1 - x0)
-        v = slope * (t - x0) + y0
-        nan = np.isnan(v)
-        if nan.any():
-            w = slope * (t - x1) + y1
-            w = np.where(np.isnan(w) & (y0 == y1), y0, w)
-            v = np.where(nan, w, v)
-    v = np.where(t == x0, y0, v)
-    v = np.where(a == lo, fp[lo], v)  # before the first knot
-    v = np.where(a == hi, fp[hi - 1], v)  # at or after the last
-    return np.where(np.isnan(t), np.nan, v)
 
 
 def _simple(p: VerticalProfile) -> bool:

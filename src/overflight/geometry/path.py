@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from .geodesic import forward, inverse, unit_vectors
 
-__all__ = ["PathSet", "TrackPath", "points_at", "search_sorted"]
+__all__ = ["PathSet", "TrackPath", "interp_many", "points_at", "search_sorted"]
 
 F64 = NDArray[np.float64]
 
@@ -296,3 +296,31 @@ def search_sorted(
         right = (x <= v) if side == "right" else (x < v)
         lo = np.where(open_ & right, mid + 1, lo)
         hi = np.where(open_ & ~right, mid, hi)
+
+
+def interp_many(t: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], xp: F64, fp: F64) -> F64:
+    """``np.interp(t[i], xp[lo[i]:hi[i]], fp[lo[i]:hi[i]])`` for every ``i`` at once, by
+    numpy's own formula: the knot's value at a knot and outside the knots, else
+    ``slope * (t - x0) + y0`` (with its fallbacks when that is NaN).
+
+    >>> xp = np.array([0.0, 10.0, 0.0, 5.0])
+    >>> fp = np.array([0.0, 1.0, 2.0, 3.0])
+    >>> interp_many(np.array([2.5, 2.5]), np.array([0, 2]), np.array([2, 4]), xp, fp).tolist()
+    [0.25, 2.5]
+    """
+    a = search_sorted(xp, lo, hi, t, "right")  # first knot after t
+    k = np.clip(a - 1, lo, hi - 1)
+    b = np.clip(a, lo, hi - 1)
+    x0, x1, y0, y1 = xp[k], xp[b], fp[k], fp[b]
+    with np.errstate(all="ignore"):
+        slope = (y1 - y0) / (x1 - x0)
+        v = slope * (t - x0) + y0
+        nan = np.isnan(v)
+        if nan.any():
+            w = slope * (t - x1) + y1
+            w = np.where(np.isnan(w) & (y0 == y1), y0, w)
+            v = np.where(nan, w, v)
+    v = np.where(t == x0, y0, v)
+    v = np.where(a == lo, fp[lo], v)  # before the first knot
+    v = np.where(a == hi, fp[hi - 1], v)  # at or after the last
+    return np.where(np.isnan(t), np.nan, v)
