@@ -89,7 +89,9 @@ def test_feet_beyond_an_end_are_that_end(fps, data) -> None:
     seen = []
     saved_ed = distance_many.edge_distance
 
-    def spy(xlon, xlat, plon, plat, qlon, qlat, guess=None, edge=None, interior=None, end=None):
+    def spy(
+        xlon, xlat, plon, plat, qlon, qlat, guess=None, edge=None, interior=None, end=None, **kw
+    ):
         if end is not None and (end != 0).any():
             k = np.flatnonzero(end != 0)
             az1, az2 = edge[0][k], edge[1][k]
@@ -97,7 +99,7 @@ def test_feet_beyond_an_end_are_that_end(fps, data) -> None:
                 xlon[k], xlat[k], plon[k], plat[k], qlon[k], qlat[k], az1, az2
             )
             seen.append((end[k], d0, d1, g0, g1))
-        return saved_ed(xlon, xlat, plon, plat, qlon, qlat, guess, edge, interior, end)
+        return saved_ed(xlon, xlat, plon, plat, qlon, qlat, guess, edge, interior, end, **kw)
 
     distance_many.edge_distance = spy
     try:

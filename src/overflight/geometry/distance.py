@@ -47,6 +47,7 @@ def edge_distance(
     edge: tuple[F64, F64, F64] | None = None,
     interior: NDArray[np.bool_] | None = None,
     end: NDArray[np.int8] | None = None,
+    distance_only: bool = False,
 ) -> tuple[F64, F64, F64]:
     """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
 
@@ -60,6 +61,15 @@ def edge_distance(
     few steps fall back to a bracketed root search on the whole edge. ``end``: -1 (or +1) for
     the pairs whose foot is known to be P (or Q), well beyond that end in the plane: only that
     end's distance is computed (the same value as the full computation's).
+
+    ``distance_only``: the feet are not wanted, only the distances. The Newton steps then
+    start from the foot in a plane about X itself (P and Q in X's own azimuthal equidistant
+    frame: millimetres from the true foot for points within ~20 km) and a first step shorter
+    than :data:`_PYTHAGORAS_M`, still inside the edge, from an E at least
+    :data:`_PYTHAGORAS_MIN_D` from X, is finished in closed form: the foot F is then ``step``
+    from E along the edge and XF perpendicular to it, so ``d = sqrt(XE^2 - step^2)`` (the
+    step's own relative error, under 1 %, moves d by under ``0.01 step^2 / d``: 1e-8 m),
+    instead of a second geodesic step. The returned feet are then E, not F.
     """
     az_pq, az_q, L = inverse(plon, plat, qlon, qlat) if edge is None else edge
     n = xlon.shape[0]
@@ -93,6 +103,8 @@ def edge_distance(
     if idx.size == 0:
         return dist, foot_lon, foot_lat
     s = np.full(idx.size, 0.5) if guess is None else np.clip(guess[idx], 0.0, 1.0)
+    if distance_only:
+        s = _local_guess(xlon[idx], xlat[idx], plon[idx], plat[idx], qlon[idx], qlat[idx], s)
     d = np.full(idx.size, np.inf)
     elon = np.full(idx.size, np.nan)
     elat = np.full(idx.size, np.nan)
@@ -106,7 +118,18 @@ def edge_distance(
         step = MEAN_RADIUS * np.arctan(np.tan(np.minimum(dd / MEAN_RADIUS, 1.5)) * g)
         d[active], elon[active], elat[active] = dd, lo_, la_
         done = (np.abs(step) < _FOOT_TOL_M) | (dd == 0.0)
-        s[active] = np.clip(s[active] + step / L[k], 0.0, 1.0)
+        s_next = s[active] + step / L[k]
+        if distance_only:
+            short = (
+                ~done
+                & (np.abs(step) < _PYTHAGORAS_M)
+                & (dd >= _PYTHAGORAS_MIN_D)
+                & (s_next > 0.0)
+                & (s_next < 1.0)
+            )
+            d[active[short]] = np.sqrt(dd[short] * dd[short] - step[short] * step[short])
+            done |= short
+        s[active] = np.clip(s_next, 0.0, 1.0)
         active = active[~done]
         if active.size == 0:
             break
@@ -175,6 +198,22 @@ def beyond_end(raw: F64, length: F64, dist: F64, reach: F64, eps: F64) -> NDArra
     return np.where(along < -m, -1, np.where(along > length + m, 1, 0)).astype(np.int8)
 
 
+def _local_guess(xlon: F64, xlat: F64, plon: F64, plat: F64, qlon: F64, qlat: F64, s: F64) -> F64:
+    """The foot of X on the straight P-Q in X's own azimuthal equidistant plane, as a fraction
+    of P-Q (``s`` where P-Q has no length there)."""
+    px, py = local_xy(plon, plat, xlon, xlat)
+    qx, qy = local_xy(qlon, qlat, xlon, xlat)
+    dx, dy = qx - px, qy - py
+    len2 = dx * dx + dy * dy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.clip(-(px * dx + py * dy) / len2, 0.0, 1.0)
+    return np.where(len2 > 0, u, s)
+
+
+_PYTHAGORAS_M = 0.01
+"""A first Newton step shorter than this is finished in closed form (``distance_only``)."""
+_PYTHAGORAS_MIN_D = 100.0
+"""... from an E at least this far from X (nearer, the step's error weighs more)."""
 _NEWTON_STEPS = 6
 _FOOT_TOL_M = 1e-5
 """Newton steps stop once the foot moves by less than this (the distance is stationary at the

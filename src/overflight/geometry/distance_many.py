@@ -170,6 +170,7 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
         (az1, az2, length_g),
         clear,
         end,
+        distance_only=True,
     )
     return np.minimum.reduceat(d, np.flatnonzero(np.r_[True, pi[1:] != pi[:-1]]))
 
