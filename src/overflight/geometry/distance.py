@@ -64,12 +64,12 @@ def edge_distance(
 
     ``distance_only``: the feet are not wanted, only the distances. The Newton steps then
     start from the foot in a plane about X itself (P and Q in X's own azimuthal equidistant
-    frame: millimetres from the true foot for points within ~20 km) and a first step shorter
-    than :data:`_PYTHAGORAS_M`, still inside the edge, from an E at least
-    :data:`_PYTHAGORAS_MIN_D` from X, is finished in closed form: the foot F is then ``step``
-    from E along the edge and XF perpendicular to it, so ``d = sqrt(XE^2 - step^2)`` (the
-    step's own relative error, under 1 %, moves d by under ``0.01 step^2 / d``: 1e-8 m),
-    instead of a second geodesic step. The returned feet are then E, not F.
+    frame: a few centimetres from the true foot, under a metre for nine in ten pairs of a
+    scan's depth search) and a first step shorter than :data:`_PYTHAGORAS_M`, still inside
+    the edge, from an E at least :data:`_PYTHAGORAS_MIN_D` from X, is finished in closed
+    form: the foot F is then ``step`` from E along the edge and XF perpendicular to it, so
+    ``d = sqrt(XE^2 - step^2)``, instead of a second geodesic step (within 1e-8 m of the
+    converged distance). The returned feet are then E, not F.
     """
     az_pq, az_q, L = inverse(plon, plat, qlon, qlat) if edge is None else edge
     n = xlon.shape[0]
@@ -210,8 +210,10 @@ def _local_guess(xlon: F64, xlat: F64, plon: F64, plat: F64, qlon: F64, qlat: F6
     return np.where(len2 > 0, u, s)
 
 
-_PYTHAGORAS_M = 0.01
-"""A first Newton step shorter than this is finished in closed form (``distance_only``)."""
+_PYTHAGORAS_M = 1.0
+"""A first Newton step shorter than this is finished in closed form (``distance_only``):
+measured within 1e-8 m of the converged distance for steps up to 5 m, edges of 2-50 km and
+distances of 100 m to 50 km (the geodesic arithmetic's own noise, ~4e-9 m)."""
 _PYTHAGORAS_MIN_D = 100.0
 """... from an E at least this far from X (nearer, the step's error weighs more)."""
 _NEWTON_STEPS = 6
