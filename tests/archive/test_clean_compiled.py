@@ -135,3 +135,37 @@ def test_a_frozen_run_across_batches_is_flagged_back() -> None:
         retro.append(got.retro)
     assert retro[1] == {0: (60.0, 25.0)}  # 70 s held by the end of the second batch
     assert bool(s_new.run_frozen[0])
+
+
+def test_without_a_writable_cache_folder_the_pass_still_compiles(monkeypatch) -> None:
+    """numba refuses ``cache=True`` when it finds no writable folder (read-only package, no
+    home): the pass is then compiled in each process, and cleans the same."""
+    import importlib
+
+    import numba
+
+    from overflight.archive import clean_compiled
+
+    real = numba.njit
+    asked: list[bool] = []
+
+    def no_cache(*args, **kw):
+        asked.append(bool(kw.get("cache")))
+        if kw.get("cache"):
+            raise RuntimeError("cannot cache function 'f': no locator available for file 'x'")
+        return real(*args, **kw)
+
+    monkeypatch.setattr(numba, "njit", no_cache)
+    try:
+        importlib.reload(clean_compiled)
+        assert asked and asked[0] and not asked[1]  # cached first, then without
+        t = 1.7e9 + np.arange(5.0)
+        rows = Rows.of(
+            code=np.zeros(5, np.int64), time=t, lat=np.full(5, 60.0),
+            lon=25.0 + np.arange(5) * 0.01, lastpos=t, baro=np.full(5, 3000.0),
+        )  # fmt: skip
+        got = clean(rows, AircraftState(), ScanParameters(), {})
+        _same_fixes(got, clean_reference(rows, AircraftState(), ScanParameters(), {}))
+    finally:
+        monkeypatch.undo()
+        importlib.reload(clean_compiled)

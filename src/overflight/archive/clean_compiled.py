@@ -24,16 +24,35 @@ cached on disk.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import TypeVar
 
+import numba
 import numpy as np
-from numba import njit
 
 from .state import FROZEN, JUMP, SPEED
 
 __all__ = ["clean_sorted"]
 
+F = TypeVar("F", bound=Callable[..., object])
+
 R_SPHERE = 6_371_008.8
 _RAD = math.pi / 180.0
+
+
+def _jit(**options: object) -> Callable[[F], F]:
+    """numba's ``njit``, cached on disk where numba finds a writable folder for it (next to
+    the package, the user's cache folder or ``NUMBA_CACHE_DIR``), else compiled in each
+    process."""
+
+    def wrap(f: F) -> F:
+        try:
+            return numba.njit(cache=True, **options)(f)  # type: ignore[no-any-return]
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return numba.njit(**options)(f)  # type: ignore[no-any-return]
+
+    return wrap
+
 
 DUP, CLASH, ORDER, STALE, LATE = 0, 1, 2, 3, 4
 """Indices of the drop counts returned by :func:`clean_sorted`: duplicate, conflicting
@@ -41,7 +60,7 @@ position, time order (against the previous row), stale, time order (fix time not
 last fix's)."""
 
 
-@njit(cache=True, inline="always")
+@_jit(inline="always")
 def _haversine(
     lon1: float, lat1: float, cos1: float, lon2: float, lat2: float, cos2: float
 ) -> float:
@@ -54,7 +73,7 @@ def _haversine(
     return 2.0 * R_SPHERE * math.asin(math.sqrt(a))
 
 
-@njit(cache=True)
+@_jit()
 def clean_sorted(
     code,
     time,
@@ -338,7 +357,7 @@ def clean_sorted(
     )
 
 
-@njit(cache=True, inline="always")
+@_jit(inline="always")
 def _close_run(a, b, t0_run, cont, hold, time, f_row, ground, frozen, frozen_s, carried_frozen):
     """Mark fixes ``a:b`` (one run of identical positions) frozen if the run, from
     ``t0_run``, is held past ``frozen_s`` while airborne (or continues a frozen carried run);
