@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .frame import bow, local_xy
+from .path import search_sorted
 
 __all__ = ["RingAngles", "circle_candidates", "ring_angles"]
 
@@ -131,6 +132,12 @@ def circle_candidates(
     whole = live & ((lo <= 0) | (alpha >= np.pi / 2))  # too near the origin: every chord
     seg_l, k1_l, cnt_l = [], [], []
     n_ring = np.array([r.n for r in rings], np.int64)[slot]
+    # every ring's chord angles end to end (two laps each), one binary search for all
+    phis = [r.phi for r in rings]
+    phi_all = np.concatenate(phis)
+    p_len = np.array([p.size for p in phis], np.int64)
+    p_off = np.cumsum(p_len) - p_len
+    phi0 = np.array([p[0] for p in phis])
     for sa, sb, ok in zip(starts, ends, use, strict=True):
         i = np.flatnonzero(ok & ~whole)
         if i.size == 0:
@@ -140,14 +147,11 @@ def circle_candidates(
         turn = (ang_b - ang_a + np.pi) % TWO_PI - np.pi  # the piece spans less than pi
         lo_ang = np.minimum(ang_a, ang_a + turn) - alpha[i]
         span = np.abs(turn) + 2.0 * alpha[i]
-        k1 = np.empty(i.size, np.int64)
-        k2 = np.empty(i.size, np.int64)
-        for s in np.unique(slot[i]).tolist():
-            m = slot[i] == s
-            phi = rings[s].phi
-            start = phi[0] + (lo_ang[m] - phi[0]) % TWO_PI
-            k1[m] = np.searchsorted(phi, start, side="right") - 1
-            k2[m] = np.searchsorted(phi, start + span[m], side="right") - 1
+        si = slot[i]
+        a0, a1 = p_off[si], p_off[si] + p_len[si]
+        start = phi0[si] + (lo_ang - phi0[si]) % TWO_PI
+        k1 = search_sorted(phi_all, a0, a1, start, "right") - a0 - 1
+        k2 = search_sorted(phi_all, a0, a1, start + span, "right") - a0 - 1
         seg_l.append(i)
         k1_l.append(k1)
         cnt_l.append(np.minimum(k2 - k1 + 1, n_ring[i]))
