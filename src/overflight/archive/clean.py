@@ -1,4 +1,6 @@
-"""Vectorised cleaning of one batch of state vectors, carrying state across batches.
+"""Cleaning of one batch of state vectors, carrying state across batches: the per-row
+validity tests on whole columns, then the rows in canonical order through one compiled pass
+(:mod:`.clean_compiled`).
 
 Rows are dropped (and counted per reason) when they have no icao24, no time or no position,
 a position or altitude out of range, repeat the previous row exactly (``duplicate``), repeat
@@ -231,7 +233,8 @@ def clean(
     cs_names: Sequence[str] = (),
 ) -> Fixes:
     """Drop bad rows (counted in ``counts``), keep fixes, flag and break; updates ``state``.
-    Rows are taken in :func:`canonical_order` (``cs_names``: callsigns by code)."""
+    Rows are taken in :func:`canonical_order` (``cs_names``: callsigns by code), the rules
+    after the validity tests by :func:`~.clean_compiled.clean_sorted`."""
     # -- per-row validity ------------------------------------------------------------------
     bad_id = rows.code < 0
     bad_t = ~np.isfinite(rows.time) & ~bad_id
