@@ -230,9 +230,6 @@ def clean_sorted(
             ge += 1
         first[g] = True
         had = has_fix[c]
-        t0_run = 0.0
-        run_start = g
-        run_cont = False
         latest_brk = -1
         for k in range(g, ge):
             r = f_row[k]
@@ -272,38 +269,18 @@ def clean_sorted(
                 carried_or[k] = back
             # runs of identical positions
             same[k] = has_prev[k] and lat[r] == plat[k] and lon[r] == plon[k]
-            if k > g and same[k]:
-                continue  # the run goes on
-            if k > g:
-                _close_run(
-                    run_start,
-                    k,
-                    t0_run,
-                    run_cont,
-                    hold,
-                    time,
-                    f_row,
-                    ground,
-                    frozen,
-                    frozen_s,
-                    run_frozen[c],
-                )
+        # each run closed where the next begins; the first may go on from the carried fix
+        run_start = g
+        for k in range(g + 1, ge + 1):
+            if k < ge and same[k]:
+                continue
+            cont = run_start == g and same[g]
+            t0_run = run_t0[c] if cont else time[f_row[run_start]]
+            last_frozen = _close_run(
+                run_start, k, t0_run, cont, hold, time, f_row, ground, frozen, frozen_s,
+                run_frozen[c],
+            )  # fmt: skip
             run_start = k
-            run_cont = k == g and same[k]
-            t0_run = run_t0[c] if run_cont else time[r]
-        last_frozen = _close_run(
-            run_start,
-            ge,
-            t0_run,
-            run_cont,
-            hold,
-            time,
-            f_row,
-            ground,
-            frozen,
-            frozen_s,
-            run_frozen[c],
-        )
         if same[g] and frozen[g] and not run_frozen[c]:  # the first run went on from the carry
             retro[n_retro] = c
             retro_kind[n_retro] = 1
