@@ -10,8 +10,12 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracle import OracleBoundary, direct
+from strategies import footprints
 
+from overflight.geometry.boundary import polygon_edges
 from overflight.geometry.distance import edge_distance
+from overflight.geometry.distance_many import boundary_distances
 from overflight.geometry.geodesic import forward
 
 
@@ -40,3 +44,23 @@ def test_pythagoras_finish_is_the_full_distance(lat, lon, az, length, data) -> N
     # the foot, each from its own start
     tol = np.where(full > 1.0, 1e-8, 2e-5)
     assert (np.abs(fast - full) <= tol).all(), np.abs(fast - full).max()
+
+
+@settings(max_examples=25, deadline=None)
+@given(fp=footprints(kinds=("convex", "concave")), data=st.data())
+def test_boundary_distances_agree_with_the_independent_oracle(fp, data) -> None:
+    """The exact distances of the depth search (few-edge polygons: the Pythagoras finish)
+    against geographiclib's dense geodesic search on the same boundary (tests/oracle.py)."""
+    pe = polygon_edges(fp.polygon)
+    oracle = OracleBoundary([fp.polygon])
+    pts = [
+        direct(fp.clat, fp.clon, data.draw(st.floats(0.0, 360.0)),
+               fp.radius_m * data.draw(st.floats(0.0, 2.5)))
+        for _ in range(6)
+    ]  # fmt: skip
+    lat = np.array([p[0] for p in pts])
+    lon = np.array([p[1] for p in pts])
+    got = boundary_distances(lon, lat, np.zeros(lat.size, np.int64), [pe])
+    for i in range(lat.size):
+        _, upper, lower = oracle.probe(float(lat[i]), float(lon[i]), 0.005)
+        assert lower - 1e-6 <= got[i] <= upper + 1e-6, (got[i], lower, upper)
