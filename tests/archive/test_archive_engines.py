@@ -75,6 +75,38 @@ def test_check_workers_equal_inline_check(archive: list[Path], tmp_path: Path) -
     assert got.pieces_checked == ref.pieces_checked
 
 
+def test_check_workers_drop_a_file_broken_midway(
+    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file that breaks after some of its batches were read is dropped whole, also when the
+    workers go on with earlier files' pieces across file ends (no checkpoint): the rows of
+    the other files are all kept, none of the broken file's, the same as inline."""
+    import overflight.archive.scan as scan_module
+    from overflight.errors import ParseError
+
+    real = scan_module.read_batches
+    broken = archive[1]
+
+    def reader(con, info, *args, **kwargs):  # type: ignore[no-untyped-def]
+        for k, batch in enumerate(real(con, info, *args, **kwargs)):
+            if info.path == broken and k == 2:
+                raise ParseError(info.path, None, "unreadable: torn row group")
+            yield batch
+
+    monkeypatch.setattr(scan_module, "read_batches", reader)
+    zones = route_airspaces(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones, batch_rows=2_000)
+    got = scan(files, zones, tmp_path / "inc.parquet", check_workers=2, batch_rows=2_000)
+    cp = scan(files, zones, check_workers=2, checkpoint=tmp_path / "cp", batch_rows=2_000)
+    assert ref.errors == [f"{broken}: unreadable: torn row group"]
+    assert ref.table.num_rows > 0
+    assert got.errors == ref.errors and cp.errors == ref.errors
+    assert got.table.equals(ref.table) and cp.table.equals(ref.table)
+    whole = scan(files, zones)  # the broken file's pieces were checked: some rows differ
+    assert not whole.table.equals(ref.table)
+
+
 def _landing_zones(files: Sequence[Path]) -> list[Airspace]:
     """Circles of 20 km around where aircraft were last seen (mostly their destination
     airports): tracks end inside them, so their pieces stay open until evicted."""

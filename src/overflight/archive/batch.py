@@ -47,7 +47,8 @@ from ..analysis.check import PreparedAirspace, make_incursion
 from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
-from ..geometry.vertical import Availability, VerticalProfile, availability
+from ..geometry.vertical import Availability, LimitSeries, VerticalProfile, availability
+from ..model import VerticalLimit
 from .batch_crossings import crossings, starts_inside
 from .batch_paths import Paths, plain_paths
 from .batch_records import flag_masks, margin_tops
@@ -110,14 +111,21 @@ def _stubs(
             iv_b.append(tb)
     profiles: dict[int, VerticalProfile] = {}
     known: dict[int, Availability] = {}  # per job
+    series: dict[int, dict[VerticalLimit, LimitSeries]] = {}  # per job: limits shared
     for p in dict.fromkeys(iv_pair):
         j, k = pairs[p]
         path = P.paths[j]
         kn = known.get(j)
         if kn is None:
             kn = known[j] = availability(path.alt_baro, path.alt_geo)
+            series[j] = {}
         profiles[p] = VerticalProfile.build(
-            preps[k].airspace.floor, preps[k].airspace.ceiling, path.alt_baro, path.alt_geo, kn
+            preps[k].airspace.floor,
+            preps[k].airspace.ceiling,
+            path.alt_baro,
+            path.alt_geo,
+            kn,
+            series[j],
         )
     if not iv_pair:
         return [], profiles

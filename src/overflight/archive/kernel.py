@@ -51,8 +51,11 @@ __all__ = ["CHECK_CHUNK", "Kernel", "Piece"]
 
 F64 = NDArray[np.float64]
 
-CHECK_CHUNK = 256
-"""Finished pieces checked together at most (inline, or per job sent to a check worker)."""
+CHECK_CHUNK = 512
+"""Pieces checked together at most (inline, or per job sent to a check worker). Finished
+pieces near some airspace are queued across batches until each worker (or the inline check)
+has a whole chunk, or the data of a file ends: the vectorised check costs about a fifth less
+per piece in chunks of 512 than in the ~100 one batch of 100,000 rows finishes per worker."""
 
 
 @dataclass
@@ -130,17 +133,19 @@ class Kernel:
         self.errors: list[str] = []
         self.pool = pool
         self._done: list[Piece] = []  # finished pieces waiting for the exact check
+        self._queue: list[Job] = []  # their jobs, until a chunk per worker is ready
         self._nearby: Nearby | None = None  # built on first use
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         state.pop("_jobs", None)  # checkpoints of earlier versions
-        self.__dict__.update({"_done": [], "_nearby": None, **state})
+        self.__dict__.update({"_done": [], "_queue": [], "_nearby": None, **state})
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["index"] = None  # large and rebuilt from the airspaces: reattach after loading
         state["pool"] = None  # processes: reattach too (pickle only when drained)
         state["_done"] = []  # empty whenever a call returns
+        state["_queue"] = []  # empty whenever drained (pickle only then)
         state["_nearby"] = None  # rebuilt from the index
         return state
 
@@ -267,8 +272,9 @@ class Kernel:
         at time ``before`` (every later row is at or after it): their next fix, if any, is
         after a gap, so the piece would be finalised then anyway. Only flags that such a
         much later row would set on the piece's last fix (a jump or a speed contradiction
-        across the silence, a freeze extended by stale rows) are not applied. Returns the
-        rows checked inline (with a pool: later from :meth:`drain`).
+        across the silence, a freeze extended by stale rows) are not applied. Checks every
+        queued piece; returns the rows checked inline (with a pool: later from
+        :meth:`drain`).
 
         >>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
         >>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
@@ -287,13 +293,13 @@ class Kernel:
         last = self.state.row_t[codes]
         for c in np.sort(codes[last < before - horizon]).tolist():
             self._finalise(self.pieces.pop(c))
-        return self._flush()
+        return self._flush(force=True)
 
     def finish(self) -> list[dict[str, Any]]:
         """Finalise every open piece (the end of the data) and wait for the pool."""
         for c in sorted(self.pieces):
             self._finalise(self.pieces.pop(c))
-        return self._flush() + self.drain()
+        return self._flush(force=True) + self.drain()
 
     # -- the exact check ----------------------------------------------------------------------
     def _finalise(self, p: Piece) -> None:
@@ -303,18 +309,37 @@ class Kernel:
         self.fixes_checked += len(t)
         self._done.append(p)
 
-    def _flush(self) -> list[dict[str, Any]]:
+    def _flush(self, force: bool = False) -> list[dict[str, Any]]:
         """Choose the airspaces near each finished piece, all together
-        (:class:`~.nearby.Nearby`), and check the pieces near some airspace together
+        (:class:`~.nearby.Nearby`), queue the pieces near some airspace, and once a chunk
+        per worker is queued, a worker is idle, or with ``force``, check them together
         (:func:`~.batch.check_jobs`): inline, or sent to the pool in one chunk per worker."""
         done, self._done = self._done, []
-        if not done:
+        if done:
+            self._queue += self._jobs(done)
+        whole = CHECK_CHUNK * (self.pool.workers if self.pool is not None else 1)
+        if force or (self.pool is not None and self.pool.idle()):
+            n = len(self._queue)  # a worker waits: never let it (chunks grow while all work)
+        else:
+            n = len(self._queue) // whole * whole
+        if n == 0:
             return []
+        jobs, self._queue = self._queue[:n], self._queue[n:]
+        if self.pool is None:
+            out: list[dict[str, Any]] = []
+            for a in range(0, len(jobs), CHECK_CHUNK):
+                out += check_jobs(self.index, jobs[a : a + CHECK_CHUNK])
+            return out
+        self.pool.submit_many(jobs, CHECK_CHUNK)
+        return []
+
+    def _jobs(self, done: list[Piece]) -> list[Job]:
+        """The jobs of the finished pieces near some airspace."""
         if self._nearby is None or self._nearby.index is not self.index:
             self._nearby = Nearby(self.index)
         cols = [p.columns() for p in done]
         near = self._nearby.select([(c[2], c[1], c[3], c[4]) for c in cols])
-        jobs = [
+        return [
             Job(
                 self.icao.names[p.code],
                 _most_common(c[6], self.calls.names),
@@ -325,21 +350,16 @@ class Kernel:
             for p, k, c in zip(done, near, cols, strict=True)
             if k
         ]
-        if not jobs:
-            return []
-        if self.pool is None:
-            # in chunks, as the pool takes them: the vectorised check's temporaries grow with
-            # the number of pieces checked together (all open pieces at the end of the data)
-            out: list[dict[str, Any]] = []
-            for a in range(0, len(jobs), CHECK_CHUNK):
-                out += check_jobs(self.index, jobs[a : a + CHECK_CHUNK])
-            return out
-        self.pool.submit_many(jobs, CHECK_CHUNK)
-        return []
+
+    def dispatch(self) -> list[dict[str, Any]]:
+        """Check every queued piece (inline: now; with a pool: sent, not waited for); returns
+        the rows checked inline or collected from the pool so far."""
+        out = self._flush(force=True)
+        return out + (self.pool.done() if self.pool is not None else [])
 
     def drain(self) -> list[dict[str, Any]]:
         """Rows of every piece still being checked by the pool (none without a pool)."""
-        out = self._flush()
+        out = self._flush(force=True)
         return out + (self.pool.drain() if self.pool is not None else [])
 
 

@@ -148,9 +148,15 @@ class CheckPool:
     """``workers`` processes checking jobs; :meth:`submit`, then :meth:`done` (finished
     jobs' rows) or :meth:`drain` (wait for all). Close it with :meth:`close`.
 
-    At most ``max_pending`` jobs (default ``8 * workers``) are in flight: :meth:`submit` waits
+    At most ``max_pending`` jobs (default ``4 * workers``) are in flight: :meth:`submit` waits
     for one to finish before queueing more, so a reader faster than the checks does not pile
-    up pieces (memory stays bounded whatever the size of a file)."""
+    up pieces (memory stays bounded whatever the size of a file).
+
+    Every job carries the pool's :attr:`tag` when it is submitted (a scan: the input file
+    whose rows finished its piece). :meth:`done` returns only the rows of jobs tagged before
+    the current tag, so that the jobs of the current file can still be dropped
+    (:meth:`discard`) if the file turns out broken, while the workers go on with them
+    across the file's end."""
 
     def __init__(
         self,
@@ -168,17 +174,22 @@ class CheckPool:
         self._ex = ProcessPoolExecutor(
             workers, mp_context=ctx, initializer=_init, initargs=(self._blob,)
         )
-        self._pending: list[Future[Rows]] = []
-        self._ready: Rows = []
-        self.max_pending = max_pending or 8 * max(1, workers)
+        self._pending: list[tuple[int, Future[Rows]]] = []
+        self._ready: list[tuple[int, Rows]] = []
+        self.max_pending = max_pending or 4 * max(1, workers)
         self.workers = max(1, workers)
+        self.tag = 0
+
+    def _room(self) -> None:
+        """Wait while ``max_pending`` jobs are in flight."""
+        while len(self._pending) >= self.max_pending:
+            wait([f for _, f in self._pending], return_when=FIRST_COMPLETED)
+            self._collect()
 
     def submit(self, job: Job) -> None:
         """Queue ``job``, first waiting while ``max_pending`` jobs are in flight."""
-        while len(self._pending) >= self.max_pending:
-            wait(self._pending, return_when=FIRST_COMPLETED)
-            self._ready.extend(self._finished())
-        self._pending.append(self._ex.submit(_run, job))
+        self._room()
+        self._pending.append((self.tag, self._ex.submit(_run, job)))
 
     def submit_many(self, jobs: Sequence[Job], chunk: int = 256) -> None:
         """Queue ``jobs`` to be checked together (:func:`~.batch.check_jobs`): split evenly
@@ -186,34 +197,52 @@ class CheckPool:
         parts = max(self.workers, -(-len(jobs) // chunk))
         size = -(-len(jobs) // parts)
         for a in range(0, len(jobs), size):
-            while len(self._pending) >= self.max_pending:
-                wait(self._pending, return_when=FIRST_COMPLETED)
-                self._ready.extend(self._finished())
-            self._pending.append(self._ex.submit(_run_many, list(jobs[a : a + size])))
+            self._room()
+            self._pending.append((self.tag, self._ex.submit(_run_many, list(jobs[a : a + size]))))
+
+    def idle(self) -> int:
+        """How many workers have no job in flight."""
+        return max(0, self.workers - sum(not f.done() for _, f in self._pending))
 
     def done(self) -> Rows:
-        """Rows of the jobs finished so far (removed from the pending list)."""
-        out, self._ready = self._ready, []
-        return out + self._finished()
-
-    def _finished(self) -> Rows:
+        """Rows of the finished jobs tagged before :attr:`tag` (no longer held)."""
+        self._collect()
         out: Rows = []
         keep = []
-        for f in self._pending:
-            if f.done():
-                out += f.result()
+        for tag, rows in self._ready:
+            if tag < self.tag:
+                out += rows
             else:
-                keep.append(f)
-        self._pending = keep
+                keep.append((tag, rows))
+        self._ready = keep
         return out
 
+    def _collect(self) -> None:
+        """Move the finished jobs' rows to the ready list."""
+        keep = []
+        for tag, f in self._pending:
+            if f.done():
+                self._ready.append((tag, f.result()))
+            else:
+                keep.append((tag, f))
+        self._pending = keep
+
     def drain(self) -> Rows:
-        """Rows of every pending job (waits)."""
-        out, self._ready = self._ready, []
-        for f in self._pending:
+        """Rows of every job, whatever its tag (waits)."""
+        out = [r for _, rows in self._ready for r in rows]
+        self._ready = []
+        for _, f in self._pending:
             out += f.result()
         self._pending = []
         return out
+
+    def discard(self, tag: int) -> None:
+        """Wait for the jobs tagged ``tag`` and drop their rows."""
+        for t, f in self._pending:
+            if t == tag:
+                f.result()
+        self._pending = [(t, f) for t, f in self._pending if t != tag]
+        self._ready = [(t, rows) for t, rows in self._ready if t != tag]
 
     def close(self) -> None:
         self._ex.shutdown(wait=True, cancel_futures=True)

@@ -197,7 +197,12 @@ def _run(
     errors: list[str] = list(getattr(kernel, "errors", []))
     tables: list[pa.Table] = []
     con = connect(threads)
+    # without a checkpoint the workers go on with a file's pieces while the next file is read
+    # (rows of a file may then be written with a later one's: the output is sorted at the end)
+    overlap = pool if cp is None else None
     for n, info in enumerate(infos[start:], start):
+        if overlap is not None:
+            overlap.tag = n
         snapshot = pickle.dumps(kernel, protocol=5)
         rows: list[dict[str, Any]] = []
         try:
@@ -216,17 +221,22 @@ def _run(
                 rows += kernel.process(held)
             if n + 1 < len(infos):
                 rows += kernel.evict(infos[n + 1].t_min)
-            rows += kernel.drain()
+            rows += kernel.dispatch() if overlap is not None else kernel.drain()
             kernel.counts["outside_bbox"] = kernel.counts.get("outside_bbox", 0) + (
                 max(0, info.rows - row0) if part[1] == 1 else 0
             )
         except OverflightError as exc:
-            kernel.drain()  # pieces of the failed file: dropped with it
+            # the pieces of the failed file are dropped with it
+            if overlap is not None:
+                overlap.discard(n)
+                rows += overlap.done()  # the rows of earlier files: kept
+            else:
+                kernel.drain()
+                rows = []
             kernel = pickle.loads(snapshot)
             kernel.index = index
             kernel.pool = pool
             errors.append(str(exc))
-            rows = []
         kernel.errors = errors
         done_rows += info.rows
         if progress:

@@ -130,13 +130,25 @@ class VerticalProfile:
         alt_baro: F64,
         alt_geo: F64,
         known: Availability | None = None,
+        series: dict[VerticalLimit, LimitSeries] | None = None,
     ) -> VerticalProfile:
-        """``known``: :func:`availability` of the altitudes, when already known."""
+        """``known``: :func:`availability` of the altitudes, when already known. ``series``:
+        the limit series already built for these altitudes, by limit (read and extended:
+        airspaces that share a limit share its series; their margins are never written)."""
         if known is None:
             known = availability(alt_baro, alt_geo)
+        if series is None:
+            series = {}
+
+        def one(p: VerticalLimit) -> LimitSeries:
+            s = series.get(p)
+            if s is None:
+                s = series[p] = LimitSeries.build(p, alt_baro, alt_geo, known)
+            return s
+
         return cls(
-            tuple(LimitSeries.build(p, alt_baro, alt_geo, known) for p in floor.parts()),
-            tuple(LimitSeries.build(p, alt_baro, alt_geo, known) for p in ceiling.parts()),
+            tuple(one(p) for p in floor.parts()),
+            tuple(one(p) for p in ceiling.parts()),
             floor.rule,
             ceiling.rule,
         )

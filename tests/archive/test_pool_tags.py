@@ -1,0 +1,79 @@
+"""The check pool's tags: the rows of the current file's jobs are held back until the next
+file starts, and can be dropped whole if the file turns out broken."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from overflight.analysis.params import CheckParameters
+from overflight.archive.pool import CheckPool, Job
+from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+
+ZONE = Airspace(
+    "R1",
+    "R",
+    (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+    VerticalLimit.surface(),
+    VerticalLimit.unlimited(),
+)
+
+
+def _job(name: str) -> Job:
+    """A piece crossing the zone once (one incursion)."""
+    return Job(
+        name,
+        None,
+        0.0,
+        [0],
+        np.array([0.0, 100.0]),
+        np.array([0.0, 0.0]),
+        np.array([-0.2, 0.2]),
+        np.full(2, 1000.0),
+        np.full(2, np.nan),
+        np.zeros(2, np.uint8),
+    )
+
+
+def _wait(pool: CheckPool) -> None:
+    while pool.idle() < pool.workers:
+        time.sleep(0.01)
+
+
+def test_rows_of_the_current_tag_wait_and_can_be_dropped() -> None:
+    pool = CheckPool([ZONE], CheckParameters(), 1)
+    try:
+        pool.submit_many([_job("aaa000")])  # tag 0
+        pool.tag = 1
+        pool.submit_many([_job("bbb111"), _job("ccc222")])
+        _wait(pool)
+        # everything has finished; only the rows of jobs tagged before 1 are given
+        assert [r["icao24"] for r in pool.done()] == ["aaa000"]
+        assert pool.done() == []
+        pool.discard(1)  # the file of tag 1 broke: its rows are dropped
+        pool.tag = 2
+        assert pool.done() == [] and pool.drain() == []
+        # a next file's rows: given once a later file starts, or by drain whatever the tag
+        pool.submit_many([_job("ddd333")])
+        _wait(pool)
+        assert pool.done() == []
+        pool.tag = 3
+        assert [r["icao24"] for r in pool.done()] == ["ddd333"]
+        pool.submit_many([_job("eee444")])
+        assert [r["icao24"] for r in pool.drain()] == ["eee444"]
+    finally:
+        pool.close()
+
+
+def test_discard_waits_for_jobs_still_running() -> None:
+    pool = CheckPool([ZONE], CheckParameters(), 1)
+    try:
+        pool.tag = 5
+        pool.submit_many([_job(f"{k:06x}") for k in range(40)])
+        pool.discard(5)  # right away: the worker may not even have started
+        assert pool.idle() == 1
+        pool.tag = 6
+        assert pool.done() == [] and pool.drain() == []
+    finally:
+        pool.close()
