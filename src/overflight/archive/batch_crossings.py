@@ -59,7 +59,7 @@ def crossings(
     k_lon, k_lat, k_r = (
         np.array([getattr(pe, a) for pe in pes]) for a in ("center_lon", "center_lat", "radius_m")
     )
-    x, y = local_xy(P.lon[fx], P.lat[fx], k_lon, k_lat, kf)
+    x, y = local_xy(P.lon, P.lat, k_lon, k_lat, kf, fx)
     s = np.flatnonzero(P.has_next[fx])  # every fix but each job's last
     x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
     # only segments that come within the polygon's reach of its centre can meet an edge

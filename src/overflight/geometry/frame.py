@@ -44,11 +44,14 @@ def local_xy(
     c_lon: ArrayLike,
     c_lat: ArrayLike,
     which: NDArray[np.int64] | None = None,
+    points: NDArray[np.int64] | None = None,
 ) -> tuple[F64, F64]:
     """East/north metres of (lon, lat) in an azimuthal equidistant plane about (c_lon, c_lat).
 
     ``which``: each point's centre, as an index into arrays ``c_lon``, ``c_lat`` of centres
-    (their trigonometry is then done once per centre, not per point; the same values)."""
+    (their trigonometry is then done once per centre, not per point; the same values).
+    ``points``: each result's point, as an index into ``lon``, ``lat`` (a point asked about
+    several centres has its latitude's trigonometry done once; the same values)."""
     c_lon = np.asarray(c_lon, dtype=np.float64)
     c = np.radians(np.asarray(c_lat, dtype=np.float64))
     sc, cc = np.sin(c), np.cos(c)
@@ -57,9 +60,13 @@ def local_xy(
     north = _A * (1.0 - _E2) / w**3 / MEAN_RADIUS  # meridional radius of curvature / R
     if which is not None:
         c_lon, sc, cc, east, north = c_lon[which], sc[which], cc[which], east[which], north[which]
-    lo = np.radians(np.asarray(lon, dtype=np.float64) - c_lon)
+    lon = np.asarray(lon, dtype=np.float64)
     la = np.radians(np.asarray(lat, dtype=np.float64))
-    cos_la, sin_la, cos_lo = np.cos(la), np.sin(la), np.cos(lo)
+    cos_la, sin_la = np.cos(la), np.sin(la)
+    if points is not None:
+        lon, cos_la, sin_la = lon[points], cos_la[points], sin_la[points]
+    lo = np.radians(lon - c_lon)
+    cos_lo = np.cos(lo)
     # unit vector in the centre's east/north/up frame
     e = cos_la * np.sin(lo)
     n = cc * sin_la - sc * cos_la * cos_lo
