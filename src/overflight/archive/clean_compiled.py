@@ -24,34 +24,16 @@ cached on disk.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from typing import TypeVar
 
-import numba
 import numpy as np
 
+from .jit import jit as _jit
 from .state import FROZEN, JUMP, SPEED
 
 __all__ = ["clean_sorted"]
 
-F = TypeVar("F", bound=Callable[..., object])
-
 R_SPHERE = 6_371_008.8
 _RAD = math.pi / 180.0
-
-
-def _jit(**options: object) -> Callable[[F], F]:
-    """numba's ``njit``, cached on disk where numba finds a writable folder for it (next to
-    the package, the user's cache folder or ``NUMBA_CACHE_DIR``), else compiled in each
-    process."""
-
-    def wrap(f: F) -> F:
-        try:
-            return numba.njit(cache=True, **options)(f)  # type: ignore[no-any-return]
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return numba.njit(**options)(f)  # type: ignore[no-any-return]
-
-    return wrap
 
 
 DUP, CLASH, ORDER, STALE, LATE = 0, 1, 2, 3, 4

@@ -6,8 +6,9 @@ An airspace is near a piece when
    way) meets the piece's lon/lat box padded by 0.5 degrees of latitude and as many metres of
    longitude at the piece's highest latitude (one query of an STR tree for all pieces);
 2. some fix of the piece, less half the longer segment next to it, lies within the padded cap
-   radius of the airspace (the haversine for every fix and candidate, then the minimum per
-   piece and candidate; candidates too far in latitude alone are dropped first); and
+   radius of the airspace (great-circle distances fix by fix, stopping at the first within
+   reach, compiled: :mod:`.nearby_compiled`; candidates too far in latitude alone are
+   dropped first); and
 3. the piece's finite altitudes meet the airspace's altitude band, +- the index's slack (any
    band when no altitude is known).
 
@@ -43,7 +44,6 @@ PieceColumns = tuple[F64, F64, F64, F64]
 """A piece's fixes: lon, lat, barometric and geometric altitude (NaN: unknown)."""
 
 PAD_LAT = 0.5
-_CHUNK = 1 << 20  # (fix, airspace) pairs per haversine call: bounds the temporary arrays
 
 
 class Nearby:
@@ -113,26 +113,13 @@ class Nearby:
         )
         far = np.radians(gap) * R_SPHERE - np.maximum.reduceat(half, start)[pp] > reach[kk] + 1.0
         pp, kk = pp[~far], kk[~far]
-        rep = n[pp]
-        ends = np.cumsum(rep)
-        keep = np.zeros(pp.size, bool)
         # great-circle distances from chords between unit vectors (a fix's and a cap centre's
-        # trigonometry once each, not once per pair): d = 2 R asin(chord / 2)
+        # trigonometry once each, not once per pair), fix by fix until one is within reach
+        from .nearby_compiled import touching  # numba: loaded where pieces are finished
+
         ux, uy, uz = _unit(lon, lat)
         cx, cy, cz = self._caps
-        a = 0
-        while a < pp.size:
-            z = max(a + 1, int(np.searchsorted(ends, ends[a] - rep[a] + _CHUNK, side="right")))
-            r = rep[a:z]
-            first = np.cumsum(r) - r
-            fix = np.arange(int(r.sum())) + np.repeat(start[pp[a:z]] - first, r)
-            k = np.repeat(kk[a:z], r)
-            ex, ey, ez = ux[fix] - cx[k], uy[fix] - cy[k], uz[fix] - cz[k]
-            chord = np.sqrt(ex * ex + ey * ey + ez * ez)
-            d = 2.0 * R_SPHERE * np.arcsin(np.minimum(0.5 * chord, 1.0))
-            # fmin skips NaN as ``any`` skips False (all NaN: NaN <= reach is False)
-            keep[a:z] = np.fmin.reduceat(d - half[fix], first) <= reach[kk[a:z]]
-            a = z
+        keep = touching(ux, uy, uz, half, start, n, pp, kk, cx, cy, cz, reach, R_SPHERE)
         return pp[keep], kk[keep]
 
 

@@ -1,0 +1,30 @@
+"""numba's ``njit`` for the scan's compiled passes, cached on disk where it can be.
+
+The compiled passes run in the processes that read and clean (:mod:`.clean_compiled`,
+:mod:`.nearby_compiled`); processes that only check never import numba.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import numba
+
+__all__ = ["jit"]
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def jit(**options: object) -> Callable[[F], F]:
+    """numba's ``njit``, cached on disk where numba finds a writable folder for it (next to
+    the package, the user's cache folder or ``NUMBA_CACHE_DIR``), else compiled in each
+    process."""
+
+    def wrap(f: F) -> F:
+        try:
+            return numba.njit(cache=True, **options)(f)  # type: ignore[no-any-return]
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return numba.njit(**options)(f)  # type: ignore[no-any-return]
+
+    return wrap

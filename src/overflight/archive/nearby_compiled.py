@@ -1,0 +1,57 @@
+"""The cap test of :class:`~.nearby.Nearby` as one compiled pass (numba).
+
+For each (piece, airspace) pair: whether some fix of the piece, less half the longer segment
+next to it, lies within the airspace's padded cap radius: the great-circle distance from the
+chord between unit vectors, ``2 R asin(chord / 2)``, as the vectorised test computes it. The
+pass stops at the first fix within reach (the vectorised test measured every fix of every
+pair). Its last bit may differ from numpy's: it feeds only a threshold test padded by 1 %
+and a kilometre. Compiled on first use and cached on disk.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .jit import jit
+
+__all__ = ["touching"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+@jit()
+def touching(
+    ux: F64,
+    uy: F64,
+    uz: F64,
+    half: F64,
+    start: I64,
+    n: I64,
+    pp: I64,
+    kk: I64,
+    cx: F64,
+    cy: F64,
+    cz: F64,
+    reach: F64,
+    radius: float,
+) -> NDArray[np.bool_]:
+    """For each pair ``(pp[i], kk[i])``: whether a fix ``f`` of piece ``pp[i]`` (fixes
+    ``start[p]:start[p] + n[p]`` of the unit vectors) has ``d(f, cap) - half[f] <=
+    reach[k]`` (NaN positions never do)."""
+    keep = np.zeros(pp.size, np.bool_)
+    for i in range(pp.size):
+        p, k = pp[i], kk[i]
+        r = reach[k]
+        x, y, z = cx[k], cy[k], cz[k]
+        for f in range(start[p], start[p] + n[p]):
+            ex, ey, ez = ux[f] - x, uy[f] - y, uz[f] - z
+            chord = math.sqrt(ex * ex + ey * ey + ez * ez)
+            d = 2.0 * radius * math.asin(min(0.5 * chord, 1.0))
+            if d - half[f] <= r:
+                keep[i] = True
+                break
+    return keep
