@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,6 +43,7 @@ from .batch import check_jobs
 from .clean import Fixes, Rows, ScanParameters, clean
 from .index import AirspaceIndex
 from .nearby import Nearby
+from .pieces import FixStore, Piece
 from .pool import CheckPool, Job
 from .state import AircraftState, Codes
 
@@ -56,55 +56,6 @@ CHECK_CHUNK = 512
 pieces near some airspace are queued across batches until each worker (or the inline check)
 has a whole chunk, or the data of a file ends: the vectorised check costs about a fifth less
 per piece in chunks of 512 than in the ~100 one batch of 100,000 rows finishes per worker."""
-
-
-@dataclass
-class Piece:
-    """Fixes of one aircraft near some airspace, accumulated across batches."""
-
-    code: int
-    track_start: float
-    parts: list[tuple[np.ndarray, ...]] = field(default_factory=list)
-    n: int = 0
-
-    def add(
-        self, t: F64, lat: F64, lon: F64, baro: F64, geo: F64, flags: np.ndarray, cs: np.ndarray
-    ) -> None:
-        # copies: a view would keep its whole batch's arrays alive while the piece is open
-        self.parts.append(
-            (
-                t.copy(),
-                lat.copy(),
-                lon.copy(),
-                baro.copy(),
-                geo.copy(),
-                flags.astype(np.uint8),
-                cs.copy(),
-            )
-        )
-        self.n += int(t.shape[0])
-
-    def columns(self) -> tuple[np.ndarray, ...]:
-        if len(self.parts) > 1:
-            self.parts = [tuple(np.concatenate(c) for c in zip(*self.parts, strict=True))]
-        return self.parts[0]
-
-    def or_last_flags(self, mask: int) -> None:
-        if mask and self.parts:
-            f = self.parts[-1][5].copy()
-            f[-1] |= mask
-            self.parts[-1] = (*self.parts[-1][:5], f, self.parts[-1][6])
-
-    def flag_trailing(self, lat: float, lon: float, mask: int) -> None:
-        """OR ``mask`` into the trailing fixes at exactly (lat, lon)."""
-        t, la, lo, b, g, f, cs = self.columns()
-        k = len(t)
-        while k > 0 and la[k - 1] == lat and lo[k - 1] == lon:
-            k -= 1
-        if k < len(t):
-            f = f.copy()
-            f[k:] |= mask
-            self.parts = [(t, la, lo, b, g, f, cs)]
 
 
 class Kernel:
@@ -126,6 +77,7 @@ class Kernel:
         self.icao = Codes()
         self.calls = Codes()
         self.pieces: dict[int, Piece] = {}
+        self.store = FixStore()  # the open pieces' fixes
         self.counts: dict[str, int] = {}
         self.rows_in = 0
         self.pieces_checked = 0
@@ -139,8 +91,18 @@ class Kernel:
     def __setstate__(self, state: dict[str, Any]) -> None:
         state.pop("_jobs", None)  # checkpoints of earlier versions
         self.__dict__.update({"_done": [], "_queue": [], "_nearby": None, **state})
+        if "store" not in state:  # checkpoints of versions that copied fixes piece by piece
+            self.store = FixStore()
+            old = self.pieces
+            self.pieces = {}
+            for c, p in old.items():
+                cols = [np.concatenate(col) for col in zip(*p.parts, strict=True)]
+                a = self.store.append(*cols)
+                self.pieces[c] = Piece(p.code, p.track_start, self.store)
+                self.pieces[c].add(a, a + int(cols[0].shape[0]))
 
     def __getstate__(self) -> dict[str, Any]:
+        self.store.compact(self.pieces.values(), force=True)  # the open pieces' rows alone
         state = dict(self.__dict__)
         state["index"] = None  # large and rebuilt from the airspaces: reattach after loading
         state["pool"] = None  # processes: reattach too (pickle only when drained)
@@ -195,6 +157,7 @@ class Kernel:
     def _process(self, rows: Rows) -> None:
         """Clean the batch, extend or start pieces and queue the finished ones."""
         self.rows_in += len(rows)
+        self.store.compact(self.pieces.values())  # no finished piece waits: _done is empty
         f = clean(rows, self.state, self.params, self.counts, self.calls.names)
         for c, (la, lo) in f.retro.items():
             if c in self.pieces:
@@ -229,31 +192,33 @@ class Kernel:
         starts = np.r_[
             True, ~cand[idx[1:]] | (f.code[idx[1:]] != f.code[idx[:-1]]) | (idx[1:] != idx[:-1] + 1)
         ]
-        bounds = np.r_[np.flatnonzero(starts), idx.size]
+        bounds = np.r_[np.flatnonzero(starts), idx.size].tolist()
+        # the batch's fixes of every piece, appended to the store at once: run [a, z) of idx
+        # is rows base + a .. base + z
+        base = self.store.append(
+            f.time[idx], f.lat[idx], f.lon[idx], f.baro[idx], f.geo[idx], f.flags[idx], f.cs[idx]
+        )
+        carried: list[tuple[Piece, int]] = []  # new pieces that start at the carried fix
         for a, z in itertools.pairwise(bounds):
             s, e = int(idx[a]), int(idx[z - 1])
             c = int(f.code[s])
-            if cand[s]:  # joins the carried fix (s is the first fix of its aircraft here)
-                p = self.pieces.pop(c, None)
-                if p is None:
-                    p = Piece(c, float(f.tstart[s]))
-                    p.add(
-                        f.ptime[s : s + 1],
-                        f.plat[s : s + 1],
-                        f.plon[s : s + 1],
-                        f.pbaro[s : s + 1],
-                        f.pgeo[s : s + 1],
-                        f.pflags[s : s + 1],
-                        f.pcs[s : s + 1],
-                    )
-            else:
-                p = Piece(c, float(f.tstart[s]))
-            sl = slice(s, e + 1)
-            p.add(f.time[sl], f.lat[sl], f.lon[sl], f.baro[sl], f.geo[sl], f.flags[sl], f.cs[sl])
+            p = self.pieces.pop(c, None) if cand[s] else None
+            if p is None:
+                p = Piece(c, float(f.tstart[s]), self.store)
+                if cand[s]:  # joins the carried fix (s is the first fix of its aircraft here)
+                    carried.append((p, s))
+            p.add(base + a, base + z)
             if last[e]:
                 self.pieces[c] = p
             else:
                 self._finalise(p)
+        if carried:
+            q = np.array([s for _, s in carried], np.int64)
+            b0 = self.store.append(
+                f.ptime[q], f.plat[q], f.plon[q], f.pbaro[q], f.pgeo[q], f.pflags[q], f.pcs[q]
+            )
+            for k, (p, _) in enumerate(carried):
+                p.prepend(b0 + k, b0 + k + 1)
 
     def _candidates(self, f: Fixes) -> NDArray[np.bool_]:
         seg = np.flatnonzero(f.has_prev & ~f.brk)
@@ -304,9 +269,7 @@ class Kernel:
     # -- the exact check ----------------------------------------------------------------------
     def _finalise(self, p: Piece) -> None:
         """Count the finished piece and queue it for :meth:`_flush`."""
-        t = p.columns()[0]
         self.pieces_checked += 1
-        self.fixes_checked += len(t)
         self._done.append(p)
 
     def _flush(self, force: bool = False) -> list[dict[str, Any]]:
@@ -337,7 +300,10 @@ class Kernel:
         """The jobs of the finished pieces near some airspace."""
         if self._nearby is None or self._nearby.index is not self.index:
             self._nearby = Nearby(self.index)
-        cols = [p.columns() for p in done]
+        cols = self.store.gather_many(done)  # the pieces' rows in the store are dead now
+        for p, c in zip(done, cols, strict=True):
+            p._cols = c
+            self.fixes_checked += p.n
         near = self._nearby.select([(c[2], c[1], c[3], c[4]) for c in cols])
         return [
             Job(

@@ -1,0 +1,162 @@
+"""Open pieces of track and the one store that holds their fixes.
+
+A scan keeps a *piece* open for every aircraft near some airspace, and each batch of rows
+adds a few fixes to thousands of them. The fixes are not copied piece by piece: each batch
+appends all the fixes it adds, to whichever pieces, to one :class:`FixStore` in a few array
+operations, and a :class:`Piece` holds ranges of rows of that store. A finished piece's
+columns are gathered once (:meth:`FixStore.gather_many`, for every piece finished together),
+and its rows are then dead; the store is compacted (the open pieces' rows copied to new
+columns, one range each) when more than half of it is dead, so its size follows the open
+pieces, not the rows read.
+
+>>> store = FixStore()
+>>> a = store.append(*(np.arange(3.0),) * 5, np.zeros(3, np.uint8), np.full(3, -1))
+>>> p = Piece(7, 0.0, store)
+>>> p.add(a, a + 3)
+>>> b = store.append(*(np.arange(3.0, 5.0),) * 5, np.ones(2, np.uint8), np.full(2, -1))
+>>> p.add(b, b + 2)
+>>> p.columns()[0].tolist(), p.columns()[5].tolist(), p.n
+([0.0, 1.0, 2.0, 3.0, 4.0], [0, 0, 0, 1, 1], 5)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["COLUMNS", "FixStore", "Piece", "PieceColumns"]
+
+COLUMNS = ("time", "lat", "lon", "baro", "geo", "flags", "cs")
+"""A piece's columns, in the order of :meth:`Piece.columns`."""
+_DTYPES = (np.float64,) * 5 + (np.uint8, np.int64)
+
+PieceColumns = tuple[np.ndarray, ...]
+"""time, lat, lon, barometric and geometric altitude, flags (uint8), callsign code."""
+
+_MIN_COMPACT = 1 << 16
+"""Rows below which the store is never compacted (the copy would cost more than it saves)."""
+
+
+class FixStore:
+    """The fixes of open pieces, in columns that grow by appending (capacity doubling)."""
+
+    def __init__(self, capacity: int = 1 << 14) -> None:
+        self.cols: list[np.ndarray] = [np.empty(capacity, d) for d in _DTYPES]
+        self.n = 0  # rows used
+        self.dead = 0  # rows of finished pieces, until the next compaction
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self.__dict__, "cols": [c[: self.n] for c in self.cols]}  # not the spare room
+
+    def append(self, *columns: np.ndarray) -> int:
+        """Append rows (the :data:`COLUMNS`, equal lengths); returns the first one's row."""
+        m = int(columns[0].shape[0])
+        start = self.n
+        if start + m > self.cols[0].shape[0]:
+            size = max(2 * self.cols[0].shape[0], start + m)
+            grown = [np.empty(size, d) for d in _DTYPES]
+            for new, old in zip(grown, self.cols, strict=True):
+                new[:start] = old[:start]
+            self.cols = grown
+        for col, v in zip(self.cols, columns, strict=True):
+            col[start : start + m] = v
+        self.n = start + m
+        return start
+
+    def rows(self, ranges: Iterable[tuple[int, int]]) -> NDArray[np.int64]:
+        """The row numbers of ``ranges``, in order."""
+        parts = [np.arange(a, b) for a, b in ranges]
+        return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
+    def gather(self, ranges: Sequence[tuple[int, int]]) -> PieceColumns:
+        """Copies of the rows of ``ranges``, in order."""
+        if len(ranges) == 1:
+            a, b = ranges[0]
+            return tuple(c[a:b].copy() for c in self.cols)
+        idx = self.rows(ranges)
+        return tuple(c[idx] for c in self.cols)
+
+    def gather_many(self, pieces: Sequence[Piece]) -> list[PieceColumns]:
+        """Each piece's columns, gathered for all together (views of one gathered copy); their
+        rows are counted dead."""
+        if not pieces:
+            return []
+        lens = np.array([p.n for p in pieces], np.int64)
+        idx = self.rows(r for p in pieces for r in p.ranges)
+        cols = [c[idx] for c in self.cols]
+        cuts = np.cumsum(lens)[:-1].tolist()
+        split = [np.split(c, cuts) for c in cols]
+        self.dead += int(lens.sum())
+        return [tuple(s[i] for s in split) for i in range(len(pieces))]
+
+    def compact(self, pieces: Iterable[Piece], force: bool = False) -> None:
+        """Copy the rows of ``pieces`` (every open piece) to new columns, one range each, when
+        more than half of the store is dead (or with ``force``)."""
+        if not force and (self.n < _MIN_COMPACT or 2 * self.dead <= self.n):
+            return
+        pieces = list(pieces)
+        idx = self.rows(r for p in pieces for r in p.ranges)
+        size = max(1 << 14, 2 * idx.size)
+        cols = [np.empty(size, d) for d in _DTYPES]
+        for new, old in zip(cols, self.cols, strict=True):
+            new[: idx.size] = old[idx]
+        self.cols, self.n, self.dead = cols, int(idx.size), 0
+        start = 0
+        for p in pieces:
+            p.ranges = [(start, start + p.n)] if p.n else []
+            start += p.n
+
+
+@dataclass(eq=False)
+class Piece:
+    """Fixes of one aircraft near some airspace, accumulated across batches: ranges of rows
+    of ``store``, in time order."""
+
+    code: int
+    track_start: float
+    store: FixStore
+    ranges: list[tuple[int, int]] = field(default_factory=list)
+    n: int = 0
+    _cols: PieceColumns | None = field(default=None, repr=False)
+
+    def add(self, a: int, b: int) -> None:
+        """Append the store's rows ``a:b``."""
+        if b > a:
+            self.ranges.append((a, b))
+            self.n += b - a
+            self._cols = None
+
+    def prepend(self, a: int, b: int) -> None:
+        """Put the store's rows ``a:b`` before the piece's."""
+        if b > a:
+            self.ranges.insert(0, (a, b))
+            self.n += b - a
+            self._cols = None
+
+    def columns(self) -> PieceColumns:
+        """The piece's :data:`COLUMNS` (copies; gathered once)."""
+        if self._cols is None:
+            self._cols = self.store.gather(self.ranges)
+        return self._cols
+
+    def or_last_flags(self, mask: int) -> None:
+        """OR ``mask`` into the last fix's flags."""
+        if mask and self.ranges:
+            self.store.cols[5][self.ranges[-1][1] - 1] |= mask
+            self._cols = None
+
+    def flag_trailing(self, lat: float, lon: float, mask: int) -> None:
+        """OR ``mask`` into the trailing fixes at exactly (lat, lon)."""
+        la, lo, f = self.store.cols[1], self.store.cols[2], self.store.cols[5]
+        for a, b in reversed(self.ranges):
+            for r in range(b - 1, a - 1, -1):
+                if la[r] != lat or lo[r] != lon:
+                    return
+                f[r] |= mask
+                self._cols = None

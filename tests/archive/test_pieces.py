@@ -1,0 +1,116 @@
+"""Open pieces in one shared fix store (archive.pieces) against pieces that keep their own
+copies: the same columns after any sequence of appends, prepends, flag changes, gathers,
+compactions and pickling."""
+
+from __future__ import annotations
+
+import pickle
+import types
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from overflight.archive.kernel import Kernel
+from overflight.archive.pieces import FixStore, Piece
+
+
+def _rows(rng: np.random.Generator, m: int, kind: int) -> list[np.ndarray]:
+    """``m`` rows; kind 1: all at one place, 2: on one latitude, 3: on one meridian, else
+    anywhere."""
+    lat = np.full(m, 60.0) if kind in (1, 2) else rng.uniform(59, 61, m)
+    lon = np.full(m, 25.0) if kind in (1, 3) else rng.uniform(24, 26, m)
+    return [
+        np.sort(rng.uniform(0, 1e4, m)),
+        lat,
+        lon,
+        rng.uniform(0, 1e4, m),
+        rng.uniform(0, 1e4, m),
+        rng.integers(0, 4, m).astype(np.uint8),
+        rng.integers(-1, 5, m),
+    ]
+
+
+class _Copy:
+    """The reference: a piece holding its own columns."""
+
+    def __init__(self) -> None:
+        self.cols = [np.empty(0, d) for d in (np.float64,) * 5 + (np.uint8, np.int64)]
+
+    def add(self, rows: list[np.ndarray], front: bool = False) -> None:
+        pair = (rows, self.cols) if front else (self.cols, rows)
+        self.cols = [np.concatenate([a, b]).astype(a.dtype) for a, b in zip(*pair, strict=True)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.lists(st.integers(0, 7), min_size=1, max_size=60))
+def test_store_pieces_equal_own_copies(seed: int, ops: list[int]) -> None:
+    rng = np.random.default_rng(seed)
+    store = FixStore(capacity=4)
+    live: dict[int, tuple[Piece, _Copy]] = {}
+    done: list[tuple[Piece, _Copy]] = []
+    for k, op in enumerate(ops):
+        if op <= 2 or not live:  # a batch's rows for a new or an open piece
+            rows = _rows(rng, int(rng.integers(1, 6)), int(rng.integers(4)))
+            a = store.append(*rows)
+            if op == 0 or not live:
+                live[k] = (Piece(k, 0.0, store), _Copy())
+            p, ref = live[list(live)[int(rng.integers(len(live)))]]
+            p.add(a, a + len(rows[0]))
+            ref.add(rows)
+            continue
+        key = list(live)[int(rng.integers(len(live)))]
+        p, ref = live[key]
+        if op == 3:  # the carried fix put first
+            rows = _rows(rng, 1, 0)
+            a = store.append(*rows)
+            p.prepend(a, a + 1)
+            ref.add(rows, front=True)
+        elif op == 4 and ref.cols[0].size:
+            mask = int(rng.integers(1, 8))
+            p.or_last_flags(mask)
+            ref.cols[5][-1] |= mask
+        elif op == 5 and ref.cols[0].size:
+            lat, lon = float(ref.cols[1][-1]), float(ref.cols[2][-1])
+            p.flag_trailing(lat, lon, 16)
+            j = ref.cols[0].size
+            while j > 0 and ref.cols[1][j - 1] == lat and ref.cols[2][j - 1] == lon:
+                j -= 1
+            ref.cols[5][j:] |= 16
+        elif op == 6:  # finished: gathered with others, then its rows are dead
+            fin = [live.pop(key)]
+            for got, (q, _) in zip(store.gather_many([q for q, _ in fin]), fin, strict=True):
+                q._cols = got
+            done += fin
+            store.compact([q for q, _ in live.values()], force=bool(rng.integers(2)))
+        else:  # a checkpoint: the kernel compacts and pickles store and pieces together
+            store.compact([q for q, _ in live.values()], force=True)
+            keys = list(live)
+            store, pieces = pickle.loads(pickle.dumps((store, [live[c][0] for c in keys])))
+            live = {c: (q, live[c][1]) for c, q in zip(keys, pieces, strict=True)}
+            assert all(q.store is store for q in pieces)
+    for p, ref in [*live.values(), *done]:
+        got = p.columns()
+        assert p.n == ref.cols[0].size
+        for g, w in zip(got, ref.cols, strict=True):
+            assert g.dtype == w.dtype and np.array_equal(g, w)
+
+
+def test_checkpoints_of_pieces_with_their_own_copies_are_read() -> None:
+    """A kernel pickled by a version whose pieces held lists of column parts resumes with
+    the same fixes in its store."""
+    from overflight.archive.index import AirspaceIndex
+
+    k = Kernel(AirspaceIndex([]))
+    rng = np.random.default_rng(1)
+    parts = [_rows(rng, 3, 0), _rows(rng, 2, 0)]
+    old_piece = types.SimpleNamespace(code=4, track_start=5.0, parts=[tuple(p) for p in parts])
+    state = k.__getstate__()
+    del state["store"]
+    state["pieces"] = {4: old_piece}
+    k2 = Kernel.__new__(Kernel)
+    k2.__setstate__(state)
+    got = k2.pieces[4].columns()
+    for g, a, b in zip(got, *parts, strict=True):
+        assert np.array_equal(g, np.concatenate([a, b]))
+    assert k2.pieces[4].store is k2.store and (k2.pieces[4].code, k2.pieces[4].n) == (4, 5)
