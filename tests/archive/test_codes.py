@@ -4,6 +4,8 @@ code per name in order of first appearance, -1 for none or empty, stable across 
 from __future__ import annotations
 
 import pyarrow as pa
+from hypothesis import given
+from hypothesis import strategies as st
 
 from overflight.archive.columns import BatchDecoder
 from overflight.archive.state import Codes
@@ -30,3 +32,14 @@ def test_callsigns_are_trimmed_not_lowered() -> None:
 def test_a_column_of_nulls_has_no_codes() -> None:
     got = BatchDecoder._codes(pa.nulls(3), Codes(), lower=True)
     assert got.tolist() == [-1, -1, -1]
+
+
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "c", "d", "", None]), max_size=12), max_size=5))
+def test_encode_unique_numbers_names_in_order_of_first_appearance(batches) -> None:
+    """Across batches, against a plain dictionary filled one value at a time."""
+    codes, ref = Codes(), {}
+    for values in batches:
+        got = codes.encode_unique(values).tolist()
+        want = [ref.setdefault(v, len(ref)) if v else -1 for v in values]
+        assert got == want
+    assert codes.names == list(ref)

@@ -71,8 +71,10 @@ class FixStore:
 
     def rows(self, ranges: Iterable[tuple[int, int]]) -> NDArray[np.int64]:
         """The row numbers of ``ranges``, in order."""
-        parts = [np.arange(a, b) for a, b in ranges]
-        return np.concatenate(parts) if parts else np.empty(0, np.int64)
+        r = np.array(list(ranges), np.int64).reshape(-1, 2)
+        lens = r[:, 1] - r[:, 0]
+        first = np.cumsum(lens) - lens  # where each range starts in the result
+        return np.repeat(r[:, 0] - first, lens) + np.arange(int(lens.sum()))
 
     def gather(self, ranges: Sequence[tuple[int, int]]) -> PieceColumns:
         """Copies of the rows of ``ranges``, in order."""
@@ -90,10 +92,9 @@ class FixStore:
         lens = np.array([p.n for p in pieces], np.int64)
         idx = self.rows(r for p in pieces for r in p.ranges)
         cols = [c[idx] for c in self.cols]
-        cuts = np.cumsum(lens)[:-1].tolist()
-        split = [np.split(c, cuts) for c in cols]
-        self.dead += int(lens.sum())
-        return [tuple(s[i] for s in split) for i in range(len(pieces))]
+        ends = np.cumsum(lens).tolist()
+        self.dead += ends[-1]
+        return [tuple(c[a:z] for c in cols) for a, z in zip([0, *ends[:-1]], ends, strict=True)]
 
     def compact(self, pieces: Iterable[Piece], force: bool = False) -> None:
         """Copy the rows of ``pieces`` (every open piece) to new columns, one range each, when

@@ -46,17 +46,17 @@ class Codes:
 
     def encode_unique(self, values: list[str | None]) -> NDArray[np.int64]:
         """Codes of distinct values (None/empty -> -1)."""
-        out = np.empty(len(values), np.int64)
-        for i, v in enumerate(values):
-            if not v:
-                out[i] = -1
-                continue
-            c = self.ids.get(v)
-            if c is None:
-                c = self.ids[v] = len(self.names)
-                self.names.append(v)
-            out[i] = c
-        return out
+        get = self.ids.get
+        found = [get(v, -2) if v else -1 for v in values]  # -2: not seen before
+        if -2 in found:
+            for i, v in enumerate(values):
+                if found[i] == -2:
+                    c = get(v)  # a name twice among the new ones: its first code
+                    if c is None:
+                        c = self.ids[v] = len(self.names)  # type: ignore[index]
+                        self.names.append(v)  # type: ignore[arg-type]
+                    found[i] = c
+        return np.array(found, np.int64)
 
 
 _F64 = (
