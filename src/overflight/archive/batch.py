@@ -35,7 +35,7 @@ check's own functions. Pieces the batched path does not take
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -48,7 +48,6 @@ from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.vertical import Availability, LimitSeries, VerticalProfile, availability
-from ..model import VerticalLimit
 from .batch_crossings import crossings, starts_inside
 from .batch_paths import Paths, plain_paths
 from .batch_records import flag_masks, margin_tops
@@ -111,22 +110,28 @@ def _stubs(
             iv_b.append(tb)
     profiles: dict[int, VerticalProfile] = {}
     known: dict[int, Availability] = {}  # per job
-    series: dict[int, dict[VerticalLimit, LimitSeries]] = {}  # per job: limits shared
+    series: dict[int, dict[Hashable, LimitSeries]] = {}  # per job: limits shared
+    shared: dict[tuple[int, int], VerticalProfile] = {}  # per job and pair of limits
     for p in dict.fromkeys(iv_pair):
         j, k = pairs[p]
-        path = P.paths[j]
-        kn = known.get(j)
-        if kn is None:
-            kn = known[j] = availability(path.alt_baro, path.alt_geo)
-            series[j] = {}
-        profiles[p] = VerticalProfile.build(
-            preps[k].airspace.floor,
-            preps[k].airspace.ceiling,
-            path.alt_baro,
-            path.alt_geo,
-            kn,
-            series[j],
-        )
+        lk, fk, ck = index.limits_key(k)
+        prof = shared.get((j, lk))
+        if prof is None:
+            path = P.paths[j]
+            kn = known.get(j)
+            if kn is None:
+                kn = known[j] = availability(path.alt_baro, path.alt_geo)
+                series[j] = {}
+            prof = shared[j, lk] = VerticalProfile.build(
+                preps[k].airspace.floor,
+                preps[k].airspace.ceiling,
+                path.alt_baro,
+                path.alt_geo,
+                kn,
+                series[j],
+                (fk, ck),
+            )
+        profiles[p] = prof
     if not iv_pair:
         return [], profiles
     used = list(profiles)

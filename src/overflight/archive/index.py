@@ -99,6 +99,8 @@ class AirspaceIndex:
             [self.cap_lon - dlon, self.cap_lat - dlat, self.cap_lon + dlon, self.cap_lat + dlat]
         )
         self._prepared: dict[int, PreparedAirspace | None] = {}
+        self._limits: dict[int, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
+        self._limit_ids: dict[object, int] = {}  # limits (pairs and parts) -> numbers
         self.skipped: dict[int, str] = {}
         self._build_grid()
 
@@ -215,6 +217,24 @@ class AirspaceIndex:
         for shift in (-360.0, 0.0, 360.0):
             lon_ok |= (b[:, 0] + shift <= lon_max) & (b[:, 2] + shift >= lon_min)
         return np.flatnonzero(lat_ok & lon_ok).tolist()
+
+    def limits_key(self, k: int) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+        """Numbers for airspace ``k``'s pair of limits and for each part of its floor and
+        of its ceiling: equal limits (by value) have equal numbers, whatever the airspace."""
+        key = self._limits.get(k)
+        if key is None:
+            a = self.airspaces[k]
+            ids = self._limit_ids
+
+            def num(x: object) -> int:
+                return ids.setdefault(x, len(ids))
+
+            key = self._limits[k] = (
+                num((a.floor, a.ceiling)),
+                tuple(num(p) for p in a.floor.parts()),
+                tuple(num(p) for p in a.ceiling.parts()),
+            )
+        return key
 
     def prepared(self, k: int) -> PreparedAirspace | None:
         """The densified airspace ``k`` (None, with the reason in ``skipped``, if unusable)."""

@@ -15,6 +15,7 @@ without it their status is unknown, never assumed. Altitude is linear in time be
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -130,25 +131,29 @@ class VerticalProfile:
         alt_baro: F64,
         alt_geo: F64,
         known: Availability | None = None,
-        series: dict[VerticalLimit, LimitSeries] | None = None,
+        series: dict[Hashable, LimitSeries] | None = None,
+        keys: tuple[Sequence[Hashable], Sequence[Hashable]] | None = None,
     ) -> VerticalProfile:
         """``known``: :func:`availability` of the altitudes, when already known. ``series``:
-        the limit series already built for these altitudes, by limit (read and extended:
-        airspaces that share a limit share its series; their margins are never written)."""
+        the limit series already built for these altitudes (read and extended: airspaces
+        that share a limit share its series; their margins are never written), by limit, or
+        by ``keys``: one per part of the floor and of the ceiling (equal for equal parts)."""
         if known is None:
             known = availability(alt_baro, alt_geo)
         if series is None:
             series = {}
+        fp, cp = floor.parts(), ceiling.parts()
+        fk, ck = keys if keys is not None else (fp, cp)
 
-        def one(p: VerticalLimit) -> LimitSeries:
-            s = series.get(p)
+        def one(p: VerticalLimit, key: Hashable) -> LimitSeries:
+            s = series.get(key)
             if s is None:
-                s = series[p] = LimitSeries.build(p, alt_baro, alt_geo, known)
+                s = series[key] = LimitSeries.build(p, alt_baro, alt_geo, known)
             return s
 
         return cls(
-            tuple(one(p) for p in floor.parts()),
-            tuple(one(p) for p in ceiling.parts()),
+            tuple(one(p, k) for p, k in zip(fp, fk, strict=True)),
+            tuple(one(p, k) for p, k in zip(cp, ck, strict=True)),
             floor.rule,
             ceiling.rule,
         )
