@@ -77,3 +77,30 @@ def test_discard_waits_for_jobs_still_running() -> None:
         assert pool.done() == [] and pool.drain() == []
     finally:
         pool.close()
+
+
+def test_packed_jobs_come_back_equal() -> None:
+    """Jobs sent to a worker packed end to end are the jobs sent: every field, every array's
+    values and type."""
+    from dataclasses import fields
+
+    from overflight.archive.pool import pack, unpack
+
+    rng = np.random.default_rng(3)
+    jobs = [
+        Job(
+            f"{k:06x}", None if k % 2 else f"CS{k}", float(k), list(range(k % 3)),
+            *(rng.normal(size=m) for _ in range(4)), np.full(m, np.nan),
+            rng.integers(0, 255, m).astype(np.uint8),
+        )
+        for k, m in enumerate([1, 5, 2, 9])
+    ]  # fmt: skip
+    got = unpack(pack(jobs))
+    assert len(got) == len(jobs)
+    for a, b in zip(jobs, got, strict=True):
+        for f in fields(Job):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            if isinstance(x, np.ndarray):
+                assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True)
+            else:
+                assert x == y

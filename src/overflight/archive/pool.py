@@ -137,11 +137,43 @@ def _run(job: Job) -> Rows:
     return check_piece(_INDEX, job)
 
 
-def _run_many(jobs: list[Job]) -> Rows:
+def _run_many(jobs: list[Job] | Packed) -> Rows:
     from .batch import check_jobs
 
     assert _INDEX is not None
-    return check_jobs(_INDEX, jobs)
+    return check_jobs(_INDEX, unpack(jobs) if isinstance(jobs, Packed) else jobs)
+
+
+_ARRAYS = ("time", "lat", "lon", "baro", "geo", "flags")
+
+
+@dataclass(frozen=True)
+class Packed:
+    """Jobs with their arrays end to end (job ``i``: ``off[i]:off[i + 1]``): pickled as a
+    few large arrays, not six small ones per job."""
+
+    meta: list[tuple[str, str | None, float, list[int]]]
+    off: NDArray[np.int64]
+    arrays: tuple[np.ndarray, ...]
+
+
+def pack(jobs: Sequence[Job]) -> Packed:
+    """The jobs as one :class:`Packed` (:func:`unpack` gives them back, equal)."""
+    n = np.array([len(j.time) for j in jobs], np.int64)
+    return Packed(
+        [(j.icao24, j.callsign, j.track_start, j.near) for j in jobs],
+        np.r_[0, np.cumsum(n)].astype(np.int64),
+        tuple(np.concatenate([getattr(j, a) for j in jobs]) for a in _ARRAYS),
+    )
+
+
+def unpack(p: Packed) -> list[Job]:
+    """The jobs of ``p`` (their arrays: views of its arrays)."""
+    off = p.off.tolist()
+    return [
+        Job(*m, *(x[a:z] for x in p.arrays))
+        for m, a, z in zip(p.meta, off[:-1], off[1:], strict=True)
+    ]
 
 
 class CheckPool:
@@ -198,7 +230,7 @@ class CheckPool:
         size = -(-len(jobs) // parts)
         for a in range(0, len(jobs), size):
             self._room()
-            self._pending.append((self.tag, self._ex.submit(_run_many, list(jobs[a : a + size]))))
+            self._pending.append((self.tag, self._ex.submit(_run_many, pack(jobs[a : a + size]))))
 
     def idle(self) -> int:
         """How many workers have no job in flight."""
