@@ -155,7 +155,7 @@ def canonical_order(
     >>> canonical_order(r, np.arange(3)).tolist()
     [2, 1, 0]
     """
-    o = idx[np.lexsort((rows.time[idx], rows.code[idx]))]
+    o = idx[_by_code_then_time(rows.code[idx], rows.time[idx])]
     c, t = rows.code[o], rows.time[o]
     tie = (c[1:] == c[:-1]) & (t[1:] == t[:-1])
     if not tie.any():
@@ -182,6 +182,20 @@ def canonical_order(
     )
     o[pos] = sub[np.lexsort(keys)]
     return o
+
+
+def _by_code_then_time(code: I64, time: F64) -> NDArray[np.intp]:
+    """``np.lexsort((time, code))`` (``code >= 0``, ``time`` finite). Rows of a time-ordered
+    file come in time order: a stable sort by code alone is then the same permutation, and
+    on the batch's codes numbered densely (at most 65,536 aircraft in a batch) numpy sorts
+    them by radix, ~20x faster than the two-key sort."""
+    if code.size > 1 and (time[1:] >= time[:-1]).all():
+        seen = np.zeros(int(code.max()) + 1, bool)
+        seen[code] = True
+        if int(seen.sum()) <= 1 << 16:
+            dense = (np.cumsum(seen) - 1).astype(np.uint16)[code]  # same order as the codes
+            return np.argsort(dense, kind="stable")
+    return np.lexsort((time, code))
 
 
 @dataclass(frozen=True)
