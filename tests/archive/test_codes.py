@@ -43,3 +43,24 @@ def test_encode_unique_numbers_names_in_order_of_first_appearance(batches) -> No
         want = [ref.setdefault(v, len(ref)) if v else -1 for v in values]
         assert got == want
     assert codes.names == list(ref)
+
+
+_NAMES = st.sampled_from(["ABC123", " abc123", "abc123 ", "DEF456", "def456", "", "  ", None])
+
+
+@given(
+    st.lists(st.tuples(st.lists(_NAMES, max_size=10), st.lists(_NAMES, max_size=10)), max_size=6)
+)
+def test_batches_reusing_the_last_batch_codes_give_the_same_codes(batches) -> None:
+    """Codes taken from the previous batch's names (one hash join) are those looked up
+    afresh, batch after batch, and new names are numbered in the same order; the two columns
+    of a decoder (icao24 lowered, callsigns not) keep their own last names."""
+    fresh = (Codes(), Codes())
+    cached, last = (Codes(), Codes()), {}
+    for icao, calls in batches:
+        for values, k, lower in ((icao, 0, True), (calls, 1, False)):
+            raw = pa.array(values, pa.string())
+            want = BatchDecoder._codes(raw, fresh[k], lower=lower).tolist()
+            got = BatchDecoder._codes(raw, cached[k], lower=lower, last=last).tolist()
+            assert got == want
+    assert [c.names for c in cached] == [c.names for c in fresh]

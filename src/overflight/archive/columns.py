@@ -102,6 +102,8 @@ class BatchDecoder:
         self.calls = calls
         self.unit = _TimeUnit()
         self.lp_unit = _TimeUnit()
+        # the previous batch's names and codes, per column: most names come again
+        self._last: dict[bool, tuple[pa.Array, np.ndarray]] = {}
 
     def decode(self, batch: pa.RecordBatch, row0: int) -> Rows:
         """Columns of ``batch`` named by kernel name (see :meth:`ColumnSpec.selected`) or by
@@ -120,7 +122,7 @@ class BatchDecoder:
         n = batch.num_rows
         icao = col("icao24")
         assert icao is not None
-        code = self._codes(icao, self.icao, lower=True)
+        code = self._codes(icao, self.icao, lower=True, last=self._last)
         t = col("time")
         assert t is not None
         time = _epoch(path, t, row0, self.spec.time, self.unit)
@@ -154,11 +156,20 @@ class BatchDecoder:
             geo=floats("geo", self.spec.alt_factor),
             vel=floats("vel", self.spec.vel_factor),
             ground=ground,
-            cs=np.full(n, -1, np.int64) if cs is None else self._codes(cs, self.calls, lower=False),
+            cs=np.full(n, -1, np.int64)
+            if cs is None
+            else self._codes(cs, self.calls, lower=False, last=self._last),
         )
 
     @staticmethod
-    def _codes(arr: pa.Array, codes: Codes, lower: bool) -> np.ndarray:
+    def _codes(
+        arr: pa.Array,
+        codes: Codes,
+        lower: bool,
+        last: dict[bool, tuple[pa.Array, np.ndarray]] | None = None,
+    ) -> np.ndarray:
+        """Each value's code in ``codes``. ``last``: the names and codes of the previous call
+        (by ``lower``), read and replaced: names found among them are not looked up again."""
         if pa.types.is_null(arr.type):
             return np.full(len(arr), -1, np.int64)
         # the distinct raw values first, then each trimmed (and lowered) once: variants of one
@@ -169,6 +180,21 @@ class BatchDecoder:
         names = pc.utf8_trim_whitespace(enc.dictionary)
         if lower:
             names = pc.utf8_lower(names)
-        lut = np.append(codes.encode_unique(names.to_pylist()), -1)
+        prev = last.get(lower) if last is not None else None
+        if prev is None:
+            known = codes.encode_unique(names.to_pylist())
+        else:
+            # names of the last call: their codes by one hash join; the others looked up (in
+            # order, so new names are numbered in order of first appearance)
+            at = pc.index_in(names, value_set=prev[0]).to_numpy(zero_copy_only=False)
+            hit = ~np.isnan(at.astype(np.float64))
+            known = np.empty(len(names), np.int64)
+            known[hit] = prev[1][at[hit].astype(np.int64)]
+            miss = np.flatnonzero(~hit)
+            if miss.size:
+                known[miss] = codes.encode_unique(names.take(miss).to_pylist())
+        if last is not None:
+            last[lower] = (names, known)
+        lut = np.append(known, -1)
         idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
         return lut[idx]
