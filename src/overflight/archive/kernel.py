@@ -146,8 +146,10 @@ class Kernel:
         return self.process(Rows.of(code=code, time=time, lat=lat, lon=lon, **extra))
 
     def process(self, rows: Rows) -> list[dict[str, Any]]:
-        """One batch (codes from ``self.icao``/``self.calls``); returns finished incursion rows
-        (with a pool: those of earlier batches' pieces checked so far)."""
+        """One batch (codes from ``self.icao``/``self.calls``); returns the incursion rows
+        checked so far: finished pieces wait in a queue until a chunk is full (inline) or a
+        worker is free (with a pool, whose rows come back later); :meth:`evict`,
+        :meth:`dispatch`, :meth:`drain` and :meth:`finish` check every queued piece."""
         self._process(rows)
         out = self._flush()
         if self.pool is not None:
