@@ -194,8 +194,15 @@ class AirspaceIndex:
     ) -> NDArray[np.bool_]:
         """Whether each segment (great circle between two fixes) may touch an airspace whose
         band meets [alt_lo, alt_hi] (NaN: unknown, a candidate)."""
-        out = self._test(self.cells(lon0, lat0), alt_lo, alt_hi)
-        out |= self._test(self.cells(lon1, lat1), alt_lo, alt_hi)
+        # both ends in one compiled pass (numba: loaded where batches are read); the same cells
+        # and tests as ``_test(cells(...))`` on each end
+        from .grid_compiled import ends_pass
+
+        out = ends_pass(
+            lon0, lat0, lon1, lat1, alt_lo, alt_hi, self.lon0, self.lat0, self.cell,
+            self.ncol, self.nrow, self.ncol * self.cell >= 360.0 - 1e-9, self.near, self.lo,
+            self.hi, ALT_SLACK_M,
+        )  # fmt: skip
         long = np.flatnonzero(~out & (dist > 2.0 * self.margin_m))
         if long.size:
             n = np.ceil(dist[long] / self.margin_m).astype(np.int64) + 1

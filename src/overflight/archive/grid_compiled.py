@@ -1,0 +1,70 @@
+"""The airspace grid's test of both ends of every segment, as one compiled pass (numba).
+
+For each segment: the grid cell of each end (:meth:`~.index.AirspaceIndex.cells`, the same
+arithmetic: the same cells) and the cell's test against the segment's altitude band
+(:meth:`~.index.AirspaceIndex._test`); a segment is a candidate when either end passes. The
+vectorised form did both ends in some twenty array passes. Compiled on first use and cached
+on disk.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .jit import jit
+
+__all__ = ["ends_pass"]
+
+F64 = NDArray[np.float64]
+
+
+@jit(inline="always")
+def _cell(
+    lon: float, lat: float, lon0: float, lat0: float, cell: float, ncol: int, nrow: int, wrap: bool
+) -> int:
+    c = math.floor((lon - lon0) / cell)
+    if wrap:
+        c %= ncol
+    r = math.floor((lat - lat0) / cell)
+    if c < 0 or c >= ncol or r < 0 or r >= nrow:
+        return -1
+    return r * ncol + c
+
+
+@jit()
+def ends_pass(
+    lon0: F64,
+    lat0: F64,
+    lon1: F64,
+    lat1: F64,
+    alt_lo: F64,
+    alt_hi: F64,
+    grid_lon0: float,
+    grid_lat0: float,
+    cell: float,
+    ncol: int,
+    nrow: int,
+    wrap: bool,
+    near: NDArray[np.bool_],
+    lo: F64,
+    hi: F64,
+    slack: float,
+) -> NDArray[np.bool_]:
+    """Whether either end of each segment lies in a grid cell near some airspace whose band
+    (+- ``slack``) meets the segment's [alt_lo, alt_hi] (NaN: unknown, always meets)."""
+    out = np.zeros(lon0.size, np.bool_)
+    for i in range(lon0.size):
+        for k in range(2):
+            x, y = (lon0[i], lat0[i]) if k == 0 else (lon1[i], lat1[i])
+            c = _cell(x, y, grid_lon0, grid_lat0, cell, ncol, nrow, wrap)
+            if c < 0 or not near[c]:
+                continue
+            # NaN altitudes compare False both ways: unknown altitude is always a candidate
+            if alt_lo[i] > hi[c] + slack or alt_hi[i] < lo[c] - slack:
+                continue
+            out[i] = True
+            break
+    return out
