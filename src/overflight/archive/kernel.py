@@ -49,7 +49,6 @@ from .state import AircraftState, Codes
 
 __all__ = ["CHECK_CHUNK", "Kernel", "Piece"]
 
-F64 = NDArray[np.float64]
 
 CHECK_CHUNK = 512
 """Pieces checked together at most (inline, or per job sent to a check worker). Finished
