@@ -133,3 +133,33 @@ def test_chord_positions_are_within_their_bound(ps, windows, data) -> None:
     alon, alat = pset.points_at(owner, t, exact=False)
     _, _, err = inverse(lon, lat, alon, alat)
     assert (err <= pset.chord_error()[owner]).all(), (err.max(), pset.chord_error())
+
+
+@settings(max_examples=150, deadline=None)
+@given(ps=st.lists(long_paths(), min_size=1, max_size=4), data=st.data())
+def test_window_steps_and_chord_error_equal_the_solved_ones(ps, data) -> None:
+    """Windows solve a segment's geodesic only when asked: the step counts of the depth
+    search's sampling (decided from the mean sphere's bounds where they agree) and each
+    window's chord error bound (only segments that may be the longest solved) are the ones
+    every segment solved gives, including step lengths that divide a segment exactly."""
+    t0, t1 = [], []
+    for p in ps:
+        span = float(p.time[-1] - p.time[0])
+        a, b = sorted(float(p.time[0]) + data.draw(st.floats(-5.0, span + 5.0)) for _ in range(2))
+        t0.append(a)
+        t1.append(b)
+    windows = (np.array(t0), np.array(t1))
+    lazy = PathSet(ps, windows=windows)
+    knots, owner = lazy.knots()
+    seg = np.flatnonzero(owner[1:] == owner[:-1])
+    whole = PathSet(ps)  # every path's segments solved, in the path itself
+    d = whole.along(owner[seg], knots[seg], knots[seg + 1])
+    step = data.draw(st.sampled_from([1.0, 50.0, 500.0, 2e3, 3e4]))
+    if d.size and data.draw(st.booleans()):  # a step that divides one stretch exactly
+        step = float(d[data.draw(st.integers(0, d.size - 1))]) / data.draw(st.integers(1, 4))
+        step = step if step > 0 else 1.0
+    got = lazy.steps(owner[seg], knots[seg], knots[seg + 1], step)
+    np.testing.assert_array_equal(got, np.maximum(1, np.ceil(d / step)).astype(np.int64))
+    solved = PathSet(ps, windows=windows)
+    solved._solve(np.arange(solved._time.size - 1))
+    np.testing.assert_array_equal(PathSet(ps, windows=windows).chord_error(), solved.chord_error())

@@ -29,27 +29,15 @@ from numpy.typing import NDArray
 from ..analysis.caps import airspace_cap
 from ..analysis.check import PreparedAirspace, prepare_airspace
 from ..analysis.params import CheckParameters
+from ..geometry.geodesic import MEAN_RADIUS, haversine
 from ..model import Airspace, Reference, VerticalLimit
 
 __all__ = ["AirspaceIndex", "altitude_band", "haversine"]
 
 F64 = NDArray[np.float64]
-R_SPHERE = 6_371_008.8
+R_SPHERE = MEAN_RADIUS
 ALT_SLACK_M = 1_500.0
 """Altitude slack of the band test: barometric vs geometric altitude, AMSL vs ellipsoid."""
-
-
-def haversine(lon1: F64, lat1: F64, lon2: F64, lat2: F64) -> F64:
-    """Great-circle distance (m) on the mean sphere; within 0.6 % of the geodesic.
-
-    >>> round(float(haversine(np.array(0.0), np.array(0.0), np.array(1.0), np.array(0.0))))
-    111195
-    """
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dp = p2 - p1
-    dl = np.radians(lon2 - lon1)
-    a = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2.0 * R_SPHERE * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def _limit_m(limit: VerticalLimit, floor: bool) -> float:

@@ -221,8 +221,7 @@ def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> t
     knots, owner = ps.knots()
     ok = t1 > t0
     seg = np.flatnonzero((owner[1:] == owner[:-1]) & ok[owner[1:]])  # knot i -> i + 1
-    d = ps.along(owner[seg], knots[seg], knots[seg + 1])
-    k = np.maximum(1, np.ceil(d / step_m)).astype(np.int64)
+    k = ps.steps(owner[seg], knots[seg], knots[seg + 1], step_m)
     idx = np.repeat(seg, k)
     kk = np.repeat(k, k)
     j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
