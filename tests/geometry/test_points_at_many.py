@@ -163,3 +163,32 @@ def test_window_steps_and_chord_error_equal_the_solved_ones(ps, data) -> None:
     solved = PathSet(ps, windows=windows)
     solved._solve(np.arange(solved._time.size - 1))
     np.testing.assert_array_equal(PathSet(ps, windows=windows).chord_error(), solved.chord_error())
+
+
+@settings(max_examples=80, deadline=None)
+@given(ps=st.lists(long_paths(), min_size=1, max_size=4), data=st.data())
+def test_a_fix_time_gives_the_fix_itself(ps, data) -> None:
+    """At the time of a fix (its segment's start, or the path's last fix) the position is
+    that fix, bit for bit, with no geodesic in between: on the whole path, in a ``PathSet``
+    and in windows that hold the fix."""
+    owner = np.array([data.draw(st.integers(0, len(ps) - 1)) for _ in range(10)], np.int64)
+    fix = [data.draw(st.integers(0, len(ps[k]) - 1)) for k in owner]
+    t = np.array([ps[k].time[i] for k, i in zip(owner, fix, strict=True)])
+    want_lon = np.array([ps[k].lon[i] for k, i in zip(owner, fix, strict=True)])
+    want_lat = np.array([ps[k].lat[i] for k, i in zip(owner, fix, strict=True)])
+    # times repeated at a fix (a stop in the path) are left out: their position is open
+    ok = np.array(
+        [
+            np.count_nonzero(ps[k].time == ps[k].time[i]) == 1
+            for k, i in zip(owner, fix, strict=True)
+        ]
+    )
+    whole = [ps[k].point_at(t[j : j + 1]) for j, k in enumerate(owner)]
+    sets = (
+        PathSet(ps).points_at(owner, t),
+        PathSet([ps[k] for k in owner], windows=(t - 1.0, t + 1.0)).points_at(np.arange(t.size), t),
+        (np.array([w[0][0] for w in whole]), np.array([w[1][0] for w in whole])),
+    )
+    for lon, lat in sets:
+        np.testing.assert_array_equal(lon[ok], want_lon[ok])
+        np.testing.assert_array_equal(lat[ok], want_lat[ok])

@@ -109,13 +109,19 @@ class TrackPath:
         return cached
 
     def point_at(self, t: F64) -> tuple[F64, F64]:
-        """Position (lon, lat) at times ``t`` on the geodesic segments."""
+        """Position (lon, lat) at times ``t`` on the geodesic segments: at a segment's end
+        (the time of a fix, and before the first or after the last), that fix itself."""
         t = np.atleast_1d(np.asarray(t, dtype=float))
         if len(self) < 2:
             return np.full(t.shape, self.lon[0]), np.full(t.shape, self.lat[0])
         seg, frac = self.locate(t)
         az, d = self.segments()
-        lon, lat, _ = forward(self.lon[seg], self.lat[seg], az[seg], d[seg] * frac)
+        lon, lat = self.lon[seg], self.lat[seg]  # at a segment's start: its fix
+        end = frac == 1.0
+        lon[end], lat[end] = self.lon[seg[end] + 1], self.lat[seg[end] + 1]
+        mid = np.flatnonzero(~(frac == 0.0) & ~end)
+        s = seg[mid]
+        lon[mid], lat[mid], _ = forward(self.lon[s], self.lat[s], az[s], d[s] * frac[mid])
         return lon, lat
 
     def distances(self) -> F64:
@@ -251,11 +257,14 @@ class PathSet:
             lat = np.degrees(np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1])))
             lon[single], lat[single] = lon1[single], lat1[single]
             return lon, lat
-        self._solve(g[~single])
-        az = np.where(single, 0.0, self._az[g])
-        dist = np.where(single, 0.0, self._d[g] * frac)
-        lon, lat, _ = forward(lon1, lat1, az, dist)
-        lon[single], lat[single] = lon1[single], lat1[single]  # a one-fix path is that fix
+        # at a segment's ends (and on a one-fix path): the fixes themselves
+        lon, lat = lon1.copy(), lat1.copy()
+        end = (frac == 1.0) & ~single
+        lon[end], lat[end] = self._lon[nxt[end]], self._lat[nxt[end]]
+        mid = np.flatnonzero(~single & ~(frac == 0.0) & ~end)
+        gm = g[mid]
+        self._solve(gm)
+        lon[mid], lat[mid], _ = forward(lon1[mid], lat1[mid], self._az[gm], self._d[gm] * frac[mid])
         return lon, lat
 
     def _units(self) -> F64:
