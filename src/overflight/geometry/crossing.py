@@ -40,6 +40,7 @@ __all__ = [
     "is_inside",
     "is_inside_many",
     "near_pairs",
+    "offset",
     "point_on_segments",
     "side",
     "solve_crossing",
@@ -61,6 +62,15 @@ def side(plon: F64, plat: F64, az_pq: F64, xlon: F64, xlat: F64) -> F64:
     az_px, _, d = inverse(plon, plat, xlon, xlat)
     s = np.sin(np.radians(angle_diff(az_px, az_pq)))
     return np.where(d * np.abs(s) > ON_LINE_M, s, 0.0)
+
+
+def offset(plon: F64, plat: F64, az_pq: F64, xlon: F64, xlat: F64) -> F64:
+    """:func:`side` times the distance P->X (m): the same sign and zeros, and a value that
+    varies almost linearly along a geodesic crossing the one through P (nearly the signed
+    distance from it), so a root search on it converges in few steps."""
+    az_px, _, d = inverse(plon, plat, xlon, xlat)
+    h = d * np.sin(np.radians(angle_diff(az_px, az_pq)))
+    return np.where(np.abs(h) > ON_LINE_M, h, 0.0)
 
 
 def edge_boxes(x1: F64, y1: F64, x2: F64, y2: F64, pad: F64) -> NDArray[np.object_]:
@@ -141,8 +151,8 @@ def solve_crossing(
     f0: F64,
     f1: F64,
 ) -> F64:
-    """Root in [0, 1] of t -> side(P, az_pq, point at t*d_ab from A), bracketed by f0, f1
-    (Illinois variant of regula falsi, vectorised)."""
+    """Root in [0, 1] of t -> offset(P, az_pq, point at t*d_ab from A), bracketed by f0, f1
+    (its values at A and B; Illinois variant of regula falsi, vectorised)."""
     a = np.zeros_like(d_ab)
     b = np.ones_like(d_ab)
     fa, fb = f0.copy(), f1.copy()
@@ -161,7 +171,7 @@ def solve_crossing(
         )
         tn = np.clip(tn, a[ia], b[ia])
         xlon, xlat, _ = forward(alon[ia], alat[ia], az_ab[ia], d_ab[ia] * tn)
-        fn = side(plon[ia], plat[ia], az_pq[ia], xlon, xlat)
+        fn = offset(plon[ia], plat[ia], az_pq[ia], xlon, xlat)
         t[ia] = tn
         same_a = np.sign(fn) == np.sign(fa[ia])
         # replace the endpoint with the same sign; Illinois: halve the kept one's value
@@ -195,8 +205,8 @@ def crossing_pairs(
     azimuth at P if known (``PolygonEdges.geodesics``)."""
     if az_pq is None:
         az_pq, _, _ = inverse(plon, plat, qlon, qlat)
-    s_a = side(plon, plat, az_pq, alon, alat)
-    s_b = side(plon, plat, az_pq, blon, blat)
+    s_a = offset(plon, plat, az_pq, alon, alat)
+    s_b = offset(plon, plat, az_pq, blon, blat)
     k = np.flatnonzero((s_a >= 0) != (s_b >= 0))
     az_ab, _, d_ab = inverse(alon[k], alat[k], blon[k], blat[k])
     s_p = side(alon[k], alat[k], az_ab, plon[k], plat[k])
