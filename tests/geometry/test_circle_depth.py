@@ -70,3 +70,48 @@ def test_deepest_point_equals_every_segment_solved(fps, data) -> None:
         assert f[0] == pytest.approx(_full(path, circle), abs=1e-6)
         # the deepest point is that far from the centre
         assert abs(circle[2] - inverse(circle[1], circle[0], f[3], f[2])[2] - f[0]) < 1e-6
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fps=st.lists(
+        footprints(kinds=("circle",)).filter(lambda f: f.kind == "circle"), min_size=1, max_size=3
+    ),
+    data=st.data(),
+)
+def test_plane_pruning_changes_nothing(fps, data) -> None:
+    """Only the segments that may be nearest to the centre, and the knots that may lie
+    outside, are solved: the answers (None for a stretch that leaves the circle) are those of
+    solving every knot and segment, bit for bit; stretches start and end between fixes."""
+    from overflight.geometry import extremum
+
+    stretches = []
+    for fp in fps:
+        m = data.draw(st.integers(2, 30))
+        reach = data.draw(st.sampled_from([0.3, 0.95, 1.2]))
+        pts = [
+            direct(
+                fp.clat,
+                fp.clon,
+                data.draw(st.floats(0.0, 360.0)),
+                fp.radius_m * data.draw(st.floats(0.0, reach)),
+            )
+            for _ in range(m)
+        ]
+        t = 1.7e9 + np.cumsum(np.full(m, 10.0))
+        path = TrackPath(
+            t,
+            np.array([p[1] for p in pts]),
+            np.array([p[0] for p in pts]),
+            np.zeros(m),
+            np.zeros(m),
+            np.ones(m, bool),
+        )
+        a, b = sorted(data.draw(st.floats(float(t[0]), float(t[-1]))) for _ in range(2))
+        stretches.append((path, (fp.clon, fp.clat, fp.radius_m), a, b))
+    got = deepest_in_circles(stretches)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(
+            extremum, "_may_matter", lambda x, y, owner, seg, r: (seg, np.ones(x.size, bool))
+        )
+        assert got == deepest_in_circles(stretches)

@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
 from .distance_many import EdgeTable, boundary_distances
-from .frame import local_xy, plane_error
+from .frame import bow, local_xy, plane_error
 from .geodesic import inverse
 from .path import PathSet, TrackPath
 
@@ -76,10 +76,13 @@ def deepest_in_circles(
     lon, lat = ps.points_at(owner, knots)
     n_s = len(stretches)
     c = np.array([s[1] for s in stretches], dtype=float)
-    _, _, dk = inverse(c[owner, 0], c[owner, 1], lon, lat)
     seg = np.flatnonzero(owner[1:] == owner[:-1])  # knot i -> i + 1 of one stretch
+    x, y = local_xy(lon, lat, c[:, 0], c[:, 1], owner)
+    seg, need = _may_matter(x, y, owner, seg, c[:, 2])
+    dk = np.full(lon.size, np.nan)
+    _, _, dk[need] = inverse(c[owner[need], 0], c[owner[need], 1], lon[need], lat[need])
     so = owner[seg]
-    d, flon, flat = _centre_to_segments(c, owner, seg, lon, lat, dk)
+    d, flon, flat = _centre_to_segments(c, owner, seg, lon, lat, dk, (x, y))
     out: list[Found | None] = [None] * n_s
     # a stretch whose every knot and segment is within the radius, with a segment
     ok = np.zeros(n_s, bool)
@@ -106,15 +109,52 @@ def deepest_in_circles(
     return out
 
 
+def _may_matter(x: F64, y: F64, owner: I64, seg: I64, r: F64) -> tuple[I64, NDArray[np.bool_]]:
+    """In each centre's plane (knots at ``x``, ``y``): the segments that may be the nearest
+    to the centre (no farther, by the plane's bounds, than some knot of their stretch surely
+    is: every other segment is strictly farther than the nearest), and the knots whose exact
+    distance is needed (those that may lie outside the radius ``r``, and the ends of those
+    segments). Where a bound is not a number, everything is kept."""
+    rk = np.hypot(x, y)
+    eps = plane_error(rk)
+    with np.errstate(divide="ignore"):  # each knot's distance from its centre is at most
+        hi = np.where(eps < 0.5, rk / (1.0 - eps) + 1e-3, np.inf)
+    n_s = r.size
+    near = np.full(n_s, np.inf)
+    np.minimum.at(near, owner, hi)
+    if np.isnan(hi).any():
+        near[owner[np.isnan(hi)]] = np.nan
+    x1, y1, x2, y2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
+    dx, dy = x2 - x1, y2 - y1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        u = np.clip(-(x1 * dx + y1 * dy) / (dx * dx + dy * dy), 0.0, 1.0)
+    u = np.where(np.isfinite(u), u, 0.0)
+    chord = np.hypot(x1 + u * dx, y1 + u * dy)  # the straight segment's nearest point
+    reach = np.maximum(rk[seg], rk[seg + 1])
+    lo = (chord - bow(x1, y1, x2, y2)) / (1.0 + plane_error(reach)) - 1e-3
+    seg = seg[~(lo > near[owner[seg]])]
+    need = ~(hi <= r[owner])
+    need[seg] = True
+    need[seg + 1] = True
+    return seg, need
+
+
 def _centre_to_segments(
-    c: F64, owner: I64, seg: I64, lon: F64, lat: F64, dk: F64
+    c: F64,
+    owner: I64,
+    seg: I64,
+    lon: F64,
+    lat: F64,
+    dk: F64,
+    xy: tuple[F64, F64] | None = None,
 ) -> tuple[F64, F64, F64]:
     """:func:`~.distance.edge_distance` from each stretch's centre to its segments (knot
     ``seg`` to ``seg + 1``): where the centre's foot lies, in the centre's plane, beyond an
     end by more than the plane can be wrong, that end is the foot and its distance the
-    knot's (``dk``); feet clear of both ends skip the ends; the rest are solved in full."""
+    knot's (``dk``); feet clear of both ends skip the ends; the rest are solved in full.
+    ``xy``: the knots in their centres' planes, if known."""
     so = owner[seg]
-    x, y = local_xy(lon, lat, c[:, 0], c[:, 1], owner)
+    x, y = local_xy(lon, lat, c[:, 0], c[:, 1], owner) if xy is None else xy
     x1, y1, x2, y2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
     dx, dy = x2 - x1, y2 - y1
     length = np.sqrt(dx * dx + dy * dy)
