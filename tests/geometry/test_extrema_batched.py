@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overflight.geometry.boundary import polygon_edges
+from overflight.geometry.distance import boundary_distance
 from overflight.geometry.extremum import distance_extrema, distance_extremum
 from overflight.geometry.geodesic import forward
 from overflight.geometry.path import TrackPath
@@ -61,3 +62,49 @@ def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
     for (path, pe, a, b), g in zip(stretches, got, strict=True):
         assert pe.circle is None  # (circles first try an exact shortcut, not batched)
         assert g == distance_extremum(path, pe, a, b, maximize=maximize)
+
+
+def _brute_force(path: TrackPath, pe, a: float, b: float, sign: float) -> float:
+    """The best exact distance (largest for ``sign`` 1, least for -1) among samples every
+    5 m of track over [a, b], then every 0.5 mm over 10 m around each of the best three
+    local optima of those."""
+    n = max(200, int(path.distances().sum() / 5.0))
+    ts = np.linspace(a, b, min(n, 20_000))
+    v = sign * boundary_distance(*path.point_at(ts), pe)[0]
+    peak = np.flatnonzero((v >= np.r_[-np.inf, v[:-1]]) & (v >= np.r_[v[1:], -np.inf]))
+    best = v.max()
+    for i in peak[np.argsort(-v[peak])][:3]:
+        fine = np.linspace(ts[max(i - 1, 0)], ts[min(i + 1, ts.size - 1)], 20_001)
+        best = max(best, (sign * boundary_distance(*path.point_at(fine), pe)[0]).max())
+    return float(sign * best)
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
+def test_the_extremum_is_a_true_point_and_beats_brute_force(seed: int, maximize: bool) -> None:
+    """What the search returns is one point of the track, at its time, at exactly the
+    distance returned, and brute force (samples every 5 m, then every 0.5 mm around the best
+    ones) does not beat it by 0.5 mm."""
+    rng = np.random.default_rng(seed)
+    pe = polygon_edges(
+        _star(
+            float(rng.uniform(-60, 60)),
+            float(rng.uniform(-20, 20)),
+            float(rng.uniform(5_000, 40_000)),
+            int(rng.integers(4, 24)),
+            rng,
+        )
+    )
+    stretches = []
+    for _ in range(int(rng.integers(1, 4))):
+        path = _path(pe.center_lat, pe.center_lon, rng)
+        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+        stretches.append((path, pe, float(a), float(b)))
+    got = distance_extrema(stretches, maximize=maximize)
+    sign = 1.0 if maximize else -1.0
+    for (path, _, a, b), (d, t, lon, lat) in zip(stretches, got, strict=True):
+        assert a <= t <= b
+        plon, plat = path.point_at(np.array([t]))
+        assert (lon, lat) == (plon[0], plat[0])
+        assert abs(boundary_distance(np.array([lon]), np.array([lat]), pe)[0][0] - d) < 1e-6
+        assert sign * d >= sign * _brute_force(path, pe, a, b, sign) - 5e-4

@@ -284,17 +284,30 @@ def _grid_round(
     grid: F64,
     extra: tuple[F64, I64],
     exact: bool,
+    known: tuple[I64, F64, F64] | None = None,
 ) -> tuple[F64, F64, tuple[F64, F64, I64]]:
     """One zoom round: ``grid`` over each row's [lo, hi] (row ``i`` belongs to stretch
     ``rs[i]``, rows sorted by stretch), plus the ``extra`` (times, stretches), evaluated in
-    one call. Returns the grid's times and values (rows x points) and every (time, value,
-    stretch) asked, grid first."""
+    one call. ``known``: rows whose grid's first, middle and last points are points already
+    evaluated (rows, their times and values, rows x 3): those take these times and values.
+    Returns the grid's times and values (rows x points) and every (time, value, stretch)
+    asked, grid first."""
     tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
-    q = np.concatenate([tt.ravel(), extra[0]])
-    q_owner = np.concatenate([np.repeat(rs, grid.size), extra[1]])
+    ask = np.ones(tt.shape, bool)
+    ends = [0, (grid.size - 1) // 2, grid.size - 1]
+    if known is not None:
+        rows = known[0][:, None]
+        tt[rows, ends] = known[1]
+        ask[rows, ends] = False
+    q = np.concatenate([tt[ask], extra[0]])
+    q_owner = np.concatenate([np.broadcast_to(rs[:, None], tt.shape)[ask], extra[1]])
     plon, plat = ps.points_at(q_owner, q, exact=exact)
     f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
-    return tt, f_all[: tt.size].reshape(tt.shape), (q, f_all, q_owner)
+    g = np.empty(tt.shape)
+    g[ask] = f_all[: int(ask.sum())]
+    if known is not None:
+        g[known[0][:, None], ends] = known[2]
+    return tt, g, (q, f_all, q_owner)
 
 
 def _first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:
@@ -395,10 +408,21 @@ def distance_extrema(
     zooms = np.full(rs.size, max(rounds - 1, 0))
     moves = np.full(rs.size, shifts)
     extra = none
+    # a zoom's new grid has the last grid's best point and its neighbours as its middle and
+    # ends (an odd number of points, bracket not clipped; the same times to rounding, and
+    # then exactly): their values are kept
+    has = np.zeros(rs.size, bool)
+    k_t = np.empty((rs.size, 3))
+    k_f = np.empty((rs.size, 3))
     while (zooms > 0).any():
         act = np.flatnonzero(zooms > 0)
-        tt, g, asked = _grid_round(ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True)
+        sub = np.flatnonzero(has[act])
+        known = (sub, k_t[act[sub]], k_f[act[sub]]) if sub.size else None
+        tt, g, asked = _grid_round(
+            ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True, known
+        )
         probes.append(asked)
+        raw = g
         g = sign * g
         extra = none
         if points >= 6:
@@ -415,6 +439,17 @@ def distance_extrema(
         half = np.where(move, span / 2, span / (points - 1))
         lo[act] = np.maximum(centre - half, t_lo[act])
         hi[act] = np.minimum(centre + half, t_hi[act])
+        has[act] = (
+            ~move
+            & (points % 2 == 1)
+            & (j > 0)
+            & (j < points - 1)
+            & (lo[act] == centre - half)
+            & (hi[act] == centre + half)
+        )
+        nb = np.stack([np.maximum(j - 1, 0), j, np.minimum(j + 1, points - 1)], axis=1)
+        k_t[act] = tt[rows[:, None], nb]
+        k_f[act] = raw[rows[:, None], nb]
         moves[act[move]] -= 1
         zooms[act[~move]] -= 1
     # the first probes (and the last kink estimates) still need their exact values
