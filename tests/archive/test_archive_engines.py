@@ -169,9 +169,9 @@ def test_automatic_check_workers(
     started: list[int] = []
     real_init = CheckPool.__init__
 
-    def spy(self: CheckPool, airspaces, params, workers, max_pending=None) -> None:  # type: ignore[no-untyped-def]
+    def spy(self: CheckPool, airspaces, params, workers, **kw) -> None:  # type: ignore[no-untyped-def]
         started.append(workers)
-        real_init(self, airspaces, params, workers, max_pending)
+        real_init(self, airspaces, params, workers, **kw)
 
     monkeypatch.setattr(CheckPool, "__init__", spy)
     small = scan(files, zones, check_workers=-1)

@@ -104,3 +104,27 @@ def test_packed_jobs_come_back_equal() -> None:
                 assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=True)
             else:
                 assert x == y
+
+
+def test_rows_sent_as_record_batches_make_the_same_table() -> None:
+    """A pool with ``columns`` sends each chunk's rows as one Arrow record batch: the table
+    made from them, alone or mixed with rows checked in-process, is the one made from the
+    same rows as dicts, value for value."""
+    from overflight.archive.rows import to_table
+
+    jobs = [_job(f"{k:06x}") for k in range(7)]
+    plain = CheckPool([ZONE], CheckParameters(), 2)
+    cols = CheckPool([ZONE], CheckParameters(), 2, columns=True)
+    try:
+        plain.submit_many(jobs, chunk=3)
+        cols.submit_many(jobs, chunk=3)
+        dicts, batches = plain.drain(), cols.drain()
+    finally:
+        plain.close()
+        cols.close()
+    assert len(dicts) == 7 and all(isinstance(r, dict) for r in dicts)
+    assert len(batches) == 3 and sum(b.num_rows for b in batches) == 7  # one per chunk
+    want = to_table(dicts)
+    assert to_table(batches).equals(want)
+    assert to_table([*dicts[:3], *batches[1:]]).num_rows == 3 + sum(b.num_rows for b in batches[1:])
+    assert to_table([*batches[:1], *dicts[batches[0].num_rows :]]).equals(want)

@@ -33,13 +33,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
 from ..analysis.check import PreparedAirspace, check_prepared
 from ..analysis.params import CheckParameters
 from ..model import Airspace, Incursion, Track
 from .index import AirspaceIndex
-from .rows import incursion_row
+from .rows import incursion_row, to_batch
 from .state import flag_names
 
 __all__ = ["CheckPool", "Job", "check_piece", "row_of"]
@@ -144,6 +145,12 @@ def _run_many(jobs: list[Job] | Packed) -> Rows:
     return check_jobs(_INDEX, unpack(jobs) if isinstance(jobs, Packed) else jobs)
 
 
+def _run_many_columns(jobs: Packed) -> list[pa.RecordBatch]:
+    """:func:`_run_many`'s rows as one record batch (none if there are no rows)."""
+    rows = _run_many(jobs)
+    return [to_batch(rows)] if rows else []
+
+
 _ARRAYS = ("time", "lat", "lon", "baro", "geo", "flags")
 
 
@@ -188,7 +195,11 @@ class CheckPool:
     whose rows finished its piece). :meth:`done` returns only the rows of jobs tagged before
     the current tag, so that the jobs of the current file can still be dropped
     (:meth:`discard`) if the file turns out broken, while the workers go on with them
-    across the file's end."""
+    across the file's end.
+
+    ``columns``: the rows of each chunk of :meth:`submit_many` come back as one Arrow record
+    batch (:func:`~.rows.to_batch`) in the lists of rows, not as dicts: pickled as a few
+    buffers, and taken as they are by :func:`~.rows.to_table` (a scan uses this)."""
 
     def __init__(
         self,
@@ -196,6 +207,7 @@ class CheckPool:
         params: CheckParameters,
         workers: int,
         max_pending: int | None = None,
+        columns: bool = False,
     ) -> None:
         ctx = multiprocessing.get_context("spawn")  # the parent runs DuckDB threads: no fork
         # the airspaces go to the workers in a file: through the start-up pipe the parent
@@ -211,6 +223,7 @@ class CheckPool:
         self.max_pending = max_pending or 4 * max(1, workers)
         self.workers = max(1, workers)
         self.tag = 0
+        self._many = _run_many_columns if columns else _run_many
 
     def _room(self) -> None:
         """Wait while ``max_pending`` jobs are in flight."""
@@ -230,7 +243,7 @@ class CheckPool:
         size = -(-len(jobs) // parts)
         for a in range(0, len(jobs), size):
             self._room()
-            self._pending.append((self.tag, self._ex.submit(_run_many, pack(jobs[a : a + size]))))
+            self._pending.append((self.tag, self._ex.submit(self._many, pack(jobs[a : a + size]))))
 
     def idle(self) -> int:
         """How many workers have no job in flight."""

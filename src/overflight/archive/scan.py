@@ -128,7 +128,7 @@ def run_partition(
     ``out``) and are merged into ``out`` at the end (:func:`~.output.merge_sorted`): memory
     does not grow with the number of incursions; the outcome then reads ``out`` on demand."""
     index = AirspaceIndex(airspaces, cparams)
-    pool = CheckPool(airspaces, cparams, check_workers) if check_workers > 0 else None
+    pool = CheckPool(airspaces, cparams, check_workers, columns=True) if check_workers > 0 else None
     with contextlib.ExitStack() as stack:
         if pool is not None:
             stack.callback(pool.close)
@@ -204,7 +204,7 @@ def _run(
         if overlap is not None:
             overlap.tag = n
         snapshot = pickle.dumps(kernel, protocol=5)
-        rows: list[dict[str, Any]] = []
+        rows: list[dict[str, Any] | pa.RecordBatch] = []  # record batches: from the pool
         try:
             dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
             row0 = 0
