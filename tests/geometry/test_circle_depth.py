@@ -33,6 +33,25 @@ def _full(path: TrackPath, circle: tuple[float, float, float]) -> float:
     return float(r - d.min())
 
 
+def _random_path(fp, data, reach: float) -> TrackPath:  # type: ignore[no-untyped-def]
+    """2-30 fixes 10 s apart, each at a random bearing from the circle's centre and up to
+    ``reach`` times its radius from it."""
+    m = data.draw(st.integers(2, 30))
+    pts = [
+        direct(
+            fp.clat,
+            fp.clon,
+            data.draw(st.floats(0.0, 360.0)),
+            fp.radius_m * data.draw(st.floats(0.0, reach)),
+        )
+        for _ in range(m)
+    ]
+    t = 1.7e9 + np.cumsum(np.full(m, 10.0))
+    lon = np.array([p[1] for p in pts])
+    lat = np.array([p[0] for p in pts])
+    return TrackPath(t, lon, lat, np.zeros(m), np.zeros(m), np.ones(m, bool))
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     fps=st.lists(
@@ -43,25 +62,8 @@ def _full(path: TrackPath, circle: tuple[float, float, float]) -> float:
 def test_deepest_point_equals_every_segment_solved(fps, data) -> None:
     stretches, paths = [], []
     for fp in fps:
-        m = data.draw(st.integers(2, 30))
-        pts = [
-            direct(
-                fp.clat,
-                fp.clon,
-                data.draw(st.floats(0.0, 360.0)),
-                fp.radius_m * data.draw(st.floats(0.0, 0.95)),
-            )
-            for _ in range(m)
-        ]
-        t = 1.7e9 + np.cumsum(np.full(m, 10.0))
-        path = TrackPath(
-            t,
-            np.array([p[1] for p in pts]),
-            np.array([p[0] for p in pts]),
-            np.zeros(m),
-            np.zeros(m),
-            np.ones(m, bool),
-        )
+        path = _random_path(fp, data, 0.95)
+        t = path.time
         paths.append(path)
         stretches.append((path, (fp.clon, fp.clat, fp.radius_m), float(t[0]), float(t[-1])))
     found = deepest_in_circles(stretches)
@@ -87,26 +89,8 @@ def test_plane_pruning_changes_nothing(fps, data) -> None:
 
     stretches = []
     for fp in fps:
-        m = data.draw(st.integers(2, 30))
-        reach = data.draw(st.sampled_from([0.3, 0.95, 1.2]))
-        pts = [
-            direct(
-                fp.clat,
-                fp.clon,
-                data.draw(st.floats(0.0, 360.0)),
-                fp.radius_m * data.draw(st.floats(0.0, reach)),
-            )
-            for _ in range(m)
-        ]
-        t = 1.7e9 + np.cumsum(np.full(m, 10.0))
-        path = TrackPath(
-            t,
-            np.array([p[1] for p in pts]),
-            np.array([p[0] for p in pts]),
-            np.zeros(m),
-            np.zeros(m),
-            np.ones(m, bool),
-        )
+        path = _random_path(fp, data, data.draw(st.sampled_from([0.3, 0.95, 1.2])))
+        t = path.time
         a, b = sorted(data.draw(st.floats(float(t[0]), float(t[-1]))) for _ in range(2))
         stretches.append((path, (fp.clon, fp.clat, fp.radius_m), a, b))
     got = deepest_in_circles(stretches)

@@ -7,7 +7,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from overflight.geometry.boundary import polygon_edges
+from overflight.geometry.boundary import PolygonEdges, polygon_edges
 from overflight.geometry.distance import boundary_distance
 from overflight.geometry.extremum import distance_extrema, distance_extremum
 from overflight.geometry.geodesic import forward
@@ -19,6 +19,19 @@ def _star(lat0: float, lon0: float, r: float, m: int, rng: np.random.Generator) 
     az = np.sort(rng.uniform(0, 360, m))
     lon, lat, _ = forward(np.full(m, lon0), np.full(m, lat0), az, r * rng.uniform(0.6, 1.0, m))
     return Polygon(tuple(Vertex(float(a), float(b)) for a, b in zip(lat, lon, strict=True)))
+
+
+def _shape(rng: np.random.Generator) -> PolygonEdges:
+    """A random star of 4-23 vertices, 5-40 km across, between 60 S and 60 N."""
+    return polygon_edges(
+        _star(
+            float(rng.uniform(-60, 60)),
+            float(rng.uniform(-20, 20)),
+            float(rng.uniform(5_000, 40_000)),
+            int(rng.integers(4, 24)),
+            rng,
+        )
+    )
 
 
 def _path(lat0: float, lon0: float, rng: np.random.Generator) -> TrackPath:
@@ -40,18 +53,7 @@ def _path(lat0: float, lon0: float, rng: np.random.Generator) -> TrackPath:
 @given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
 def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
     rng = np.random.default_rng(seed)
-    shapes = [
-        polygon_edges(
-            _star(
-                float(rng.uniform(-60, 60)),
-                float(rng.uniform(-20, 20)),
-                float(rng.uniform(5_000, 40_000)),
-                int(rng.integers(4, 24)),
-                rng,
-            )
-        )
-        for _ in range(3)
-    ]
+    shapes = [_shape(rng) for _ in range(3)]
     stretches = []
     for _ in range(int(rng.integers(1, 8))):
         pe = shapes[int(rng.integers(0, len(shapes)))]
@@ -86,15 +88,7 @@ def test_the_extremum_is_a_true_point_and_beats_brute_force(seed: int, maximize:
     distance returned, and brute force (samples every 5 m, then every 0.5 mm around the best
     ones) does not beat it by 0.5 mm."""
     rng = np.random.default_rng(seed)
-    pe = polygon_edges(
-        _star(
-            float(rng.uniform(-60, 60)),
-            float(rng.uniform(-20, 20)),
-            float(rng.uniform(5_000, 40_000)),
-            int(rng.integers(4, 24)),
-            rng,
-        )
-    )
+    pe = _shape(rng)
     stretches = []
     for _ in range(int(rng.integers(1, 4))):
         path = _path(pe.center_lat, pe.center_lon, rng)

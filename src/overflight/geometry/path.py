@@ -293,12 +293,12 @@ class PathSet:
         longest[ok] = np.maximum.reduceat(d, self._off[:-1][ok])
         return 5e-10 * longest[self._remap] ** 2 + 1e-3
 
-    def along(self, owner: NDArray[np.int64], ta: F64, tb: F64) -> F64:
-        """Geodesic length (m) flown on paths ``owner`` from ``ta`` to ``tb >= ta``, each pair
-        within one segment (no fix strictly between them): the difference of their fractions
-        of that segment's length, with no geodesic computed."""
-        if ta.size == 0:
-            return np.empty(0)
+    def _spans(
+        self, owner: NDArray[np.int64], ta: F64, tb: F64
+    ) -> tuple[NDArray[np.int64], NDArray[np.int64], F64]:
+        """For pairs ``ta <= tb`` within one segment of paths ``owner``: the segment (its
+        first fix), its path's number of fixes, and the fraction of the segment between
+        them (0 where the segment or the pair has no duration)."""
         q = self._remap[owner]
         time = self._time
         lo, nq = self._off[q], self._n[q]
@@ -309,8 +309,17 @@ class PathSet:
         with np.errstate(invalid="ignore", divide="ignore"):
             fa = np.clip((ta - time[g]) / dt, 0.0, 1.0)
             fb = np.clip((tb - time[g]) / dt, 0.0, 1.0)
+        return g, nq, np.where((tb > ta) & (dt > 0), fb - fa, 0.0)
+
+    def along(self, owner: NDArray[np.int64], ta: F64, tb: F64) -> F64:
+        """Geodesic length (m) flown on paths ``owner`` from ``ta`` to ``tb >= ta``, each pair
+        within one segment (no fix strictly between them): the difference of their fractions
+        of that segment's length, with no geodesic computed."""
+        if ta.size == 0:
+            return np.empty(0)
+        g, nq, f = self._spans(owner, ta, tb)
         self._solve(g[nq >= 2])
-        return np.where((tb > ta) & (dt > 0), (fb - fa) * self._d[g], 0.0)
+        return f * self._d[g]
 
     def steps(self, owner: NDArray[np.int64], ta: F64, tb: F64, step_m: float) -> NDArray[np.int64]:
         """``max(1, ceil(along(owner, ta, tb) / step_m))``, the same integers, with a
@@ -318,17 +327,7 @@ class PathSet:
         that number open."""
         if ta.size == 0:
             return np.empty(0, np.int64)
-        q = self._remap[owner]
-        time = self._time
-        lo, nq = self._off[q], self._n[q]
-        seg = np.clip(search_sorted(time, lo, lo + nq, ta) - lo - 1, 0, np.maximum(nq - 2, 0))
-        g = lo + seg
-        nxt = np.where(nq < 2, g, g + 1)
-        dt = time[nxt] - time[g]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            fa = np.clip((ta - time[g]) / dt, 0.0, 1.0)
-            fb = np.clip((tb - time[g]) / dt, 0.0, 1.0)
-        f = np.where((tb > ta) & (dt > 0), fb - fa, 0.0)
+        g, nq, f = self._spans(owner, ta, tb)
         if hasattr(self, "_known"):
             d_lo, d_hi = self._length_bounds()
             k_lo = np.ceil(f * d_lo[g] / step_m)
