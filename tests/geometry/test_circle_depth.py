@@ -33,6 +33,12 @@ def _full(path: TrackPath, circle: tuple[float, float, float]) -> float:
     return float(r - d.min())
 
 
+CIRCLES = st.lists(
+    footprints(kinds=("circle",)).filter(lambda f: f.kind == "circle"), min_size=1, max_size=3
+)
+"""One to three circles of every size and region."""
+
+
 def _random_path(fp, data, reach: float) -> TrackPath:  # type: ignore[no-untyped-def]
     """2-30 fixes 10 s apart, each at a random bearing from the circle's centre and up to
     ``reach`` times its radius from it."""
@@ -53,18 +59,12 @@ def _random_path(fp, data, reach: float) -> TrackPath:  # type: ignore[no-untype
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    fps=st.lists(
-        footprints(kinds=("circle",)).filter(lambda f: f.kind == "circle"), min_size=1, max_size=3
-    ),
-    data=st.data(),
-)
+@given(fps=CIRCLES, data=st.data())
 def test_deepest_point_equals_every_segment_solved(fps, data) -> None:
-    stretches, paths = [], []
+    stretches = []
     for fp in fps:
         path = _random_path(fp, data, 0.95)
         t = path.time
-        paths.append(path)
         stretches.append((path, (fp.clon, fp.clat, fp.radius_m), float(t[0]), float(t[-1])))
     found = deepest_in_circles(stretches)
     for (path, circle, _, _), f in zip(stretches, found, strict=True):
@@ -75,12 +75,7 @@ def test_deepest_point_equals_every_segment_solved(fps, data) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    fps=st.lists(
-        footprints(kinds=("circle",)).filter(lambda f: f.kind == "circle"), min_size=1, max_size=3
-    ),
-    data=st.data(),
-)
+@given(fps=CIRCLES, data=st.data())
 def test_plane_pruning_changes_nothing(fps, data) -> None:
     """Only the segments that may be nearest to the centre, and the knots that may lie
     outside, are solved: the answers (None for a stretch that leaves the circle) are those of
