@@ -27,7 +27,7 @@ import math
 
 import numpy as np
 
-from .jit import jit as _jit
+from ..geometry.jit import jit as _jit
 from .state import FROZEN, JUMP, SPEED
 
 __all__ = ["clean_sorted"]

@@ -14,7 +14,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from .jit import jit
+from ..geometry.jit import jit
 
 __all__ = ["ends_pass"]
 

@@ -71,6 +71,31 @@ class EdgeTable:
         self.dx, self.dy = self.ex2 - self.ex1, self.ey2 - self.ey1
         self._few = few
         self._geo: tuple[F64, F64, F64] | None = None
+        self._arrays: tuple[NDArray[np.float64] | I64, ...] | None = None
+
+    def arrays(self) -> tuple[NDArray[np.float64] | I64, ...]:
+        """What the compiled pass (:func:`.distance_compiled.few_edge_distances`) reads: per
+        polygon its centre, radius, first edge and number of edges; per few-edge polygon
+        edge its plane start and direction, its ends, azimuths and length."""
+        if self._arrays is None:
+            self._arrays = (
+                self.c_lon,
+                self.c_lat,
+                self.radius,
+                self.first,
+                self.cnt,
+                self.ex1,
+                self.ey1,
+                self.dx,
+                self.dy,
+                self.lon1,
+                self.lat1,
+                self.lon2,
+                self.lat2,
+                *self.geodesics(),
+            )
+            self._arrays = tuple(np.ascontiguousarray(a) for a in self._arrays)
+        return self._arrays
 
     def geodesics(self) -> tuple[F64, F64, F64]:
         """Each few-edge polygon edge's azimuths at both ends and length, end to end."""
@@ -116,7 +141,12 @@ def boundary_distances(
         _, _, d = inverse(c[:, 0], c[:, 1], lon[sel], lat[sel])
         out[sel] = np.abs(c[:, 2] - d)
     sel = np.flatnonzero(kind == 1)
-    if sel.size:
+    struct = _compiled_struct() if sel.size else None
+    if struct is not None:
+        from .distance_compiled import few_edge_distances
+
+        out[sel] = few_edge_distances(lon[sel], lat[sel], which[sel], table.arrays(), exact, struct)
+    elif sel.size:
         # in chunks of a bounded number of (point, edge) pairs: memory stays flat
         per = table.cnt[which[sel]]
         cut = np.searchsorted(np.cumsum(per), np.arange(1, 1 + per.sum() // _PAIRS) * _PAIRS)
@@ -131,6 +161,14 @@ def boundary_distances(
         else:
             out[sel] = approx_boundary_distance(lon[sel], lat[sel], pe)
     return out
+
+
+def _compiled_struct() -> NDArray[np.uint8] | None:
+    """PROJ's geodesic struct where the compiled pass can run (:mod:`.geodesic_c`), else
+    None (the numpy path)."""
+    from . import geodesic_c
+
+    return geodesic_c.geodesic_struct() if geodesic_c.available() else None
 
 
 def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) -> F64:

@@ -1,7 +1,9 @@
-"""numba's ``njit`` for the scan's compiled passes, cached on disk where it can be.
+"""numba's ``njit`` for overflight's compiled passes, cached on disk where it can be.
 
-The compiled passes run in the processes that read and clean (:mod:`.clean_compiled`,
-:mod:`.nearby_compiled`); processes that only check never import numba.
+The compiled passes: the scan's cleaning and prefilters (:mod:`overflight.archive.clean_compiled`,
+:mod:`overflight.archive.nearby_compiled`, :mod:`overflight.archive.grid_compiled`) and the
+exact distances to a boundary (:mod:`.distance_compiled`, calling PROJ's geodesic routines
+through :mod:`.geodesic_c`).
 """
 
 from __future__ import annotations

@@ -1,0 +1,257 @@
+"""The distances of :func:`~.distance_many.boundary_distances` to polygons of few edges as one
+compiled pass (numba, calling PROJ's geodesics through :mod:`.geodesic_c`).
+
+Point by point, the same steps as the numpy path (:func:`~.distance_many._few_edges` and
+:func:`~.distance.edge_distance` with ``distance_only``): the point in its polygon's plane,
+every edge ranked there, the edges that could be nearest (within the best's ``1 + 3 eps``
+plus 5 m) solved on the ellipsoid: an end's distance where the plane puts the foot surely
+beyond it, else the foot by Newton steps along the edge from the foot in the point's own
+plane, finished in closed form once a step is short, and a bracketed search where the steps
+do not converge. The same formulas in the same order; the plane's trigonometry may differ
+from numpy's in the last bit, which moves no distance by more than nanometres (tested
+against the numpy path). Compiled on first use and cached on disk.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .geodesic import MEAN_RADIUS
+from .geodesic_c import c_direct, c_inverse
+from .jit import jit
+
+__all__ = ["few_edge_distances"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+_A = 6_378_137.0
+_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
+_R = MEAN_RADIUS
+_RAD = math.pi / 180.0
+_NEWTON_STEPS = 6
+_FOOT_TOL_M = 1e-5
+_PYTHAGORAS_M = 1.0
+_PYTHAGORAS_MIN_D = 100.0
+
+
+@jit()
+def _plane_xy(lon: float, lat: float, c_lon: float, c_lat: float) -> tuple[float, float]:
+    """:func:`~.frame.local_xy` of one point."""
+    c = c_lat * _RAD
+    sc, cc = math.sin(c), math.cos(c)
+    w = math.sqrt(1.0 - _E2 * sc**2)
+    east = _A / w / _R
+    north = _A * (1.0 - _E2) / w**3 / _R
+    la = lat * _RAD
+    cos_la, sin_la = math.cos(la), math.sin(la)
+    lo = (lon - c_lon) * _RAD
+    cos_lo = math.cos(lo)
+    e = cos_la * math.sin(lo)
+    n = cc * sin_la - sc * cos_la * cos_lo
+    u = sc * sin_la + cc * cos_la * cos_lo
+    h = math.sqrt(e * e + n * n)
+    rho = math.atan2(h, u)
+    scale = _R * rho / h if h > 0 else _R
+    return e * scale * east, n * scale * north
+
+
+@jit()
+def _cos_between(a: float, b: float) -> float:
+    """cos of the angle ``a - b`` (degrees) as the numpy path takes it (wrapped first)."""
+    return math.cos(((a - b + 180.0) % 360.0 - 180.0) * _RAD)
+
+
+@jit()
+def _clip(x: float, lo: float, hi: float) -> float:
+    return lo if x < lo else hi if x > hi else x
+
+
+@jit()
+def _slope(
+    gp: int,
+    bp: int,
+    buf: F64,
+    xlon: float,
+    xlat: float,
+    plon: float,
+    plat: float,
+    az_pq: float,
+    length: float,
+    s: float,
+) -> tuple[float, float]:
+    """At E, a fraction ``s`` along the edge: cos(az_EX - az_edge(E)) and the distance E-X."""
+    elon, elat, az_e = c_direct(gp, bp, buf, plon, plat, az_pq, length * s)
+    az_ex, _, d = c_inverse(gp, bp, buf, elon, elat, xlon, xlat)
+    return _cos_between(az_ex, az_e), d
+
+
+@jit()
+def _bracketed(
+    gp: int,
+    bp: int,
+    buf: F64,
+    xlon: float,
+    xlat: float,
+    plon: float,
+    plat: float,
+    az_pq: float,
+    length: float,
+    g0: float,
+    g1: float,
+) -> float:
+    """:func:`~.distance._bracketed_foot` (Illinois regula falsi over the whole edge)."""
+    a, b = 0.0, 1.0
+    fa, fb = g0, g1
+    kept = 0.0
+    s = 0.5
+    for _ in range(60):
+        den = fb - fa
+        sn = _clip((a * fb - b * fa) / (den if den != 0 else 1.0), a, b)
+        gn, _ = _slope(gp, bp, buf, xlon, xlat, plon, plat, az_pq, length, sn)
+        s = sn
+        same_a = np.sign(gn) == np.sign(fa)
+        if same_a:
+            na, nb, nfa, nfb = sn, b, gn, fb
+            if kept == 1.0:
+                nfb = nfb * 0.5
+        else:
+            na, nb, nfa, nfb = a, sn, fa, gn
+            if kept == -1.0:
+                nfa = nfa * 0.5
+        a, b, fa, fb = na, nb, nfa, nfb
+        kept = 1.0 if same_a else -1.0
+        if abs(gn) < 1e-15 or (nb - na) * length < 1e-4:
+            break
+    return _slope(gp, bp, buf, xlon, xlat, plon, plat, az_pq, length, s)[1]
+
+
+@jit()
+def _edge(
+    gp: int,
+    bp: int,
+    buf: F64,
+    xlon: float,
+    xlat: float,
+    plon: float,
+    plat: float,
+    qlon: float,
+    qlat: float,
+    az_pq: float,
+    az_q: float,
+    length: float,
+    u: float,
+    clear: bool,
+    end: int,
+) -> float:
+    """:func:`~.distance.edge_distance` of one (point, edge) pair, ``distance_only``."""
+    sure = clear and length > 0
+    dist = math.inf
+    g0, g1 = 1.0, -1.0
+    if not sure:
+        if end != 0:
+            elon, elat = (plon, plat) if end < 0 else (qlon, qlat)
+            return c_inverse(gp, bp, buf, elon, elat, xlon, xlat)[2]
+        a0, _, d0 = c_inverse(gp, bp, buf, plon, plat, xlon, xlat)
+        a1, _, d1 = c_inverse(gp, bp, buf, qlon, qlat, xlon, xlat)
+        g0, g1 = _cos_between(a0, az_pq), _cos_between(a1, az_q)
+        dist = min(d0, d1)
+        sure = g0 > 0 and g1 < 0 and length > 0 and d0 > 0 and d1 > 0
+        if not sure:
+            return dist
+    # the foot of X on the straight P-Q in X's own plane
+    s = _clip(u, 0.0, 1.0)
+    px, py = _plane_xy(plon, plat, xlon, xlat)
+    qx, qy = _plane_xy(qlon, qlat, xlon, xlat)
+    dx, dy = qx - px, qy - py
+    len2 = dx * dx + dy * dy
+    if len2 > 0:
+        s = _clip(-(px * dx + py * dy) / len2, 0.0, 1.0)
+    d = math.inf
+    for _ in range(_NEWTON_STEPS):
+        elon, elat, az_e = c_direct(gp, bp, buf, plon, plat, az_pq, length * s)
+        az_ex, _, dd = c_inverse(gp, bp, buf, elon, elat, xlon, xlat)
+        g = _cos_between(az_ex, az_e)
+        step = _R * math.atan(math.tan(min(dd / _R, 1.5)) * g)
+        d = dd
+        s_next = s + step / length
+        if abs(step) < _FOOT_TOL_M or dd == 0.0:
+            return d if d < dist else dist
+        if abs(step) < _PYTHAGORAS_M and dd >= _PYTHAGORAS_MIN_D and 0.0 < s_next < 1.0:
+            d = math.sqrt(dd * dd - step * step)
+            return d if d < dist else dist
+        s = _clip(s_next, 0.0, 1.0)
+    # not converged (long edges, feet near an end): the bracketed search on the whole edge
+    if math.isinf(dist):  # an interior pair: its ends were not computed
+        a0, _, d0 = c_inverse(gp, bp, buf, plon, plat, xlon, xlat)
+        a1, _, d1 = c_inverse(gp, bp, buf, qlon, qlat, xlon, xlat)
+        g0, g1 = _cos_between(a0, az_pq), _cos_between(a1, az_q)
+        dist = min(d0, d1)
+    d = _bracketed(gp, bp, buf, xlon, xlat, plon, plat, az_pq, length, g0, g1)
+    return d if d < dist else dist
+
+
+@jit()
+def few_edge_distances(
+    lon: F64,
+    lat: F64,
+    which: I64,
+    table: tuple[np.ndarray, ...],
+    exact: bool,
+    g: NDArray[np.uint8],
+) -> F64:
+    """Distance from each point to the boundary of its polygon ``which[i]`` of an
+    :class:`~.distance_many.EdgeTable` (``table``: its
+    :meth:`~.distance_many.EdgeTable.arrays`), exact or in the plane. ``g``: PROJ's
+    geodesic struct (:mod:`.geodesic_c`)."""
+    c_lon, c_lat, radius, first, cnt, ex1, ey1, edx, edy = table[:9]
+    lon1, lat1, lon2, lat2, az1, az2, glen = table[9:]
+    n = lon.size
+    out = np.empty(n)
+    buf = np.empty(3)
+    gp, bp = g.ctypes.data, buf.ctypes.data
+    for i in range(n):
+        p = which[i]
+        x, y = _plane_xy(lon[i], lat[i], c_lon[p], c_lat[p])
+        reach = max(math.hypot(x, y), radius[p])
+        eps = 2.0 * (5e-5 + (reach / _R) ** 2)
+        e0, e1 = first[p], first[p] + cnt[p]
+        best = math.inf
+        for e in range(e0, e1):
+            dx, dy = edx[e], edy[e]
+            len2 = max(dx * dx + dy * dy, 1e-12)
+            u = _clip(((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2, 0.0, 1.0)
+            fx, fy = x - (ex1[e] + u * dx), y - (ey1[e] + u * dy)
+            a = math.sqrt(fx * fx + fy * fy)
+            if a < best or math.isnan(a):  # NaN sticks, as numpy's minimum
+                best = a
+        if not exact or math.isnan(best):
+            out[i] = best
+            continue
+        limit = best * (1.0 + 3.0 * eps) + 5.0
+        d_min = math.inf
+        for e in range(e0, e1):
+            dx, dy = edx[e], edy[e]
+            len2 = max(dx * dx + dy * dy, 1e-12)
+            raw = ((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2
+            u = _clip(raw, 0.0, 1.0)
+            fx, fy = x - (ex1[e] + u * dx), y - (ey1[e] + u * dy)
+            a = math.sqrt(fx * fx + fy * fy)
+            if not a <= limit:
+                continue
+            ln = math.sqrt(len2)
+            m = 5.0 * eps * (reach + a) + 100.0
+            clear = u * ln > m and (1.0 - u) * ln > m
+            along = raw * ln
+            end = -1 if along < -m else 1 if along > ln + m else 0
+            d = _edge(
+                gp, bp, buf, lon[i], lat[i], lon1[e], lat1[e], lon2[e], lat2[e],
+                az1[e], az2[e], glen[e], u, clear, end,
+            )  # fmt: skip
+            if d < d_min or math.isnan(d):
+                d_min = d
+        out[i] = d_min
+    return out
