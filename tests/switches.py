@@ -6,16 +6,18 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
+from overflight.archive import batch_crossings
 from overflight.geometry import distance_many
 
 
 @contextlib.contextmanager
 def numpy_path() -> Iterator[None]:
-    """Distances to few-edge polygons by the numpy path (``_few_edges``), not the compiled
-    pass, inside the block."""
-    saved = distance_many._compiled_struct
+    """Inside the block, the numpy paths, not the compiled passes: distances to few-edge
+    polygons (``_few_edges``) and their crossing candidates (``few_edge_pairs``)."""
+    saved = distance_many._compiled_struct, batch_crossings._compiled
     distance_many._compiled_struct = lambda: None
+    batch_crossings._compiled = lambda: False
     try:
         yield
     finally:
-        distance_many._compiled_struct = saved
+        distance_many._compiled_struct, batch_crossings._compiled = saved

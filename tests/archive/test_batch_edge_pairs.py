@@ -1,6 +1,7 @@
 """The scan's (segment, edge) candidates for polygons of few edges (every segment's padded
 box against all its polygon's edges at once, in chunks) are exactly those of the per-polygon
-path of the core check: the edge tree's box query, then ``near_pairs``."""
+path of the core check: the edge tree's box query, then ``near_pairs``; by the compiled pass
+and by the numpy path, both in order of segment, then edge."""
 
 from __future__ import annotations
 
@@ -53,10 +54,13 @@ def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, run, data) 
         base += m
     x, y = np.concatenate(x_l), np.concatenate(y_l)
     seg, poly = np.concatenate(seg_l), np.concatenate(poly_l)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(batch_crossings, "PAIRS", chunk)
-        mp.setattr(batch_crossings, "RUN", run)  # runs of segments matched to edges as one box
-        got_s, got_e = batch_crossings.few_edge_pairs(x, y, seg, poly, pes, n_edges)
+    found = []
+    for compiled in (True, False):
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(batch_crossings, "PAIRS", chunk)
+            mp.setattr(batch_crossings, "RUN", run)  # runs of segments matched as one box
+            mp.setattr(batch_crossings, "_compiled", lambda c=compiled: c)
+            found.append(batch_crossings.few_edge_pairs(x, y, seg, poly, pes, n_edges))
     first = np.cumsum(n_edges) - n_edges
     want = set()
     for k, pe in enumerate(pes):
@@ -66,6 +70,7 @@ def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, run, data) 
         si, ej = edge_tree(pe).query(boxes, predicate="intersects")
         keep = near_pairs(x1[si], y1[si], x2[si], y2[si], ej, pe)
         want |= {(int(sk[a]), int(first[k] + b)) for a, b in zip(si[keep], ej[keep], strict=True)}
-    got = list(zip(got_s.tolist(), got_e.tolist(), strict=True))
-    assert len(got) == len(set(got))
-    assert set(got) == want
+    for got_s, got_e in found:
+        got = list(zip(got_s.tolist(), got_e.tolist(), strict=True))
+        assert got == sorted(set(got))
+        assert set(got) == want

@@ -31,6 +31,7 @@ from ..geometry.crossing import (
     segment_pad,
 )
 from ..geometry.frame import local_xy, plane_error
+from ..geometry.jit import enabled
 from .batch_paths import Paths
 from .index import haversine
 
@@ -158,6 +159,12 @@ def few_edge_pairs(
     ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
     eb = [np.concatenate([edge_bounds(pe)[k] for pe in pes]) for k in range(4)]
     first = np.cumsum(n_edges) - n_edges
+    if _compiled():
+        from .pairs_compiled import few_edge_pairs_compiled
+
+        return few_edge_pairs_compiled(
+            x, y, seg, poly, first, n_edges, (ex1, ey1, ex2, ey2), (eb[0], eb[1], eb[2], eb[3])
+        )
     sx1, sy1, sx2, sy2 = x[seg], y[seg], x[seg + 1], y[seg + 1]
     sb = box_bounds(sx1, sy1, sx2, sy2, segment_pad(sx1, sy1, sx2, sy2))
     # runs of consecutive segments of one polygon, and the edges meeting each run's box
@@ -208,6 +215,11 @@ def few_edge_pairs(
 
 RUN = 16
 """Consecutive segments of one polygon whose edges are first matched as one box."""
+
+
+def _compiled() -> bool:
+    """Whether :func:`few_edge_pairs` takes its compiled pass (:mod:`.pairs_compiled`)."""
+    return enabled()
 
 
 def starts_inside(

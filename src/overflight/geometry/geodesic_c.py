@@ -28,7 +28,7 @@ import numpy as np
 from numba import types
 
 from .geodesic import GEOD, forward, inverse
-from .jit import jit
+from .jit import enabled, jit
 
 __all__ = [
     "available",
@@ -73,7 +73,7 @@ def _candidates() -> list[str]:
 def geodesic_struct() -> np.ndarray | None:
     """PROJ's WGS84 ``geod_geodesic`` (as bytes) from the library pyproj uses, its symbols
     made visible to compiled code; None where no such library is found."""
-    if os.environ.get("OVERFLIGHT_COMPILED", "1") == "0":
+    if not enabled():
         return None
     import llvmlite.binding as llvm
 

@@ -8,12 +8,13 @@ through :mod:`.geodesic_c`).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import TypeVar
 
 import numba
 
-__all__ = ["jit"]
+__all__ = ["enabled", "jit"]
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -30,3 +31,13 @@ def jit(**options: object) -> Callable[[F], F]:
             return numba.njit(**options)(f)  # type: ignore[no-any-return]
 
     return wrap
+
+
+def enabled() -> bool:
+    """Whether the compiled passes that have a numpy path take it instead: not where
+    ``OVERFLIGHT_COMPILED=0`` (for comparisons and debugging).
+
+    >>> isinstance(enabled(), bool)
+    True
+    """
+    return os.environ.get("OVERFLIGHT_COMPILED", "1") != "0"
