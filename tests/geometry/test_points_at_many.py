@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overflight.geometry.geodesic import forward, inverse
-from overflight.geometry.path import PathSet, TrackPath, points_at, search_sorted
+from overflight.geometry.path import (
+    PathSet,
+    TrackPath,
+    _search_sorted,
+    points_at,
+    search_sorted,
+)
 
 
 @st.composite
@@ -61,12 +67,14 @@ def test_search_sorted_equals_searchsorted_in_each_block(blocks, side, data) -> 
     off = np.r_[0, np.cumsum([len(b) for b in blocks])]
     which = np.array(data.draw(st.lists(st.integers(0, len(blocks) - 1), min_size=1, max_size=20)))
     v = np.array(data.draw(st.lists(st.integers(-6, 6), min_size=len(which), max_size=len(which))))
-    got = search_sorted(a, off[which], off[which + 1], v.astype(float), side)
     want = [
         off[w] + np.searchsorted(np.array(blocks[w], float), x, side=side)
         for w, x in zip(which, v, strict=True)
     ]
-    np.testing.assert_array_equal(got, want)
+    for f in (search_sorted, _search_sorted):  # compiled, numpy
+        got = f(a, off[which], off[which + 1], v.astype(float), side)
+        np.testing.assert_array_equal(got, want)
+        assert got.dtype == np.int64
 
 
 @settings(max_examples=80, deadline=None)

@@ -369,7 +369,27 @@ def search_sorted(
     a: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], v: F64, side: str = "right"
 ) -> NDArray[np.int64]:
     """For each ``v[i]``: ``lo[i] + searchsorted(a[lo[i]:hi[i]], v[i], side)`` (``a`` sorted
-    within each ``[lo, hi)``), by one binary search run for every value at once."""
+    within each ``[lo, hi)``), by one binary search run for every value at once (compiled:
+    :mod:`.search_compiled`, the same integers; numpy where compiled passes are off)."""
+    from .jit import enabled
+
+    if enabled() and a.ndim == 1 and np.ndim(v) == 1:
+        from .search_compiled import search_sorted_compiled
+
+        return search_sorted_compiled(
+            np.ascontiguousarray(a, np.float64),
+            np.ascontiguousarray(lo, np.int64),
+            np.ascontiguousarray(hi, np.int64),
+            np.ascontiguousarray(v, np.float64),
+            side == "right",
+        )
+    return _search_sorted(a, lo, hi, v, side)
+
+
+def _search_sorted(
+    a: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], v: F64, side: str = "right"
+) -> NDArray[np.int64]:
+    """:func:`search_sorted`'s numpy path."""
     lo, hi = lo.copy(), hi.copy()
     last = max(a.shape[0] - 1, 0)
     while True:
