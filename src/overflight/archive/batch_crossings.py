@@ -41,6 +41,30 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
+_COLS = ("lon1", "lat1", "lon2", "lat2", "az", "x1", "y1", "x2", "y2", "bx0", "by0", "bx1", "by1")
+"""The columns of :func:`_packed`: the edge's ends, its azimuth at the first end, its ends in
+the polygon's plane and its padded box there (:func:`~overflight.geometry.crossing.edge_bounds`)."""
+
+
+def _packed(pe: PolygonEdges) -> F64:
+    """What the crossings read of a polygon's edges, one row per column of :data:`_COLS`
+    and one column per edge, cached on ``pe``: a batch's polygons are then gathered by one
+    concatenation, not one per column."""
+    cached = pe.__dict__.get("_packed_edges")
+    if cached is None:
+        cached = np.stack(
+            [pe.lon1, pe.lat1, pe.lon2, pe.lat2, pe.geodesics()[0], *pe.plane(), *edge_bounds(pe)]
+        ).reshape(len(_COLS), len(pe))
+        object.__setattr__(pe, "_packed_edges", cached)
+    return cached
+
+
+def _table(pes: Sequence[PolygonEdges]) -> dict[str, F64]:
+    """The polygons' :func:`_packed` edges end to end, by column."""
+    t = np.concatenate([_packed(pe) for pe in pes], axis=1) if pes else np.empty((len(_COLS), 0))
+    return dict(zip(_COLS, t, strict=True))  # each row contiguous
+
+
 def crossings(
     P: Paths, pairs: list[tuple[int, int]], preps: dict[int, PreparedAirspace]
 ) -> tuple[I64, I64, F64]:
@@ -89,15 +113,14 @@ def crossings(
         )
         ej = ej + (np.cumsum(n_edges[uc]) - n_edges[uc])[slot[si]]  # numbered across cpes
         g = sc[si]
-        planes = [pe.plane() for pe in cpes]
-        ex1, ey1, ex2, ey2 = (np.concatenate([pl[c] for pl in planes])[ej] for c in range(4))
+        ct = _table(cpes)
+        ex1, ey1, ex2, ey2 = (ct[c][ej] for c in ("x1", "y1", "x2", "y2"))
         keep = near_pairs_xy(x[g], y[g], x[g + 1], y[g + 1], ex1, ey1, ex2, ey2)
         g, ej = g[keep], ej[keep]
         tp.append(owner[g])
         tg.append(fx[g])
-        for out, attr in ((tl1, "lon1"), (ta1, "lat1"), (tl2, "lon2"), (ta2, "lat2")):
-            out.append(np.concatenate([getattr(pe, attr) for pe in cpes])[ej])
-        taz.append(np.concatenate([pe.geodesics()[0] for pe in cpes])[ej])
+        for out, col in ((tl1, "lon1"), (ta1, "lat1"), (tl2, "lon2"), (ta2, "lat2"), (taz, "az")):
+            out.append(ct[col][ej])
     group = np.flatnonzero(np.r_[True, kf[s][1:] != kf[s][:-1], True]) if s.size else []
     for a, b in itertools.pairwise(group):
         sk = s[a:b]
@@ -117,17 +140,14 @@ def crossings(
         ta2.append(pe.lat2[ej])
         taz.append(pe.geodesics()[0][ej])
     if sf.size:
-        si, ej = few_edge_pairs(x, y, sf, kf[sf], pes, n_edges)
-        e_lon1, e_lat1, e_lon2, e_lat2 = (
-            np.concatenate([getattr(pe, a) for pe in pes]) for a in ("lon1", "lat1", "lon2", "lat2")
-        )
+        # only the few-edge polygons' edges, numbered across them (none for the others)
+        few_pe = n_edges <= FEW_EDGES
+        ft = _table([pe for pe, f in zip(pes, few_pe, strict=True) if f])
+        si, ej = few_edge_pairs(x, y, sf, kf[sf], pes, np.where(few_pe, n_edges, 0), ft)
         tp.append(owner[si])
         tg.append(fx[si])
-        tl1.append(e_lon1[ej])
-        ta1.append(e_lat1[ej])
-        tl2.append(e_lon2[ej])
-        ta2.append(e_lat2[ej])
-        taz.append(np.concatenate([pe.geodesics()[0] for pe in pes])[ej])
+        for out, col in ((tl1, "lon1"), (ta1, "lat1"), (tl2, "lon2"), (ta2, "lat2"), (taz, "az")):
+            out.append(ft[col][ej])
     if not tp:
         return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
     pair, g = np.concatenate(tp), np.concatenate(tg)
@@ -147,17 +167,25 @@ PAIRS = 500_000
 
 
 def few_edge_pairs(
-    x: F64, y: F64, seg: I64, poly: I64, pes: Sequence[PolygonEdges], n_edges: I64
+    x: F64,
+    y: F64,
+    seg: I64,
+    poly: I64,
+    pes: Sequence[PolygonEdges],
+    n_edges: I64,
+    table: dict[str, F64] | None = None,
 ) -> tuple[I64, I64]:
     """(segment, edge) pairs of segments ``seg`` (fix ``seg`` to ``seg + 1`` in the plane
     ``x``, ``y`` of polygon ``pes[poly]``) whose padded boxes overlap and that pass
     :func:`~overflight.geometry.crossing.near_pairs`: what the edge tree's query and
     ``near_pairs`` give. Runs of up to :data:`RUN` consecutive segments of one polygon
     first keep the edges whose boxes meet the run's box (every box of the run lies in it),
-    then each segment's box meets those. Edges are numbered across ``pes`` end to end."""
-    planes = [pe.plane() for pe in pes]
-    ex1, ey1, ex2, ey2 = (np.concatenate([pl[k] for pl in planes]) for k in range(4))
-    eb = [np.concatenate([edge_bounds(pe)[k] for pe in pes]) for k in range(4)]
+    then each segment's box meets those. Edges are numbered across ``pes`` end to end.
+    ``table``: the edges of the polygons of ``n_edges > 0`` (counted so) as :func:`_table`
+    gives them, if already gathered."""
+    t = _table(pes) if table is None else table
+    ex1, ey1, ex2, ey2 = t["x1"], t["y1"], t["x2"], t["y2"]
+    eb = [t["bx0"], t["by0"], t["bx1"], t["by1"]]
     first = np.cumsum(n_edges) - n_edges
     if _compiled():
         from .pairs_compiled import few_edge_pairs_compiled
