@@ -59,7 +59,7 @@ def test_few_edge_pairs_equal_tree_query_then_near_pairs(fps, chunk, run, data) 
         with pytest.MonkeyPatch.context() as mp:
             mp.setattr(batch_crossings, "PAIRS", chunk)
             mp.setattr(batch_crossings, "RUN", run)  # runs of segments matched as one box
-            mp.setattr(batch_crossings, "_compiled", lambda c=compiled: c)
+            mp.setattr(batch_crossings, "_compiled", lambda n, c=compiled: c)
             found.append(batch_crossings.few_edge_pairs(x, y, seg, poly, pes, n_edges))
     first = np.cumsum(n_edges) - n_edges
     want = set()

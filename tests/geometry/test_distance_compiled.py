@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct
 from strategies import footprints
-from switches import numpy_path
+from switches import compiled_path, numpy_path
 
 from overflight.geometry import geodesic_c
 from overflight.geometry.boundary import polygon_edges
@@ -63,7 +63,8 @@ def test_compiled_distances_equal_the_numpy_paths(fps, data) -> None:
     lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(which, np.int64)
     table = EdgeTable(pes)
     for exact in (False, True):
-        got = boundary_distances(lon_a, lat_a, w, table, exact=exact)
+        with compiled_path():
+            got = boundary_distances(lon_a, lat_a, w, table, exact=exact)
         with numpy_path():
             want = boundary_distances(lon_a, lat_a, w, table, exact=exact)
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-6)
@@ -147,3 +148,23 @@ def test_without_the_compiled_pass_the_numpy_path_answers() -> None:
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
     assert out.stdout.split() == ["False", "11057.4"]
+
+
+def test_small_calls_take_the_numpy_path_without_loading_numba() -> None:
+    # one track's check makes calls of a few hundred points: the compiler's ~0.3 s and
+    # ~50 MB are not paid there (jit.COMPILED_MIN)
+    code = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from overflight.geometry.distance_many import boundary_distances\n"
+        "from overflight.geometry.path import search_sorted\n"
+        "from overflight.geometry.boundary import polygon_edges\n"
+        "from overflight.model import Polygon, Vertex\n"
+        "pe = polygon_edges(Polygon((Vertex(0, 0), Vertex(0, 1), Vertex(1, 1), Vertex(1, 0))))\n"
+        "n = 500\n"
+        "d = boundary_distances(np.full(n, 0.5), np.full(n, 0.1), np.zeros(n, np.int64), [pe])\n"
+        "i = search_sorted(np.arange(9.0), np.zeros(n, np.int64), np.full(n, 9), np.ones(n))\n"
+        "print('numba' in sys.modules, round(float(d[0]), 1), int(i[0]))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "11057.4", "2"]

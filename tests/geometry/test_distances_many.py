@@ -5,14 +5,12 @@ the plane; by the compiled pass and by the numpy path."""
 
 from __future__ import annotations
 
-import contextlib
-
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct
 from strategies import footprints
-from switches import numpy_path
+from switches import compiled_path, numpy_path
 
 from overflight.geometry import distance_many
 from overflight.geometry.boundary import polygon_edges
@@ -35,7 +33,7 @@ def test_many_polygons_at_once_equal_one_at_a_time(fps, data) -> None:
         which.append(k)
     lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(which)
     for compiled in (True, False):
-        with contextlib.nullcontext() if compiled else numpy_path():
+        with compiled_path() if compiled else numpy_path():
             exact = boundary_distances(lon_a, lat_a, w, pes)
             plane = boundary_distances(lon_a, lat_a, w, pes, exact=False)
         for k, pe in enumerate(pes):

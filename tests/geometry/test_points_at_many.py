@@ -6,9 +6,12 @@ object shared by several owners are all drawn."""
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from switches import compiled_path
 
 from overflight.geometry.geodesic import forward, inverse
 from overflight.geometry.path import (
@@ -71,10 +74,14 @@ def test_search_sorted_equals_searchsorted_in_each_block(blocks, side, data) -> 
         off[w] + np.searchsorted(np.array(blocks[w], float), x, side=side)
         for w, x in zip(which, v, strict=True)
     ]
-    for f in (search_sorted, _search_sorted):  # compiled, numpy
-        got = f(a, off[which], off[which + 1], v.astype(float), side)
+    for compiled in (True, False):
+        with compiled_path() if compiled else contextlib.nullcontext():
+            got = search_sorted(a, off[which], off[which + 1], v.astype(float), side)
         np.testing.assert_array_equal(got, want)
         assert got.dtype == np.int64
+    # the numpy path itself, whatever the size
+    got = _search_sorted(a, off[which], off[which + 1], v.astype(float), side)
+    np.testing.assert_array_equal(got, want)
 
 
 @settings(max_examples=80, deadline=None)

@@ -31,7 +31,7 @@ from ..geometry.crossing import (
     segment_pad,
 )
 from ..geometry.frame import local_xy, plane_error
-from ..geometry.jit import enabled
+from ..geometry.jit import worth
 from .batch_paths import Paths
 from .index import haversine
 
@@ -187,7 +187,7 @@ def few_edge_pairs(
     ex1, ey1, ex2, ey2 = t["x1"], t["y1"], t["x2"], t["y2"]
     eb = [t["bx0"], t["by0"], t["bx1"], t["by1"]]
     first = np.cumsum(n_edges) - n_edges
-    if _compiled():
+    if _compiled(seg.size):
         from .pairs_compiled import few_edge_pairs_compiled
 
         return few_edge_pairs_compiled(
@@ -245,9 +245,10 @@ RUN = 16
 """Consecutive segments of one polygon whose edges are first matched as one box."""
 
 
-def _compiled() -> bool:
-    """Whether :func:`few_edge_pairs` takes its compiled pass (:mod:`.pairs_compiled`)."""
-    return enabled()
+def _compiled(n: int) -> bool:
+    """Whether :func:`few_edge_pairs` on ``n`` segments takes its compiled pass
+    (:mod:`.pairs_compiled`)."""
+    return worth(n)
 
 
 def starts_inside(

@@ -31,6 +31,7 @@ from .distance import (
 )
 from .frame import local_xy, plane_error
 from .geodesic import inverse
+from .jit import worth
 
 __all__ = ["EdgeTable", "boundary_distances"]
 
@@ -141,7 +142,7 @@ def boundary_distances(
         _, _, d = inverse(c[:, 0], c[:, 1], lon[sel], lat[sel])
         out[sel] = np.abs(c[:, 2] - d)
     sel = np.flatnonzero(kind == 1)
-    struct = _compiled_struct() if sel.size else None
+    struct = _compiled_struct() if worth(sel.size) else None
     if struct is not None:
         from .distance_compiled import few_edge_distances
 

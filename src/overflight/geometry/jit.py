@@ -3,7 +3,9 @@
 The compiled passes: the scan's cleaning and prefilters (:mod:`overflight.archive.clean_compiled`,
 :mod:`overflight.archive.nearby_compiled`, :mod:`overflight.archive.grid_compiled`) and the
 exact distances to a boundary (:mod:`.distance_compiled`, calling PROJ's geodesic routines
-through :mod:`.geodesic_c`).
+through :mod:`.geodesic_c`, the search of :mod:`.search_compiled`, the crossing candidates
+of :mod:`overflight.archive.pairs_compiled`). Those with a numpy path take it for small
+calls (:func:`worth`).
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ import os
 from collections.abc import Callable
 from typing import TypeVar
 
-import numba
+__all__ = ["COMPILED_MIN", "enabled", "jit", "worth"]
 
-__all__ = ["enabled", "jit"]
+COMPILED_MIN = 1000
+"""Calls on fewer elements than this take the numpy path of a pass that has one: loading
+numba and the cached passes costs ~0.3 s per process, which a scan's batches (thousands of
+points per call) repay and one track's ``check`` (a few hundred) does not."""
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -22,7 +27,8 @@ F = TypeVar("F", bound=Callable[..., object])
 def jit(**options: object) -> Callable[[F], F]:
     """numba's ``njit``, cached on disk where numba finds a writable folder for it (next to
     the package, the user's cache folder or ``NUMBA_CACHE_DIR``), else compiled in each
-    process."""
+    process. numba itself is imported here, by the compiled modules, not with this one."""
+    import numba
 
     def wrap(f: F) -> F:
         try:
@@ -41,3 +47,13 @@ def enabled() -> bool:
     True
     """
     return os.environ.get("OVERFLIGHT_COMPILED", "1") != "0"
+
+
+def worth(n: int) -> bool:
+    """Whether a call on ``n`` elements takes the compiled pass: compiled passes on
+    (:func:`enabled`) and ``n`` at least :data:`COMPILED_MIN`.
+
+    >>> worth(0)
+    False
+    """
+    return n >= COMPILED_MIN and enabled()

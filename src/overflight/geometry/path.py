@@ -369,11 +369,11 @@ def search_sorted(
     a: F64, lo: NDArray[np.int64], hi: NDArray[np.int64], v: F64, side: str = "right"
 ) -> NDArray[np.int64]:
     """For each ``v[i]``: ``lo[i] + searchsorted(a[lo[i]:hi[i]], v[i], side)`` (``a`` sorted
-    within each ``[lo, hi)``), by one binary search run for every value at once (compiled:
-    :mod:`.search_compiled`, the same integers; numpy where compiled passes are off)."""
-    from .jit import enabled
+    within each ``[lo, hi)``), by one binary search run for every value at once (compiled,
+    :mod:`.search_compiled`, for many values: the same integers)."""
+    from .jit import worth
 
-    if enabled() and a.ndim == 1 and np.ndim(v) == 1:
+    if np.ndim(v) == 1 and a.ndim == 1 and worth(np.shape(v)[0]):
         from .search_compiled import search_sorted_compiled
 
         return search_sorted_compiled(
