@@ -47,7 +47,7 @@ from ..analysis.check import PreparedAirspace, make_incursion
 from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
-from ..geometry.vertical import Availability, LimitSeries, VerticalProfile, availability
+from ..geometry.vertical import Availability, LimitSeries, VerticalProfile
 from .batch_crossings import crossings, starts_inside
 from .batch_paths import Paths, plain_paths
 from .batch_records import flag_masks, margin_tops
@@ -120,7 +120,7 @@ def _stubs(
             path = P.paths[j]
             kn = known.get(j)
             if kn is None:
-                kn = known[j] = availability(path.alt_baro, path.alt_geo)
+                kn = known[j] = P.known[j]
                 series[j] = {}
             prof = shared[j, lk] = VerticalProfile.build(
                 preps[k].airspace.floor,

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from ..analysis.check import MAX_SEGMENT_M
 from ..geometry.geodesic import inverse
 from ..geometry.path import PathSet, TrackPath
-from ..geometry.vertical import fill_altitude
+from ..geometry.vertical import Availability, fill_altitude
 from .index import haversine
 from .pool import Job
 
@@ -39,6 +39,9 @@ class Paths:
     lat: F64
     has_next: NDArray[np.bool_]
     paths: list[TrackPath]
+    known: list[Availability]
+    """Each path's :func:`~overflight.geometry.vertical.availability` (of its filled
+    altitudes)."""
 
     def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
         """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``): each path
@@ -80,12 +83,19 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
         else np.empty(0, np.int64)
     )
     k_n = n[keep]
+    # finite altitudes per job, counted at once: only series with some missing are filled
+    # (fill_altitude returns the others as they are), and a filled series is finite
+    # everywhere or nowhere, so its availability is known from the counts
+    nb = _finite_counts([jobs[i].baro for i in keep], k_n)
+    ng = _finite_counts([jobs[i].geo for i in keep], k_n)
     paths = []
-    for i in keep:
+    known: list[Availability] = []
+    for i, cb, cg, m in zip(keep, nb.tolist(), ng.tolist(), k_n.tolist(), strict=True):
         job = jobs[i]
-        ab, _ = fill_altitude(job.time, job.baro)
-        ag, _ = fill_altitude(job.time, job.geo)
-        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(len(job.time), bool)))
+        ab = job.baro if cb in (0, m) else fill_altitude(job.time, job.baro)[0]
+        ag = job.geo if cg in (0, m) else fill_altitude(job.time, job.geo)[0]
+        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(m, bool)))
+        known.append((cb > 0, cg > 0, cb > 0, cg > 0))
     return (
         Paths(
             keep,
@@ -95,6 +105,15 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
             lat[sel],
             ~last[sel],
             paths,
+            known,
         ),
         plain,
     )
+
+
+def _finite_counts(series: list[F64], n: I64) -> I64:
+    """How many finite values each series (of ``n`` values, each at least one) has."""
+    if not series:
+        return np.zeros(0, np.int64)
+    finite = np.isfinite(np.concatenate(series))
+    return np.add.reduceat(finite.astype(np.int64), np.cumsum(n) - n)
