@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from archive_helpers import route_airspaces
 
+from overflight.archive import batch as batch_module
 from overflight.archive import kernel as kernel_module
 from overflight.archive.batch import check_jobs
 from overflight.archive.index import AirspaceIndex
@@ -83,7 +84,12 @@ def test_batched_check_equals_piece_by_piece(
     _same(got, want)
 
 
-def test_long_segments_and_single_fixes_take_the_core_check() -> None:
+def test_long_segments_on_the_core_checks_path_and_single_fixes_by_the_core_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A piece with 44 km segments is checked in the batch on the path the core check
+    builds (its inserted points); a piece of one fix goes to the core check itself: every
+    row as the core check gives it, to the bit."""
     zone = Airspace(
         "R1",
         "R",
@@ -121,8 +127,19 @@ def test_long_segments_and_single_fixes_take_the_core_check() -> None:
         job([0.0], 1000.0),  # one fix inside
         job([-0.05, 0.0, 0.05], 5000.0),  # starts inside both, above the square
     ]
+    # a flagged fix before the long segments' entries: their incursions carry it
+    jobs[0] = replace(jobs[0], flags=np.array([0, 4, 0, 0], np.uint8))
     want = [r for j in jobs for r in check_piece(index, j)]
-    got = check_jobs(index, jobs)
     assert len(want) >= 4
+    assert any(r["icao24"] == jobs[0].icao24 and r["suspect"] for r in want)
+    slow: list[str] = []
+
+    def counted(ix: AirspaceIndex, j: Job) -> list[dict]:
+        slow.append(j.icao24)
+        return check_piece(ix, j)
+
+    monkeypatch.setattr(batch_module, "check_piece", counted)
+    got = check_jobs(index, jobs)
+    assert slow == [jobs[2].icao24]  # the one fix alone
     _same(got, want)
     assert check_jobs(index, []) == []

@@ -18,9 +18,10 @@ Every computation is element-wise the one of the core check, so times and positi
 same to the last bit where the steps are shared: the vertical split is
 :func:`~overflight.analysis.vertical_many.vertical_pieces_many` (the core check's split for
 many intervals at once, element-wise the same), activation and incursion records are the core
-check's own functions. Pieces the batched path does not take
-(several polygons, segments longer than the check's densification step) go through
-:func:`check_piece` unchanged.
+check's own functions. A piece with segments longer than the check's densification step
+is taken on the path the core check builds for it (the points it inserts, to the bit).
+Pieces the batched path does not take (airspaces of several polygons, pieces of one fix) go
+through :func:`check_piece` unchanged.
 
 >>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
 >>> from overflight.archive.index import AirspaceIndex
@@ -171,7 +172,7 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     """Incursion rows of every job: those of :func:`check_piece` on each, computed together."""
     if not jobs:
         return []
-    P, plain = plain_paths(jobs)
+    P, taken = plain_paths(jobs)
     pos = {j: i for i, j in enumerate(P.jobs)}
     rows: Rows = []
     pairs: list[tuple[int, int]] = []
@@ -182,7 +183,7 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
             prep = index.prepared(k)
             if prep is None:
                 continue
-            if plain[ji] and len(prep.polygons) == 1:
+            if taken[ji] and len(prep.polygons) == 1:
                 preps[k] = prep
                 pairs.append((pos[ji], k))
             else:
@@ -230,7 +231,8 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
         P.time, lo, hi, list(profiles.values()), np.array([slot[s.pair] for s in stubs]), t0, t1
     )
     flags = np.concatenate([jobs[i].flags for i in P.jobs])
-    masks = flag_masks(P.time, flags, lo, hi, t0, t1).tolist()
+    fo = P.fix_off
+    masks = flag_masks(P.fix_time, flags, fo[jobs_of], fo[jobs_of + 1], t0, t1).tolist()
     for i, s in enumerate(stubs):
         j, k = pairs[s.pair]
         path, prep = P.paths[j], preps[k]

@@ -1,8 +1,9 @@
-"""A batch's plain pieces laid end to end for the batched check (:mod:`.batch`).
+"""A batch's pieces laid end to end for the batched check (:mod:`.batch`).
 
 A piece is plain when every segment is within the core check's densification step: its path
-is its fixes. Segments are measured on the mean sphere and on the ellipsoid only near the
-step; each path's own geodesics are computed later, for the windows used
+is its fixes; the path of another is the core check's own, with the points it inserts.
+Segments are measured on the mean sphere and on the ellipsoid only near the step; each
+path's own geodesics are computed later, for the windows used
 (:class:`~overflight.geometry.path.PathSet`).
 """
 
@@ -29,8 +30,11 @@ I64 = NDArray[np.int64]
 
 @dataclass
 class Paths:
-    """Every plain job's fixes end to end: job ``j`` holds fixes ``off[j]:off[j + 1]``;
-    ``has_next``: whether a fix starts a segment of its job (all but each job's last)."""
+    """Every taken job's path end to end: job ``j``'s path points are ``off[j]:off[j + 1]``
+    (its fixes, and where a segment is longer than the check's densification step, the
+    points the core check inserts on it); ``has_next``: whether a point starts a segment of
+    its job (all but each job's last). ``fix_time``, ``fix_off``: the jobs' own fixes' times
+    (job ``j``'s are ``fix_off[j]:fix_off[j + 1]``), whose flags an incursion carries."""
 
     jobs: list[int]
     off: I64
@@ -42,6 +46,8 @@ class Paths:
     known: list[Availability]
     """Each path's :func:`~overflight.geometry.vertical.availability` (of its filled
     altitudes)."""
+    fix_time: F64
+    fix_off: I64
 
     def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
         """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``): each path
@@ -57,10 +63,13 @@ there, with this factor to spare, is surely within the densification step."""
 
 
 def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
-    """The jobs whose segments are all within the check's densification step (their path is
-    their fixes), end to end, and which jobs those are. Segments are measured on the sphere
-    and only those near the step on the ellipsoid; the paths' own geodesics are computed
-    later, for the segments used."""
+    """The jobs of two fixes or more, their paths end to end, and which jobs those are.
+
+    A job whose segments are all within the check's densification step is *plain*: its path
+    is its fixes (segments measured on the sphere, and only those near the step on the
+    ellipsoid; the paths' own geodesics are computed later, for the segments used). The
+    others' paths are those the core check builds (:meth:`TrackPath.build`, the same points
+    to the bit)."""
     n = np.array([len(j.time) for j in jobs], np.int64)
     off = np.r_[0, np.cumsum(n)]
     lon = np.concatenate([j.lon for j in jobs]) if jobs else np.empty(0)
@@ -74,14 +83,9 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
         if maybe.size:
             _, _, d = inverse(lon[maybe], lat[maybe], lon[maybe + 1], lat[maybe + 1])
             long[maybe] = d > MAX_SEGMENT_M
-    bad = np.add.reduceat(long.astype(np.int64), off[:-1]) > 0 if jobs else np.empty(0, bool)
-    plain = [bool(not b and k >= 2) for b, k in zip(bad, n, strict=True)]
-    keep = [i for i, p in enumerate(plain) if p]
-    sel = (
-        np.concatenate([np.arange(off[i], off[i + 1]) for i in keep])
-        if keep
-        else np.empty(0, np.int64)
-    )
+    dense = np.add.reduceat(long.astype(np.int64), off[:-1]) > 0 if jobs else np.empty(0, bool)
+    taken = [bool(k >= 2) for k in n]
+    keep = [i for i, p in enumerate(taken) if p]
     k_n = n[keep]
     # finite altitudes per job, counted at once: only series with some missing are filled
     # (fill_altitude returns the others as they are), and a filled series is finite
@@ -94,21 +98,35 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
         job = jobs[i]
         ab = job.baro if cb in (0, m) else fill_altitude(job.time, job.baro)[0]
         ag = job.geo if cg in (0, m) else fill_altitude(job.time, job.geo)[0]
-        paths.append(TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(m, bool)))
+        if dense[i]:
+            path = TrackPath.build(job.time, job.lon, job.lat, ab, ag, MAX_SEGMENT_M)
+        else:
+            path = TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(m, bool))
+        paths.append(path)
         known.append((cb > 0, cg > 0, cb > 0, cg > 0))
+    p_n = np.array([len(p) for p in paths], np.int64)
+    p_off = np.r_[0, np.cumsum(p_n)].astype(np.int64)
+    p_last = np.zeros(int(p_off[-1]), bool)
+    p_last[p_off[1:] - 1] = True
     return (
         Paths(
             keep,
-            np.r_[0, np.cumsum(k_n)].astype(np.int64),
-            np.concatenate([jobs[i].time for i in keep]) if keep else np.empty(0),
-            lon[sel],
-            lat[sel],
-            ~last[sel],
+            p_off,
+            _cat([p.time for p in paths]),
+            _cat([p.lon for p in paths]),
+            _cat([p.lat for p in paths]),
+            ~p_last,
             paths,
             known,
+            _cat([jobs[i].time for i in keep]),
+            np.r_[0, np.cumsum(k_n)].astype(np.int64),
         ),
-        plain,
+        taken,
     )
+
+
+def _cat(parts: list[F64]) -> F64:
+    return np.concatenate(parts) if parts else np.empty(0)
 
 
 def _finite_counts(series: list[F64], n: I64) -> I64:
