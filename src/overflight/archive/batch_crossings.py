@@ -48,14 +48,16 @@ the polygon's plane and its padded box there (:func:`~overflight.geometry.crossi
 
 def _packed(pe: PolygonEdges) -> F64:
     """What the crossings read of a polygon's edges, one row per column of :data:`_COLS`
-    and one column per edge, cached on ``pe``: a batch's polygons are then gathered by one
-    concatenation, not one per column."""
+    and one column per edge, cached on ``pe`` if it has few edges (``FEW_EDGES``; a copy of
+    a circle's many edges would weigh on a worker's memory): a batch's polygons are then
+    gathered by one concatenation, not one per column."""
     cached = pe.__dict__.get("_packed_edges")
     if cached is None:
         cached = np.stack(
             [pe.lon1, pe.lat1, pe.lon2, pe.lat2, pe.geodesics()[0], *pe.plane(), *edge_bounds(pe)]
         ).reshape(len(_COLS), len(pe))
-        object.__setattr__(pe, "_packed_edges", cached)
+        if len(pe) <= FEW_EDGES:
+            object.__setattr__(pe, "_packed_edges", cached)
     return cached
 
 
@@ -113,14 +115,15 @@ def crossings(
         )
         ej = ej + (np.cumsum(n_edges[uc]) - n_edges[uc])[slot[si]]  # numbered across cpes
         g = sc[si]
-        ct = _table(cpes)
-        ex1, ey1, ex2, ey2 = (ct[c][ej] for c in ("x1", "y1", "x2", "y2"))
+        planes = [pe.plane() for pe in cpes]  # circles' many edges: not packed (memory)
+        ex1, ey1, ex2, ey2 = (np.concatenate([pl[c] for pl in planes])[ej] for c in range(4))
         keep = near_pairs_xy(x[g], y[g], x[g + 1], y[g + 1], ex1, ey1, ex2, ey2)
         g, ej = g[keep], ej[keep]
         tp.append(owner[g])
         tg.append(fx[g])
-        for out, col in ((tl1, "lon1"), (ta1, "lat1"), (tl2, "lon2"), (ta2, "lat2"), (taz, "az")):
-            out.append(ct[col][ej])
+        for out, attr in ((tl1, "lon1"), (ta1, "lat1"), (tl2, "lon2"), (ta2, "lat2")):
+            out.append(np.concatenate([getattr(pe, attr) for pe in cpes])[ej])
+        taz.append(np.concatenate([pe.geodesics()[0] for pe in cpes])[ej])
     group = np.flatnonzero(np.r_[True, kf[s][1:] != kf[s][:-1], True]) if s.size else []
     for a, b in itertools.pairwise(group):
         sk = s[a:b]
