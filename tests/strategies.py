@@ -156,3 +156,28 @@ def tracks_near(draw: st.DrawFn, fp: Footprint, max_fixes: int = 5) -> Track:
 def scenarios(draw: st.DrawFn, kinds: tuple[str, ...] | None = None) -> Scenario:
     fp = draw(footprints(kinds))
     return Scenario(fp, draw(tracks_near(fp)))
+
+
+def points_across(
+    data: st.DataObject, fps: list[Footprint], max_track: int = 40, max_scattered: int = 0
+) -> tuple[list[float], list[float], list[int]]:
+    """For each footprint, in order: a track of consecutive points across it (from 1.3 radii
+    out, steps of 0.5 %, 5 % or 20 % of its radius), then up to ``max_scattered`` points
+    anywhere within 2.5 radii. Returns lon, lat and each point's footprint."""
+    lon: list[float] = []
+    lat: list[float] = []
+    which: list[int] = []
+    for k, fp in enumerate(fps):
+        a = direct(fp.clat, fp.clon, data.draw(st.floats(0, 360)), fp.radius_m * 1.3)
+        az = data.draw(st.floats(0, 360))
+        step = fp.radius_m * data.draw(st.sampled_from([0.005, 0.05, 0.2]))
+        pts = [
+            direct(a[0], a[1], az, step * i) for i in range(data.draw(st.integers(1, max_track)))
+        ]
+        for _ in range(data.draw(st.integers(0, max_scattered))):
+            d = fp.radius_m * data.draw(st.floats(0.0, 2.5))
+            pts.append(direct(fp.clat, fp.clon, data.draw(st.floats(0, 360)), d))
+        lat += [p[0] for p in pts]
+        lon += [p[1] for p in pts]
+        which += [k] * len(pts)
+    return lon, lat, which

@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct
-from strategies import footprints
+from strategies import footprints, points_across
 from switches import compiled_path, numpy_path
 
 from overflight.geometry import geodesic_c
@@ -43,23 +43,7 @@ def test_the_compiled_geodesics_are_available_and_pyprojs_to_the_bit() -> None:
 )
 def test_compiled_distances_equal_the_numpy_paths(fps, data) -> None:
     pes = [polygon_edges(fp.polygon) for fp in fps]
-    lon, lat, which = [], [], []
-    for k, fp in enumerate(fps):
-        # a track across the polygon, then points anywhere within 2.5 radii
-        a = direct(fp.clat, fp.clon, data.draw(st.floats(0, 360)), fp.radius_m * 1.3)
-        az = data.draw(st.floats(0, 360))
-        step = fp.radius_m * data.draw(st.sampled_from([0.005, 0.05, 0.2]))
-        for i in range(data.draw(st.integers(1, 30))):
-            p = direct(a[0], a[1], az, step * i)
-            lat.append(p[0])
-            lon.append(p[1])
-            which.append(k)
-        for _ in range(data.draw(st.integers(0, 10))):
-            d = fp.radius_m * data.draw(st.floats(0.0, 2.5))
-            p = direct(fp.clat, fp.clon, data.draw(st.floats(0, 360)), d)
-            lat.append(p[0])
-            lon.append(p[1])
-            which.append(k)
+    lon, lat, which = points_across(data, fps, max_track=30, max_scattered=10)
     lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(which, np.int64)
     table = EdgeTable(pes)
     for exact in (False, True):

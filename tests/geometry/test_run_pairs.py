@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import direct
-from strategies import footprints
+from strategies import footprints, points_across
 from switches import numpy_path
 
 from overflight.geometry import distance_many
@@ -32,16 +31,7 @@ def _all_pairs(x, y, which, table, eps):
 )
 def test_runs_rank_the_same_edges_as_all(fps, data) -> None:
     pes = [polygon_edges(fp.polygon) for fp in fps]
-    lon, lat, which = [], [], []
-    for k, fp in enumerate(fps):
-        a = direct(fp.clat, fp.clon, data.draw(st.floats(0, 360)), fp.radius_m * 1.3)
-        az = data.draw(st.floats(0, 360))
-        step = fp.radius_m * data.draw(st.sampled_from([0.005, 0.05, 0.2]))
-        for i in range(data.draw(st.integers(1, 40))):
-            p = direct(a[0], a[1], az, step * i)
-            lat.append(p[0])
-            lon.append(p[1])
-            which.append(k)
+    lon, lat, which = points_across(data, fps)
     lon_a, lat_a, w = np.array(lon), np.array(lat), np.array(which, np.int64)
     table = EdgeTable(pes)
     with numpy_path():  # the compiled pass ranks every edge: runs are the numpy path's

@@ -90,6 +90,27 @@ def _slope(
 
 
 @jit()
+def _ends(
+    gp: int,
+    bp: int,
+    buf: F64,
+    xlon: float,
+    xlat: float,
+    plon: float,
+    plat: float,
+    qlon: float,
+    qlat: float,
+    az_pq: float,
+    az_q: float,
+) -> tuple[float, float, float, float]:
+    """:func:`~.distance._ends` of one pair: X's distances from P and Q, and the cosines of
+    the angles between the edge's direction there and the way to X."""
+    a0, _, d0 = c_inverse(gp, bp, buf, plon, plat, xlon, xlat)
+    a1, _, d1 = c_inverse(gp, bp, buf, qlon, qlat, xlon, xlat)
+    return d0, d1, _cos_between(a0, az_pq), _cos_between(a1, az_q)
+
+
+@jit()
 def _bracketed(
     gp: int,
     bp: int,
@@ -155,9 +176,7 @@ def _edge(
         if end != 0:
             elon, elat = (plon, plat) if end < 0 else (qlon, qlat)
             return c_inverse(gp, bp, buf, elon, elat, xlon, xlat)[2]
-        a0, _, d0 = c_inverse(gp, bp, buf, plon, plat, xlon, xlat)
-        a1, _, d1 = c_inverse(gp, bp, buf, qlon, qlat, xlon, xlat)
-        g0, g1 = _cos_between(a0, az_pq), _cos_between(a1, az_q)
+        d0, d1, g0, g1 = _ends(gp, bp, buf, xlon, xlat, plon, plat, qlon, qlat, az_pq, az_q)
         dist = min(d0, d1)
         sure = g0 > 0 and g1 < 0 and length > 0 and d0 > 0 and d1 > 0
         if not sure:
@@ -172,9 +191,7 @@ def _edge(
         s = _clip(-(px * dx + py * dy) / len2, 0.0, 1.0)
     d = math.inf
     for _ in range(_NEWTON_STEPS):
-        elon, elat, az_e = c_direct(gp, bp, buf, plon, plat, az_pq, length * s)
-        az_ex, _, dd = c_inverse(gp, bp, buf, elon, elat, xlon, xlat)
-        g = _cos_between(az_ex, az_e)
+        g, dd = _slope(gp, bp, buf, xlon, xlat, plon, plat, az_pq, length, s)
         step = _R * math.atan(math.tan(min(dd / _R, 1.5)) * g)
         d = dd
         s_next = s + step / length
@@ -186,9 +203,7 @@ def _edge(
         s = _clip(s_next, 0.0, 1.0)
     # not converged (long edges, feet near an end): the bracketed search on the whole edge
     if math.isinf(dist):  # an interior pair: its ends were not computed
-        a0, _, d0 = c_inverse(gp, bp, buf, plon, plat, xlon, xlat)
-        a1, _, d1 = c_inverse(gp, bp, buf, qlon, qlat, xlon, xlat)
-        g0, g1 = _cos_between(a0, az_pq), _cos_between(a1, az_q)
+        d0, d1, g0, g1 = _ends(gp, bp, buf, xlon, xlat, plon, plat, qlon, qlat, az_pq, az_q)
         dist = min(d0, d1)
     d = _bracketed(gp, bp, buf, xlon, xlat, plon, plat, az_pq, length, g0, g1)
     return d if d < dist else dist
