@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import OracleBoundary, direct
 from strategies import footprints
+from switches import compiled_path, numpy_path
 
 from overflight.geometry.boundary import polygon_edges
 from overflight.geometry.distance import edge_distance
@@ -49,8 +50,9 @@ def test_pythagoras_finish_is_the_full_distance(lat, lon, az, length, data) -> N
 @settings(max_examples=25, deadline=None)
 @given(fp=footprints(kinds=("convex", "concave")), data=st.data())
 def test_boundary_distances_agree_with_the_independent_oracle(fp, data) -> None:
-    """The exact distances of the depth search (few-edge polygons: the Pythagoras finish)
-    against geographiclib's dense geodesic search on the same boundary (tests/oracle.py)."""
+    """The exact distances of the depth search (few-edge polygons: the Pythagoras finish),
+    by the compiled pass and by the numpy path, against geographiclib's dense geodesic
+    search on the same boundary (tests/oracle.py)."""
     pe = polygon_edges(fp.polygon)
     oracle = OracleBoundary([fp.polygon])
     pts = [
@@ -60,7 +62,11 @@ def test_boundary_distances_agree_with_the_independent_oracle(fp, data) -> None:
     ]  # fmt: skip
     lat = np.array([p[0] for p in pts])
     lon = np.array([p[1] for p in pts])
-    got = boundary_distances(lon, lat, np.zeros(lat.size, np.int64), [pe])
+    both = []
+    for path in (compiled_path, numpy_path):  # the compiled pass and the numpy path
+        with path():
+            both.append(boundary_distances(lon, lat, np.zeros(lat.size, np.int64), [pe]))
     for i in range(lat.size):
         _, upper, lower = oracle.probe(float(lat[i]), float(lon[i]), 0.005)
-        assert lower - 1e-6 <= got[i] <= upper + 1e-6, (got[i], lower, upper)
+        for got in both:
+            assert lower - 1e-6 <= got[i] <= upper + 1e-6, (got[i], lower, upper)
