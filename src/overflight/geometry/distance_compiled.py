@@ -20,8 +20,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .geodesic import MEAN_RADIUS
-from .geodesic_c import c_direct, c_inverse
+from .geodesic_c import c_direct, c_inverse, geodesic_struct
 from .jit import jit
+
+if geodesic_struct() is None:  # PROJ's symbols must be loaded before any pass here runs
+    raise ImportError("PROJ's geodesic routines are not available to compiled code")
 
 __all__ = ["few_edge_distances"]
 
