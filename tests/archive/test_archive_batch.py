@@ -11,6 +11,7 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 from archive_helpers import route_airspaces
+from switches import compiled_path, numpy_path
 
 from overflight.archive import batch as batch_module
 from overflight.archive import kernel as kernel_module
@@ -75,13 +76,17 @@ def test_batched_check_equals_piece_by_piece(
     index = AirspaceIndex(_zones(archive))
     jobs = _jobs(archive, index, monkeypatch)
     assert len(jobs) > 20
-    want = [r for j in jobs for r in check_piece(index, j)]
-    got = check_jobs(index, jobs)
-    assert len(want) > 10
-    names = {r["airspace_name"] for r in want}
-    assert {"TWO", "WIN"} <= names  # both the fallback and the activation split are exercised
-    assert any(r["activation"] == "inactive" for r in want)
-    _same(got, want)
+    # every field to the bit, with the compiled passes for every call and then the numpy
+    # paths (calls under jit.COMPILED_MIN take the numpy path: nanometres apart)
+    for path_kind in (compiled_path, numpy_path):
+        with path_kind():
+            want = [r for j in jobs for r in check_piece(index, j)]
+            got = check_jobs(index, jobs)
+        assert len(want) > 10
+        names = {r["airspace_name"] for r in want}
+        assert {"TWO", "WIN"} <= names  # both the fallback and the activation split
+        assert any(r["activation"] == "inactive" for r in want)
+        _same(got, want)
 
 
 def test_long_segments_on_the_core_checks_path_and_single_fixes_by_the_core_check(
@@ -139,7 +144,8 @@ def test_long_segments_on_the_core_checks_path_and_single_fixes_by_the_core_chec
         return check_piece(ix, j)
 
     monkeypatch.setattr(batch_module, "check_piece", counted)
-    got = check_jobs(index, jobs)
+    with numpy_path():  # (small calls: the numpy paths, as check_piece's above)
+        got = check_jobs(index, jobs)
     assert slow == [jobs[2].icao24]  # the one fix alone
     _same(got, want)
     assert check_jobs(index, []) == []

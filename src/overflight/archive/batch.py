@@ -48,6 +48,7 @@ from ..analysis.check import PreparedAirspace, make_incursion
 from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
+from ..geometry.jit import compiled_for_all
 from ..geometry.vertical import Availability, LimitSeries, VerticalProfile
 from .batch_crossings import crossings, starts_inside
 from .batch_paths import Paths, plain_paths
@@ -169,7 +170,14 @@ def _stubs(
 
 
 def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
-    """Incursion rows of every job: those of :func:`check_piece` on each, computed together."""
+    """Incursion rows of every job: those of :func:`check_piece` on each, computed together
+    (with the compiled passes for every call, as :func:`check_piece`: the rows do not depend
+    on how the scan chunks its pieces)."""
+    with compiled_for_all():
+        return _check_jobs(index, jobs)
+
+
+def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     if not jobs:
         return []
     P, taken = plain_paths(jobs)

@@ -38,6 +38,7 @@ from numpy.typing import NDArray
 
 from ..analysis.check import PreparedAirspace, check_prepared
 from ..analysis.params import CheckParameters
+from ..geometry.jit import compiled_for_all
 from ..model import Airspace, Incursion, Track
 from .index import AirspaceIndex
 from .rows import incursion_row, to_batch
@@ -66,7 +67,8 @@ class Job:
 
 
 def check_piece(index: AirspaceIndex, job: Job) -> Rows:
-    """Incursion rows of ``job`` (the core check, incursions only)."""
+    """Incursion rows of ``job`` (the core check, incursions only, with the compiled passes
+    for every call as the scan's batched check)."""
     t = job.time
     preps = [(k, prep) for k in job.near if (prep := index.prepared(k)) is not None]
     if not preps:
@@ -82,9 +84,10 @@ def check_piece(index: AirspaceIndex, job: Job) -> Rows:
     )
     # incursions do not depend on search_m (only the closest approach, not computed here)
     params = replace(index.params, search_m=0.0)
-    results = check_prepared(
-        track, [p for _, p in preps], params, closest_approach=False, lateral_passes=False
-    )
+    with compiled_for_all():  # as the batched check: rows independent of the chunking
+        results = check_prepared(
+            track, [p for _, p in preps], params, closest_approach=False, lateral_passes=False
+        )
     return [
         row_of(job, k, prep, inc)
         for (k, prep), res in zip(preps, results, strict=True)

@@ -341,7 +341,8 @@ def distance_extrema(
     """The search of :func:`distance_extremum` (without its circle shortcut) for many
     (path, polygon, t0, t1) stretches at once: each step's geodesic and distance calls are
     made once for all stretches (once per polygon), and every stretch gets exactly the
-    result it gets alone.
+    result it gets alone (the compiled passes on, or off, for both: a call smaller than
+    ``jit.COMPILED_MIN`` takes the numpy path, whose distances differ by nanometres).
 
     The first zoom round is made in the local plane; only the candidates whose plane value
     could still be the best (within the plane's error) go on to the ``rounds - 1`` exact

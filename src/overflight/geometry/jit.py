@@ -10,11 +10,12 @@ calls (:func:`worth`).
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TypeVar
 
-__all__ = ["COMPILED_MIN", "enabled", "jit", "worth"]
+__all__ = ["COMPILED_MIN", "compiled_for_all", "enabled", "jit", "worth"]
 
 COMPILED_MIN = 1000
 """Calls on fewer elements than this take the numpy path of a pass that has one: loading
@@ -49,11 +50,32 @@ def enabled() -> bool:
     return os.environ.get("OVERFLIGHT_COMPILED", "1") != "0"
 
 
+_ALL = 0
+"""How many :func:`compiled_for_all` blocks are open."""
+
+
+@contextlib.contextmanager
+def compiled_for_all() -> Iterator[None]:
+    """Inside the block, calls of any size take the compiled passes (where they are on):
+    the scan's check runs in one, so its results do not depend on how pieces are chunked
+    (the numpy paths' distances differ from the compiled ones by nanometres)."""
+    global _ALL
+    _ALL += 1
+    try:
+        yield
+    finally:
+        _ALL -= 1
+
+
 def worth(n: int) -> bool:
     """Whether a call on ``n`` elements takes the compiled pass: compiled passes on
-    (:func:`enabled`) and ``n`` at least :data:`COMPILED_MIN`.
+    (:func:`enabled`), and ``n`` at least :data:`COMPILED_MIN` or inside
+    :func:`compiled_for_all`.
 
     >>> worth(0)
     False
+    >>> with compiled_for_all():
+    ...     worth(0) == enabled()
+    True
     """
-    return n >= COMPILED_MIN and enabled()
+    return (n >= COMPILED_MIN or _ALL > 0) and enabled()
