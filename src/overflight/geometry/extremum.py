@@ -203,14 +203,16 @@ def distance_extremum(
     points: int = 33,
     rounds: int = 4,
     exact_points: int = 9,
+    plane_rounds: int = 2,
 ) -> tuple[float, float, float, float]:
     """Max (or min) over ``t0 <= t <= t1`` of the geodesic distance from the track to the
     boundary: (distance m, time, lon, lat).
 
     Samples every ``step_m`` (and at every fix) rank the stretch in the local plane; around
-    the best ``candidates`` local extrema, a grid of ``points`` in the plane and then
-    ``rounds - 1`` exact grids of ``exact_points`` zoom in by ``(exact_points - 1) / 2``
-    each (from a bracket of two samples, 1 km, to a step of 0.12 m). An extremum between two
+    the best ``candidates`` local extrema, a grid of ``points`` and then ``plane_rounds - 1``
+    grids of ``exact_points`` in the plane, and then ``rounds - plane_rounds`` exact grids of
+    ``exact_points``, zoom in by ``(exact_points - 1) / 2`` each (from a bracket of two
+    samples, 1 km, to a step of 0.5 m). An extremum between two
     nearly straight slopes (a kink: the nearest edge changes there) is also placed where the
     lines through the grid values on either side meet, and evaluated exactly: the search then
     ends as precise as a much finer grid, in few calls to the exact distance.
@@ -227,6 +229,7 @@ def distance_extremum(
         points=points,
         rounds=rounds,
         exact_points=exact_points,
+        plane_rounds=plane_rounds,
     )[0]
 
 
@@ -337,6 +340,7 @@ def distance_extrema(
     rounds: int = 4,
     shifts: int = 4,
     exact_points: int = 9,
+    plane_rounds: int = 2,
 ) -> list[tuple[float, float, float, float]]:
     """The search of :func:`distance_extremum` (without its circle shortcut) for many
     (path, polygon, t0, t1) stretches at once: each step's geodesic and distance calls are
@@ -344,12 +348,14 @@ def distance_extrema(
     result it gets alone (the compiled passes on, or off, for both: a call smaller than
     ``jit.COMPILED_MIN`` takes the numpy path, whose distances differ by nanometres).
 
-    The first zoom round is made in the local plane; only the candidates whose plane value
-    could still be the best (within the plane's error) go on to the ``rounds - 1`` exact
-    rounds (grids of ``exact_points``: 9 points in three rounds give the depths of 33 in two,
-    within 0.1 mm on 1,481 stretches of a scan, with 55 % fewer exact distances), which start
-    from the plane round's bracket and move it (up to ``shifts`` times, same width) while the
-    exact best lies on its end.
+    The first ``plane_rounds`` zoom rounds are made in the local plane; only the candidates
+    whose plane value could still be the best (within the plane's error) go on to the
+    ``rounds - plane_rounds`` exact rounds (grids of ``exact_points``), which start from the
+    plane rounds' bracket and move it (up to ``shifts`` times, same width) while the
+    exact best lies on its end. Against a reference of 17-point grids in five exact rounds
+    and six candidates, on 4,096 stretches of a scan, the default search (two plane rounds,
+    two exact) is within 2.9 mm (99 % within 0.05 mm); one plane round and three exact
+    rounds were within 0.2 mm, with 40 % more exact distances.
     """
     if not stretches:
         return []
@@ -389,13 +395,16 @@ def distance_extrema(
     none = (np.empty(0), np.empty(0, np.int64))
     probes: list[tuple[F64, F64, I64]] = []
     if lo.size:
-        # the plane round: where each candidate's best lies, and which candidates can win
-        tt, g, _ = _grid_round(ps, table, poly, rs, lo, hi, grid, none, exact=False)
-        g = sign * g
+        # the plane rounds: where each candidate's best lies, and which candidates can win
         rows = np.arange(lo.size)
-        j = np.argmax(g, axis=1)
-        width = (hi - lo) / (points - 1)
-        lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
+        fine = np.linspace(0.0, 1.0, exact_points)
+        for r in range(max(plane_rounds, 1)):
+            gr = grid if r == 0 else fine
+            tt, g, _ = _grid_round(ps, table, poly, rs, lo, hi, gr, none, exact=False)
+            g = sign * g
+            j = np.argmax(g, axis=1)
+            width = (hi - lo) / (gr.size - 1)
+            lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
         top = np.full(n_s, -np.inf)
         np.maximum.at(top, rs, g[rows, j])
         reach = np.array([s[1].radius_m for s in stretches]) + np.abs(top)
@@ -406,7 +415,7 @@ def distance_extrema(
     points = exact_points
     t_lo = t_lo_s[rs]
     t_hi = t_hi_s[rs]
-    zooms = np.full(rs.size, max(rounds - 1, 0))
+    zooms = np.full(rs.size, max(rounds - max(plane_rounds, 1), 0))
     moves = np.full(rs.size, shifts)
     extra = none
     # a zoom's new grid has the last grid's best point and its neighbours as its middle and
