@@ -40,6 +40,7 @@ from ..analysis.check import PreparedAirspace, check_prepared
 from ..analysis.params import CheckParameters
 from ..geometry.jit import compiled_for_all
 from ..model import Airspace, Incursion, Track
+from .collector import settle
 from .index import AirspaceIndex
 from .rows import incursion_row, to_batch
 from .state import flag_names
@@ -134,6 +135,7 @@ def _init(path: str) -> None:
     with open(path, "rb") as f:
         airspaces, params = pickle.load(f)
     _INDEX = AirspaceIndex(airspaces, params)
+    settle()
 
 
 def _run(job: Job) -> Rows:
@@ -145,7 +147,9 @@ def _run_many(jobs: list[Job] | Packed) -> Rows:
     from .batch import check_jobs
 
     assert _INDEX is not None
-    return check_jobs(_INDEX, unpack(jobs) if isinstance(jobs, Packed) else jobs)
+    rows = check_jobs(_INDEX, unpack(jobs) if isinstance(jobs, Packed) else jobs)
+    settle()  # a worker's own process: what it keeps (prepared airspaces) is frozen
+    return rows
 
 
 def _run_many_columns(jobs: Packed) -> list[pa.RecordBatch]:

@@ -25,6 +25,7 @@ from ..errors import OverflightError
 from ..model import Airspace
 from .checkpoint import Checkpoint, atomic_write_table, quick_sha256
 from .clean import Rows, ScanParameters
+from .collector import settle, settled
 from .columns import BatchDecoder
 from .duckdb import FileInfo, connect, expand_inputs, file_info, read_batches
 from .index import AirspaceIndex
@@ -132,6 +133,7 @@ def run_partition(
     with contextlib.ExitStack() as stack:
         if pool is not None:
             stack.callback(pool.close)
+        stack.enter_context(settled())  # each file's survivors frozen (:mod:`.collector`)
         spill = None
         if out is not None and checkpoint is None:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -238,6 +240,7 @@ def _run(
             kernel.pool = pool
             errors.append(str(exc))
         kernel.errors = errors
+        settle()
         done_rows += info.rows
         if progress:
             progress(done_rows, total)
