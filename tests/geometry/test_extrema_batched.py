@@ -108,3 +108,24 @@ def test_the_extremum_is_a_true_point_and_beats_brute_force(seed: int, maximize:
         assert (lon, lat) == (plon[0], plat[0])
         assert abs(boundary_distance(np.array([lon]), np.array([lat]), pe)[0][0] - d) < 1e-6
         assert sign * d >= sign * _brute_force(path, pe, a, b, sign) - 5e-4
+
+
+def test_a_grid_straight_from_the_stretch_end_settles_there() -> None:
+    from overflight.geometry.extremum import STRAIGHT_M, _straight_from_end
+
+    t = np.arange(9.0)
+    down = 100.0 - 0.8 * t  # best at the start, straight from it
+    kinked = down.copy()
+    kinked[1] += 2 * STRAIGHT_M  # a concave kink in the first interval could hide a top
+    bent_later = down.copy()
+    bent_later[4:] -= 0.3 * (t[4:] - 3)  # straight over the first three intervals only
+    g = np.stack([down, kinked, bent_later, down[::-1], down, 50.0 + np.abs(t - 3)])
+    j = np.argmax(g, axis=1)
+    at_lo = np.array([True, True, True, False, False, True])
+    at_hi = np.array([False, False, False, True, False, False])
+    got = _straight_from_end(g, j, at_lo, at_hi)
+    # straight from its own end (either end); a kink near the end; a best at a grid end
+    # that is not the stretch's end; a valley whose far end is best (the grid straight from
+    # its near end, which is not the best): only the first, third and fourth are settled
+    assert got.tolist() == [True, False, True, True, False, False]
+    assert not _straight_from_end(g[:, :3], np.zeros(6, np.int64), at_lo, at_hi).any()

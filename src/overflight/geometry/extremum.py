@@ -313,6 +313,28 @@ def _grid_round(
     return tt, g, (q, f_all, q_owner)
 
 
+STRAIGHT_M = 1e-4
+"""A grid's first differences equal to within this (m) are those of a straight line."""
+
+
+def _straight_from_end(
+    g: F64, j: I64, at_lo: NDArray[np.bool_], at_hi: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Rows whose best is the stretch's own end (``at_lo``: the grid starts there; ``at_hi``:
+    it ends there) with the grid's first four values from that end on one straight line (to
+    :data:`STRAIGHT_M`): no kink in the three intervals from the end, so nothing between
+    the end and the next grid point exceeds the end (a concave kink there would leave the
+    first difference short of the next by its excess). A finer grid would find the end
+    again: these rows' search is over."""
+    out = np.zeros(j.shape, bool)
+    if g.shape[1] < 4:
+        return out
+    for side, head in ((at_lo & (j == 0), g[:, :4]), (at_hi & (j == g.shape[1] - 1), g[:, :-5:-1])):
+        d = np.diff(head, axis=1)
+        out |= side & (d.max(axis=1) - d.min(axis=1) <= STRAIGHT_M)
+    return out
+
+
 def _first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:
     """For each stretch 0..n-1, the (value, time) of its first largest ``sign * f`` in the
     order given (as ``argmax`` on the stretch's values alone)."""
@@ -352,7 +374,11 @@ def distance_extrema(
     whose plane value could still be the best (within the plane's error) go on to the
     ``rounds - plane_rounds`` exact rounds (grids of ``exact_points``), which start from the
     plane rounds' bracket and move it (up to ``shifts`` times, same width) while the
-    exact best lies on its end. Against a reference of 17-point grids in five exact rounds
+    exact best lies on its end. A candidate whose exact best is the stretch's own end, with
+    the grid straight from there (:func:`_straight_from_end`), stops zooming: the end is
+    its extremum (most stretches of a scan are deepest at an end, where an aircraft entered
+    through the floor or left through the ceiling; half the exact distances went to
+    confirming those ends). Against a reference of 17-point grids in five exact rounds
     and six candidates, on 4,096 stretches of a scan, the default search (two plane rounds,
     two exact) is within 2.9 mm (99 % within 0.05 mm); one plane round and three exact
     rounds were within 0.2 mm, with 40 % more exact distances.
@@ -462,6 +488,7 @@ def distance_extrema(
         k_f[act] = raw[rows[:, None], nb]
         moves[act[move]] -= 1
         zooms[act[~move]] -= 1
+        zooms[act[_straight_from_end(g, j, lo[act] == t_lo[act], hi[act] == t_hi[act])]] = 0
     # the first probes (and the last kink estimates) still need their exact values
     rest = np.concatenate([heads[0], extra[0]])
     r_owner = np.concatenate([heads[1], extra[1]])
