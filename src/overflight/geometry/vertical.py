@@ -37,9 +37,12 @@ def fill_altitude(time: F64, alt: F64) -> tuple[F64, int]:
     return np.interp(time, time[ok], alt[ok]), int((~ok).sum())
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class LimitSeries:
-    """One simple limit as margins ``alt(t) - value`` at the fixes (NaN where unknown)."""
+    """One simple limit as margins ``alt(t) - value`` at the fixes (NaN where unknown).
+
+    Not frozen, though never changed once built: the scan's check builds ~10,000 per chunk,
+    and a frozen dataclass's ``__init__`` cost a fifth of that (as :class:`VerticalProfile`)."""
 
     limit: VerticalLimit
     value: float  # metres in the altitude frame of ``source``; +-inf for SFC/UNL
@@ -114,7 +117,7 @@ def _combine(states: list[NDArray[np.int8]], rule: str | None, floor: bool) -> N
     return out.astype(np.int8)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class VerticalProfile:
     """Floor and ceiling of one airspace evaluated along a track."""
 
@@ -144,19 +147,16 @@ class VerticalProfile:
             series = {}
         fp, cp = floor.parts(), ceiling.parts()
         fk, ck = keys if keys is not None else (fp, cp)
-
-        def one(p: VerticalLimit, key: Hashable) -> LimitSeries:
-            s = series.get(key)
-            if s is None:
-                s = series[key] = LimitSeries.build(p, alt_baro, alt_geo, known)
-            return s
-
-        return cls(
-            tuple(one(p, k) for p, k in zip(fp, fk, strict=True)),
-            tuple(one(p, k) for p, k in zip(cp, ck, strict=True)),
-            floor.rule,
-            ceiling.rule,
-        )
+        sides: list[tuple[LimitSeries, ...]] = []
+        for parts, ks in ((fp, fk), (cp, ck)):
+            got = []
+            for p, key in zip(parts, ks, strict=True):
+                s = series.get(key)
+                if s is None:
+                    s = series[key] = LimitSeries.build(p, alt_baro, alt_geo, known)
+                got.append(s)
+            sides.append(tuple(got))
+        return cls(sides[0], sides[1], floor.rule, ceiling.rule)
 
     def sources(self) -> dict[str, str]:
         """Which altitude each limit was compared with."""
