@@ -26,9 +26,9 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
-from .distance_many import EdgeTable, boundary_distances
+from .distance_many import EdgeTable, _plane_gap, boundary_distances
 from .frame import bow, local_xy, plane_error
-from .geodesic import inverse
+from .geodesic import haversine, inverse
 from .path import PathSet, TrackPath
 
 __all__ = ["deepest_in_circles", "distance_extrema", "distance_extremum"]
@@ -335,6 +335,101 @@ def _straight_from_end(
     return out
 
 
+def _hidden(
+    table: EdgeTable,
+    poly: I64,
+    owner: I64,
+    v: F64,
+    lon: F64,
+    lat: F64,
+    pick: I64,
+    floor: F64,
+    rel_err: F64,
+    pos_err: F64,
+) -> I64:
+    """Intervals between consecutive samples (by their first sample), outside the brackets
+    of the picked samples ``pick``, that may hold a point as deep as ``floor`` (by stretch:
+    the plane rounds' best less twice their margin): a peak narrower than the samples' step
+    next to samples that rise towards a shallower one (values ``v``, in the plane).
+
+    Two bounds on the depth between two samples ``a`` and ``b`` (within one segment of the
+    track, so on one geodesic: nearly straight in the plane): a distance changes by at most
+    the distance flown (``(v_a + v_b + L) / 2``, ``L`` from the sphere padded by 1 % and the
+    positions' error), which most intervals fail; then, for a polygon of few edges, each
+    edge's distance is convex along a straight line, so the boundary's stays under the least
+    over the edges of each edge's larger end value; for a circle, under the radius less the
+    centre's distance from the chord. A polygon of many edges keeps the first bound."""
+    if v.size < 2:
+        return np.empty(0, np.int64)
+    i = np.flatnonzero(owner[:-1] == owner[1:])
+    pad = 2.0 * pos_err[owner[i]] + 1.0
+    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
+    covered = np.zeros(v.size, bool)  # the intervals p - 1 -> p and p -> p + 1 of a pick
+    covered[pick] = True
+    covered[np.maximum(pick - 1, 0)] = True
+    keep = np.flatnonzero((0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i])
+    i = i[keep]
+    if i.size == 0:
+        return i
+    pid = poly[owner[i]]
+    kind = table.kind[pid]
+    bound = np.full(i.size, np.inf)
+    few = np.flatnonzero(kind == 1)
+    if few.size:
+        p = pid[few]
+        xa, ya = local_xy(lon[i[few]], lat[i[few]], table.c_lon, table.c_lat, p)
+        xb, yb = local_xy(lon[i[few] + 1], lat[i[few] + 1], table.c_lon, table.c_lat, p)
+        cnt = table.cnt[p]
+        head = np.cumsum(cnt) - cnt
+        row = np.repeat(np.arange(few.size), cnt)
+        ej = np.repeat(table.first[p] - head, cnt) + np.arange(row.size)
+        worst = np.maximum(
+            _plane_gap(xa[row], ya[row], ej, table), _plane_gap(xb[row], yb[row], ej, table)
+        )
+        bound[few] = np.minimum.reduceat(worst, head)
+    circ = np.flatnonzero(kind == 0)
+    if circ.size:
+        p = pid[circ]
+        c = table.circle[p]
+        xa, ya = local_xy(lon[i[circ]], lat[i[circ]], c[:, 0], c[:, 1])
+        xb, yb = local_xy(lon[i[circ] + 1], lat[i[circ] + 1], c[:, 0], c[:, 1])
+        dx, dy = xb - xa, yb - ya
+        u = np.clip(-(xa * dx + ya * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
+        bound[circ] = c[:, 2] - np.hypot(xa + u * dx, ya + u * dy)
+    # room above the floor, and above both ends (a peak between them: an interval whose
+    # bound is its larger end holds nothing deeper than that sample). The plane's error
+    # varies slowly: over an interval it moves a difference by its relative error times the
+    # interval's length, not by the error of a value
+    ends = np.maximum(v[i], v[i + 1])
+    grain = 3.0 * rel_err[owner[i]] * length[keep] + 1.0 + 2.0 * pos_err[owner[i]]
+    return i[(bound >= floor[owner[i]]) & (bound > ends + grain)]
+
+
+def _plane_rounds(
+    ps: PathSet,
+    table: EdgeTable,
+    poly: I64,
+    rs: I64,
+    lo: F64,
+    hi: F64,
+    grids: tuple[F64, ...],
+    sign: float,
+) -> tuple[F64, F64, F64]:
+    """Zoom rounds in the plane, one per grid: each row's bracket about its best point
+    (one grid step either side, within the last bracket), and that best value."""
+    rows = np.arange(lo.size)
+    none = (np.empty(0), np.empty(0, np.int64))
+    g = np.empty((lo.size, 0))
+    j = np.zeros(lo.size, np.int64)
+    for gr in grids:
+        tt, g, _ = _grid_round(ps, table, poly, rs, lo, hi, gr, none, exact=False)
+        g = sign * g
+        j = np.argmax(g, axis=1)
+        width = (hi - lo) / (gr.size - 1)
+        lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
+    return lo, hi, g[rows, j]
+
+
 def _first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:
     """For each stretch 0..n-1, the (value, time) of its first largest ``sign * f`` in the
     order given (as ``argmax`` on the stretch's values alone)."""
@@ -374,7 +469,10 @@ def distance_extrema(
     whose plane value could still be the best (within the plane's error) go on to the
     ``rounds - plane_rounds`` exact rounds (grids of ``exact_points``), which start from the
     plane rounds' bracket and move it (up to ``shifts`` times, same width) while the
-    exact best lies on its end. A candidate whose exact best is the stretch's own end, with
+    exact best lies on its end. When maximizing, intervals between samples away from those
+    candidates that may still hold a deeper point (:func:`_hidden`: a peak between two
+    samples that rise towards a shallower one) go through the plane rounds too, and on if
+    they can win. A candidate whose exact best is the stretch's own end, with
     the grid straight from there (:func:`_straight_from_end`), stops zooming: the end is
     its extremum (most stretches of a scan are deepest at an end, where an aircraft entered
     through the floor or left through the ceiling; half the exact distances went to
@@ -422,20 +520,30 @@ def distance_extrema(
     probes: list[tuple[F64, F64, I64]] = []
     if lo.size:
         # the plane rounds: where each candidate's best lies, and which candidates can win
-        rows = np.arange(lo.size)
         fine = np.linspace(0.0, 1.0, exact_points)
-        for r in range(max(plane_rounds, 1)):
-            gr = grid if r == 0 else fine
-            tt, g, _ = _grid_round(ps, table, poly, rs, lo, hi, gr, none, exact=False)
-            g = sign * g
-            j = np.argmax(g, axis=1)
-            width = (hi - lo) / (gr.size - 1)
-            lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
+        rounds_p = (grid, *[fine] * (max(plane_rounds, 1) - 1))
+        lo, hi, val = _plane_rounds(ps, table, poly, rs, lo, hi, rounds_p, sign)
         top = np.full(n_s, -np.inf)
-        np.maximum.at(top, rs, g[rows, j])
-        reach = np.array([s[1].radius_m for s in stretches]) + np.abs(top)
-        slack = 3.0 * plane_error(reach) * np.abs(top) + 5.0 + 2.0 * pos_err
-        keep = g[rows, j] >= top[rs] - slack[rs]
+        np.maximum.at(top, rs, val)
+        radius = np.array([s[1].radius_m for s in stretches])
+        slack = 3.0 * plane_error(radius + np.abs(top)) * np.abs(top) + 5.0 + 2.0 * pos_err
+        if maximize:  # intervals elsewhere that may hold a deeper point: bracketed too
+            floor, rel = top - 2.0 * slack, plane_error(radius + np.abs(top))
+            x_i = _hidden(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err)
+            if x_i.size:
+                x_rs = owner[x_i]
+                x_lo, x_hi, x_val = _plane_rounds(
+                    ps, table, poly, x_rs, ts[x_i], ts[x_i + 1], rounds_p, sign
+                )
+                np.maximum.at(top, x_rs, x_val)
+                order = np.argsort(np.r_[rs, x_rs], kind="stable")
+                rs, lo, hi, val = (
+                    np.r_[a_, b_][order]
+                    for a_, b_ in ((rs, x_rs), (lo, x_lo), (hi, x_hi), (val, x_val))
+                )
+                better = np.where(v[x_i] >= v[x_i + 1], x_i, x_i + 1)
+                heads = (np.r_[heads[0], ts[better]], np.r_[heads[1], x_rs])
+        keep = val >= top[rs] - slack[rs]
         rs, lo, hi = rs[keep], lo[keep], hi[keep]
     grid = np.linspace(0.0, 1.0, exact_points)  # the exact rounds' grid
     points = exact_points
