@@ -229,3 +229,70 @@ def test_a_peak_a_few_metres_above_its_samples_deep_inside_is_found() -> None:
     a, b = 1.7e9 + 50.0, 1.7e9 + 110.0
     d = distance_extremum(path, pe, a, b, maximize=True)[0]
     assert d >= _brute_force(path, pe, a, b, 1.0) - 1e-3  # 25,101.35 m; it returned 25,090.37
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    xy=st.lists(st.floats(-1e4, 1e4, allow_nan=False), min_size=8, max_size=8),
+)
+def test_a_chords_gap_to_an_edge_is_the_least_over_the_chord(xy: list[float]) -> None:
+    """What bounds a dip between two samples: the plane distance between a chord and an
+    edge is the least distance from the edge over the chord (sampled finely)."""
+    from overflight.geometry.distance_many import _plane_gap
+    from overflight.geometry.extremum import _chord_gap
+
+    ax, ay, bx, by, px, py, qx, qy = xy
+
+    class Table:  # one straight edge, as an EdgeTable holds it
+        ex1, ey1 = np.array([px]), np.array([py])
+        dx, dy = np.array([qx - px]), np.array([qy - py])
+
+    got = _chord_gap(
+        np.array([ax]), np.array([ay]), np.array([bx]), np.array([by]), np.array([0]), Table
+    )[0]
+    u = np.linspace(0.0, 1.0, 20_001)
+    on = _plane_gap(ax + u * (bx - ax), ay + u * (by - ay), np.zeros(u.size, np.int64), Table)
+    step = np.hypot(bx - ax, by - ay) / 20_000
+    assert on.min() - step <= got <= on.min() + 1e-6
+
+
+def test_a_dip_past_a_corner_between_two_samples_is_bracketed() -> None:
+    """Two samples 250 m either side of a square's corner, outside it, 100 m from it at the
+    nearest: the interval between them may hold a closer point than a lower sample elsewhere
+    (200 m), though both its ends are farther (but not one closer than 90 m)."""
+    from overflight.geometry.distance_many import EdgeTable, boundary_distances
+    from overflight.geometry.extremum import _hidden
+
+    m = 1 / 111_320.0  # degrees of longitude per metre at the equator (and ~of latitude)
+    square = polygon_edges(
+        Polygon(
+            tuple(
+                Vertex(a, b)
+                for a, b in ((-0.05, -0.05), (-0.05, 0.05), (0.05, 0.05), (0.05, -0.05))
+            )
+        )
+    )
+    table = EdgeTable([square])
+    off = 100.0 / np.sqrt(2.0) * m  # the path x + y = const passes 100 m from the corner
+    s = 250.0 / np.sqrt(2.0) * m
+    lat = np.array([0.05 + off + s, 0.05 + off - s])
+    lon = np.array([0.05 + off - s, 0.05 + off + s])
+    d = boundary_distances(lon, lat, np.zeros(2, np.int64), table, exact=False)
+    assert (d > 240.0).all()
+    owner, poly, pos_err = np.zeros(2, np.int64), np.zeros(1, np.int64), np.zeros(1)
+    none = np.empty(0, np.int64)
+    for floor, want in ((-200.0, [0]), (-90.0, [])):
+        got = _hidden(
+            table,
+            poly,
+            owner,
+            -d,
+            lon,
+            lat,
+            none,
+            np.array([floor]),
+            np.array([1e-4]),
+            pos_err,
+            -1.0,
+        )
+        assert got.tolist() == want

@@ -346,19 +346,25 @@ def _hidden(
     floor: F64,
     rel_err: F64,
     pos_err: F64,
+    sign: float,
 ) -> I64:
     """Intervals between consecutive samples (by their first sample), outside the brackets
-    of the picked samples ``pick``, that may hold a point as deep as ``floor`` (by stretch:
-    the plane rounds' best less twice their margin): a peak narrower than the samples' step
-    next to samples that rise towards a shallower one (values ``v``, in the plane).
+    of the picked samples ``pick``, that may hold a point as good as ``floor`` (by stretch:
+    the plane rounds' best less twice their margin): a peak (``sign`` 1: the largest
+    distance) or a dip (-1: the least) narrower than the samples' step, next to samples
+    that rise, or fall, towards a worse one (values ``v = sign * distance``, in the plane).
 
-    Two bounds on the depth between two samples ``a`` and ``b`` (within one segment of the
+    Two bounds on ``v`` between two samples ``a`` and ``b`` (within one segment of the
     track, so on one geodesic: nearly straight in the plane): a distance changes by at most
     the distance flown (``(v_a + v_b + L) / 2``, ``L`` from the sphere padded by 1 % and the
     positions' error), which most intervals fail; then, for a polygon of few edges, each
-    edge's distance is convex along a straight line, so the boundary's stays under the least
-    over the edges of each edge's larger end value; for a circle, under the radius less the
-    centre's distance from the chord. A polygon of many edges keeps the first bound."""
+    edge's distance along a straight chord is convex: the boundary's stays under the least
+    over the edges of each edge's larger end value, and above the least over the edges of
+    each edge's least distance from the chord; for a circle, ``|r - d|`` with ``d`` between
+    the centre's least distance from the chord and its ends' larger. A polygon of many
+    edges keeps the first bound. An interval is kept if its bound reaches ``floor`` and
+    rises above both its ends' values by more than the plane's error on a difference over
+    its length (``rel_err`` times it, plus a metre and the positions' error)."""
     if v.size < 2:
         return np.empty(0, np.int64)
     i = np.flatnonzero(owner[:-1] == owner[1:])
@@ -383,19 +389,29 @@ def _hidden(
         head = np.cumsum(cnt) - cnt
         row = np.repeat(np.arange(few.size), cnt)
         ej = np.repeat(table.first[p] - head, cnt) + np.arange(row.size)
-        worst = np.maximum(
-            _plane_gap(xa[row], ya[row], ej, table), _plane_gap(xb[row], yb[row], ej, table)
-        )
-        bound[few] = np.minimum.reduceat(worst, head)
+        if sign > 0:  # each edge's distance is convex along the chord: at most its ends'
+            each = np.maximum(
+                _plane_gap(xa[row], ya[row], ej, table), _plane_gap(xb[row], yb[row], ej, table)
+            )
+            bound[few] = np.minimum.reduceat(each, head)
+        else:  # at least the edge's least distance from the chord
+            each = _chord_gap(xa[row], ya[row], xb[row], yb[row], ej, table)
+            bound[few] = -np.minimum.reduceat(each, head)
     circ = np.flatnonzero(kind == 0)
-    if circ.size:
+    if circ.size:  # |r - d| over the chord, d from the centre's least distance to its ends'
         p = pid[circ]
         c = table.circle[p]
         xa, ya = local_xy(lon[i[circ]], lat[i[circ]], c[:, 0], c[:, 1])
         xb, yb = local_xy(lon[i[circ] + 1], lat[i[circ] + 1], c[:, 0], c[:, 1])
-        dx, dy = xb - xa, yb - ya
-        u = np.clip(-(xa * dx + ya * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
-        bound[circ] = c[:, 2] - np.hypot(xa + u * dx, ya + u * dy)
+        d_lo = _point_gap(0.0, 0.0, xa, ya, xb, yb)
+        d_hi = np.maximum(np.hypot(xa, ya), np.hypot(xb, yb))
+        r = c[:, 2]
+        if sign > 0:
+            bound[circ] = np.maximum(r - d_lo, d_hi - r)
+        else:
+            bound[circ] = -np.where(
+                (d_lo <= r) & (r <= d_hi), 0.0, np.minimum(abs(r - d_lo), abs(r - d_hi))
+            )
     # room above the floor, and above both ends (a peak between them: an interval whose
     # bound is its larger end holds nothing deeper than that sample). The plane's error
     # varies slowly: over an interval it moves a difference by its relative error times the
@@ -403,6 +419,32 @@ def _hidden(
     ends = np.maximum(v[i], v[i + 1])
     grain = 3.0 * rel_err[owner[i]] * length[keep] + 1.0 + 2.0 * pos_err[owner[i]]
     return i[(bound >= floor[owner[i]]) & (bound > ends + grain)]
+
+
+def _point_gap(px: F64 | float, py: F64 | float, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
+    """Plane distance from points to segments a-b."""
+    dx, dy = bx - ax, by - ay
+    u = np.clip(((px - ax) * dx + (py - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+    return np.hypot(px - (ax + u * dx), py - (ay + u * dy))
+
+
+def _chord_gap(ax: F64, ay: F64, bx: F64, by: F64, ej: I64, table: EdgeTable) -> F64:
+    """Plane distance between chords a-b and the straight edges ``ej``: 0 where they cross,
+    else the least of each end's distance from the other segment."""
+    px, py = table.ex1[ej], table.ey1[ej]
+    qx, qy = px + table.dx[ej], py + table.dy[ej]
+
+    def turn(ox: F64, oy: F64, ux: F64, uy: F64, wx: F64, wy: F64) -> F64:
+        return (ux - ox) * (wy - oy) - (uy - oy) * (wx - ox)
+
+    cross = (turn(ax, ay, bx, by, px, py) * turn(ax, ay, bx, by, qx, qy) <= 0) & (
+        turn(px, py, qx, qy, ax, ay) * turn(px, py, qx, qy, bx, by) <= 0
+    )
+    gap = np.minimum(
+        np.minimum(_point_gap(ax, ay, px, py, qx, qy), _point_gap(bx, by, px, py, qx, qy)),
+        np.minimum(_point_gap(px, py, ax, ay, bx, by), _point_gap(qx, qy, ax, ay, bx, by)),
+    )
+    return np.where(cross, 0.0, gap)
 
 
 def _plane_rounds(
@@ -527,22 +569,23 @@ def distance_extrema(
         np.maximum.at(top, rs, val)
         radius = np.array([s[1].radius_m for s in stretches])
         slack = 3.0 * plane_error(radius + np.abs(top)) * np.abs(top) + 5.0 + 2.0 * pos_err
-        if maximize:  # intervals elsewhere that may hold a deeper point: bracketed too
-            floor, rel = top - 2.0 * slack, plane_error(radius + np.abs(top))
-            x_i = _hidden(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err)
-            if x_i.size:
-                x_rs = owner[x_i]
-                x_lo, x_hi, x_val = _plane_rounds(
-                    ps, table, poly, x_rs, ts[x_i], ts[x_i + 1], rounds_p, sign
-                )
-                np.maximum.at(top, x_rs, x_val)
-                order = np.argsort(np.r_[rs, x_rs], kind="stable")
-                rs, lo, hi, val = (
-                    np.r_[a_, b_][order]
-                    for a_, b_ in ((rs, x_rs), (lo, x_lo), (hi, x_hi), (val, x_val))
-                )
-                better = np.where(v[x_i] >= v[x_i + 1], x_i, x_i + 1)
-                heads = (np.r_[heads[0], ts[better]], np.r_[heads[1], x_rs])
+        # intervals elsewhere that may hold a better point (a peak, or a dip, between
+        # samples that rise, or fall, towards a worse one): bracketed too
+        floor, rel = top - 2.0 * slack, plane_error(radius + np.abs(top))
+        x_i = _hidden(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err, sign)
+        if x_i.size:
+            x_rs = owner[x_i]
+            x_lo, x_hi, x_val = _plane_rounds(
+                ps, table, poly, x_rs, ts[x_i], ts[x_i + 1], rounds_p, sign
+            )
+            np.maximum.at(top, x_rs, x_val)
+            order = np.argsort(np.r_[rs, x_rs], kind="stable")
+            rs, lo, hi, val = (
+                np.r_[a_, b_][order]
+                for a_, b_ in ((rs, x_rs), (lo, x_lo), (hi, x_hi), (val, x_val))
+            )
+            better = np.where(v[x_i] >= v[x_i + 1], x_i, x_i + 1)
+            heads = (np.r_[heads[0], ts[better]], np.r_[heads[1], x_rs])
         keep = val >= top[rs] - slack[rs]
         rs, lo, hi = rs[keep], lo[keep], hi[keep]
     grid = np.linspace(0.0, 1.0, exact_points)  # the exact rounds' grid
