@@ -111,7 +111,7 @@ def test_the_extremum_is_a_true_point_and_beats_brute_force(seed: int, maximize:
 
 
 def test_a_grid_straight_from_the_stretch_end_settles_there() -> None:
-    from overflight.geometry.extremum import STRAIGHT_M, _straight_from_end
+    from overflight.geometry.extremum_bounds import STRAIGHT_M, straight_from_end
 
     t = np.arange(9.0)
     down = 100.0 - 0.8 * t  # best at the start, straight from it
@@ -123,12 +123,12 @@ def test_a_grid_straight_from_the_stretch_end_settles_there() -> None:
     j = np.argmax(g, axis=1)
     at_lo = np.array([True, True, True, False, False, True])
     at_hi = np.array([False, False, False, True, False, False])
-    got = _straight_from_end(g, j, at_lo, at_hi)
+    got = straight_from_end(g, j, at_lo, at_hi)
     # straight from its own end (either end); a kink near the end; a best at a grid end
     # that is not the stretch's end; a valley whose far end is best (the grid straight from
     # its near end, which is not the best): only the first, third and fourth are settled
     assert got.tolist() == [True, False, True, True, False, False]
-    assert not _straight_from_end(g[:, :3], np.zeros(6, np.int64), at_lo, at_hi).any()
+    assert not straight_from_end(g[:, :3], np.zeros(6, np.int64), at_lo, at_hi).any()
 
 
 # a stretch of the 10M-row benchmark archive (aircraft 466e78 across R0007, a star polygon):
@@ -239,7 +239,7 @@ def test_a_chords_gap_to_an_edge_is_the_least_over_the_chord(xy: list[float]) ->
     """What bounds a dip between two samples: the plane distance between a chord and an
     edge is the least distance from the edge over the chord (sampled finely)."""
     from overflight.geometry.distance_many import _plane_gap
-    from overflight.geometry.extremum import _chord_gap
+    from overflight.geometry.extremum_bounds import chord_gap
 
     ax, ay, bx, by, px, py, qx, qy = xy
 
@@ -247,7 +247,7 @@ def test_a_chords_gap_to_an_edge_is_the_least_over_the_chord(xy: list[float]) ->
         ex1, ey1 = np.array([px]), np.array([py])
         dx, dy = np.array([qx - px]), np.array([qy - py])
 
-    got = _chord_gap(
+    got = chord_gap(
         np.array([ax]), np.array([ay]), np.array([bx]), np.array([by]), np.array([0]), Table
     )[0]
     u = np.linspace(0.0, 1.0, 20_001)
@@ -261,7 +261,7 @@ def test_a_dip_past_a_corner_between_two_samples_is_bracketed() -> None:
     nearest: the interval between them may hold a closer point than a lower sample elsewhere
     (200 m), though both its ends are farther (but not one closer than 90 m)."""
     from overflight.geometry.distance_many import EdgeTable, boundary_distances
-    from overflight.geometry.extremum import _hidden
+    from overflight.geometry.extremum_bounds import hidden_intervals
 
     m = 1 / 111_320.0  # degrees of longitude per metre at the equator (and ~of latitude)
     square = polygon_edges(
@@ -282,7 +282,7 @@ def test_a_dip_past_a_corner_between_two_samples_is_bracketed() -> None:
     owner, poly, pos_err = np.zeros(2, np.int64), np.zeros(1, np.int64), np.zeros(1)
     none = np.empty(0, np.int64)
     for floor, want in ((-200.0, [0]), (-90.0, [])):
-        got = _hidden(
+        got = hidden_intervals(
             table,
             poly,
             owner,

@@ -26,9 +26,10 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
-from .distance_many import EdgeTable, _plane_gap, boundary_distances
+from .distance_many import EdgeTable, boundary_distances
+from .extremum_bounds import hidden_intervals, straight_from_end
 from .frame import bow, local_xy, plane_error
-from .geodesic import haversine, inverse
+from .geodesic import inverse
 from .path import PathSet, TrackPath
 
 __all__ = ["deepest_in_circles", "distance_extrema", "distance_extremum"]
@@ -313,140 +314,6 @@ def _grid_round(
     return tt, g, (q, f_all, q_owner)
 
 
-STRAIGHT_M = 1e-4
-"""A grid's first differences equal to within this (m) are those of a straight line."""
-
-
-def _straight_from_end(
-    g: F64, j: I64, at_lo: NDArray[np.bool_], at_hi: NDArray[np.bool_]
-) -> NDArray[np.bool_]:
-    """Rows whose best is the stretch's own end (``at_lo``: the grid starts there; ``at_hi``:
-    it ends there) with the grid's first four values from that end on one straight line (to
-    :data:`STRAIGHT_M`): no kink in the three intervals from the end, so nothing between
-    the end and the next grid point exceeds the end (a concave kink there would leave the
-    first difference short of the next by its excess). A finer grid would find the end
-    again: these rows' search is over."""
-    out = np.zeros(j.shape, bool)
-    if g.shape[1] < 4:
-        return out
-    for side, head in ((at_lo & (j == 0), g[:, :4]), (at_hi & (j == g.shape[1] - 1), g[:, :-5:-1])):
-        d = np.diff(head, axis=1)
-        out |= side & (d.max(axis=1) - d.min(axis=1) <= STRAIGHT_M)
-    return out
-
-
-def _hidden(
-    table: EdgeTable,
-    poly: I64,
-    owner: I64,
-    v: F64,
-    lon: F64,
-    lat: F64,
-    pick: I64,
-    floor: F64,
-    rel_err: F64,
-    pos_err: F64,
-    sign: float,
-) -> I64:
-    """Intervals between consecutive samples (by their first sample), outside the brackets
-    of the picked samples ``pick``, that may hold a point as good as ``floor`` (by stretch:
-    the plane rounds' best less twice their margin): a peak (``sign`` 1: the largest
-    distance) or a dip (-1: the least) narrower than the samples' step, next to samples
-    that rise, or fall, towards a worse one (values ``v = sign * distance``, in the plane).
-
-    Two bounds on ``v`` between two samples ``a`` and ``b`` (within one segment of the
-    track, so on one geodesic: nearly straight in the plane): a distance changes by at most
-    the distance flown (``(v_a + v_b + L) / 2``, ``L`` from the sphere padded by 1 % and the
-    positions' error), which most intervals fail; then, for a polygon of few edges, each
-    edge's distance along a straight chord is convex: the boundary's stays under the least
-    over the edges of each edge's larger end value, and above the least over the edges of
-    each edge's least distance from the chord; for a circle, ``|r - d|`` with ``d`` between
-    the centre's least distance from the chord and its ends' larger. A polygon of many
-    edges keeps the first bound. An interval is kept if its bound reaches ``floor`` and
-    rises above both its ends' values by more than the plane's error on a difference over
-    its length (``rel_err`` times it, plus a metre and the positions' error)."""
-    if v.size < 2:
-        return np.empty(0, np.int64)
-    i = np.flatnonzero(owner[:-1] == owner[1:])
-    pad = 2.0 * pos_err[owner[i]] + 1.0
-    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
-    covered = np.zeros(v.size, bool)  # the intervals p - 1 -> p and p -> p + 1 of a pick
-    covered[pick] = True
-    covered[np.maximum(pick - 1, 0)] = True
-    keep = np.flatnonzero((0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i])
-    i = i[keep]
-    if i.size == 0:
-        return i
-    pid = poly[owner[i]]
-    kind = table.kind[pid]
-    bound = np.full(i.size, np.inf)
-    few = np.flatnonzero(kind == 1)
-    if few.size:
-        p = pid[few]
-        xa, ya = local_xy(lon[i[few]], lat[i[few]], table.c_lon, table.c_lat, p)
-        xb, yb = local_xy(lon[i[few] + 1], lat[i[few] + 1], table.c_lon, table.c_lat, p)
-        cnt = table.cnt[p]
-        head = np.cumsum(cnt) - cnt
-        row = np.repeat(np.arange(few.size), cnt)
-        ej = np.repeat(table.first[p] - head, cnt) + np.arange(row.size)
-        if sign > 0:  # each edge's distance is convex along the chord: at most its ends'
-            each = np.maximum(
-                _plane_gap(xa[row], ya[row], ej, table), _plane_gap(xb[row], yb[row], ej, table)
-            )
-            bound[few] = np.minimum.reduceat(each, head)
-        else:  # at least the edge's least distance from the chord
-            each = _chord_gap(xa[row], ya[row], xb[row], yb[row], ej, table)
-            bound[few] = -np.minimum.reduceat(each, head)
-    circ = np.flatnonzero(kind == 0)
-    if circ.size:  # |r - d| over the chord, d from the centre's least distance to its ends'
-        p = pid[circ]
-        c = table.circle[p]
-        xa, ya = local_xy(lon[i[circ]], lat[i[circ]], c[:, 0], c[:, 1])
-        xb, yb = local_xy(lon[i[circ] + 1], lat[i[circ] + 1], c[:, 0], c[:, 1])
-        d_lo = _point_gap(0.0, 0.0, xa, ya, xb, yb)
-        d_hi = np.maximum(np.hypot(xa, ya), np.hypot(xb, yb))
-        r = c[:, 2]
-        if sign > 0:
-            bound[circ] = np.maximum(r - d_lo, d_hi - r)
-        else:
-            bound[circ] = -np.where(
-                (d_lo <= r) & (r <= d_hi), 0.0, np.minimum(abs(r - d_lo), abs(r - d_hi))
-            )
-    # room above the floor, and above both ends (a peak between them: an interval whose
-    # bound is its larger end holds nothing deeper than that sample). The plane's error
-    # varies slowly: over an interval it moves a difference by its relative error times the
-    # interval's length, not by the error of a value
-    ends = np.maximum(v[i], v[i + 1])
-    grain = 3.0 * rel_err[owner[i]] * length[keep] + 1.0 + 2.0 * pos_err[owner[i]]
-    return i[(bound >= floor[owner[i]]) & (bound > ends + grain)]
-
-
-def _point_gap(px: F64 | float, py: F64 | float, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
-    """Plane distance from points to segments a-b."""
-    dx, dy = bx - ax, by - ay
-    u = np.clip(((px - ax) * dx + (py - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
-    return np.hypot(px - (ax + u * dx), py - (ay + u * dy))
-
-
-def _chord_gap(ax: F64, ay: F64, bx: F64, by: F64, ej: I64, table: EdgeTable) -> F64:
-    """Plane distance between chords a-b and the straight edges ``ej``: 0 where they cross,
-    else the least of each end's distance from the other segment."""
-    px, py = table.ex1[ej], table.ey1[ej]
-    qx, qy = px + table.dx[ej], py + table.dy[ej]
-
-    def turn(ox: F64, oy: F64, ux: F64, uy: F64, wx: F64, wy: F64) -> F64:
-        return (ux - ox) * (wy - oy) - (uy - oy) * (wx - ox)
-
-    cross = (turn(ax, ay, bx, by, px, py) * turn(ax, ay, bx, by, qx, qy) <= 0) & (
-        turn(px, py, qx, qy, ax, ay) * turn(px, py, qx, qy, bx, by) <= 0
-    )
-    gap = np.minimum(
-        np.minimum(_point_gap(ax, ay, px, py, qx, qy), _point_gap(bx, by, px, py, qx, qy)),
-        np.minimum(_point_gap(px, py, ax, ay, bx, by), _point_gap(qx, qy, ax, ay, bx, by)),
-    )
-    return np.where(cross, 0.0, gap)
-
-
 def _plane_rounds(
     ps: PathSet,
     table: EdgeTable,
@@ -511,11 +378,12 @@ def distance_extrema(
     whose plane value could still be the best (within the plane's error) go on to the
     ``rounds - plane_rounds`` exact rounds (grids of ``exact_points``), which start from the
     plane rounds' bracket and move it (up to ``shifts`` times, same width) while the
-    exact best lies on its end. When maximizing, intervals between samples away from those
-    candidates that may still hold a deeper point (:func:`_hidden`: a peak between two
-    samples that rise towards a shallower one) go through the plane rounds too, and on if
-    they can win. A candidate whose exact best is the stretch's own end, with
-    the grid straight from there (:func:`_straight_from_end`), stops zooming: the end is
+    exact best lies on its end. Intervals between samples away from those candidates that
+    may still hold a better point (:func:`~.extremum_bounds.hidden_intervals`: a peak, or a
+    dip, between two samples that rise, or fall, towards a worse one) go through the plane
+    rounds too, and on if they can win. A candidate whose exact best is the stretch's own
+    end, with the grid straight from there (:func:`~.extremum_bounds.straight_from_end`),
+    stops zooming: the end is
     its extremum (most stretches of a scan are deepest at an end, where an aircraft entered
     through the floor or left through the ceiling; half the exact distances went to
     confirming those ends). Against a reference of 17-point grids in five exact rounds
@@ -572,7 +440,7 @@ def distance_extrema(
         # intervals elsewhere that may hold a better point (a peak, or a dip, between
         # samples that rise, or fall, towards a worse one): bracketed too
         floor, rel = top - 2.0 * slack, plane_error(radius + np.abs(top))
-        x_i = _hidden(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err, sign)
+        x_i = hidden_intervals(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err, sign)
         if x_i.size:
             x_rs = owner[x_i]
             x_lo, x_hi, x_val = _plane_rounds(
@@ -639,7 +507,7 @@ def distance_extrema(
         k_f[act] = raw[rows[:, None], nb]
         moves[act[move]] -= 1
         zooms[act[~move]] -= 1
-        zooms[act[_straight_from_end(g, j, lo[act] == t_lo[act], hi[act] == t_hi[act])]] = 0
+        zooms[act[straight_from_end(g, j, lo[act] == t_lo[act], hi[act] == t_hi[act])]] = 0
     # the first probes (and the last kink estimates) still need their exact values
     rest = np.concatenate([heads[0], extra[0]])
     r_owner = np.concatenate([heads[1], extra[1]])

@@ -1,0 +1,159 @@
+"""Bounds for the depth search (:func:`~.extremum.distance_extrema`): where a finer look can
+stop, and where it must look although no sample points there.
+
+- :func:`straight_from_end`: an exact grid whose best is the stretch's own end, straight
+  from there, holds nothing better between the end and its next point.
+- :func:`hidden_intervals`: intervals between samples, away from the candidates, that may
+  still hold a better point (a distance changes by at most the distance flown; each edge's
+  distance is convex along a straight chord), with :func:`chord_gap` for the least
+  distance between a chord and an edge.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .distance_many import EdgeTable, _plane_gap
+from .frame import local_xy
+from .geodesic import haversine
+
+__all__ = ["STRAIGHT_M", "chord_gap", "hidden_intervals", "point_gap", "straight_from_end"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+
+STRAIGHT_M = 1e-4
+"""A grid's first differences equal to within this (m) are those of a straight line."""
+
+
+def straight_from_end(
+    g: F64, j: I64, at_lo: NDArray[np.bool_], at_hi: NDArray[np.bool_]
+) -> NDArray[np.bool_]:
+    """Rows whose best is the stretch's own end (``at_lo``: the grid starts there; ``at_hi``:
+    it ends there) with the grid's first four values from that end on one straight line (to
+    :data:`STRAIGHT_M`): no kink in the three intervals from the end, so nothing between
+    the end and the next grid point exceeds the end (a concave kink there would leave the
+    first difference short of the next by its excess). A finer grid would find the end
+    again: these rows' search is over."""
+    out = np.zeros(j.shape, bool)
+    if g.shape[1] < 4:
+        return out
+    for side, head in ((at_lo & (j == 0), g[:, :4]), (at_hi & (j == g.shape[1] - 1), g[:, :-5:-1])):
+        d = np.diff(head, axis=1)
+        out |= side & (d.max(axis=1) - d.min(axis=1) <= STRAIGHT_M)
+    return out
+
+
+def hidden_intervals(
+    table: EdgeTable,
+    poly: I64,
+    owner: I64,
+    v: F64,
+    lon: F64,
+    lat: F64,
+    pick: I64,
+    floor: F64,
+    rel_err: F64,
+    pos_err: F64,
+    sign: float,
+) -> I64:
+    """Intervals between consecutive samples (by their first sample), outside the brackets
+    of the picked samples ``pick``, that may hold a point as good as ``floor`` (by stretch:
+    the plane rounds' best less twice their margin): a peak (``sign`` 1: the largest
+    distance) or a dip (-1: the least) narrower than the samples' step, next to samples
+    that rise, or fall, towards a worse one (values ``v = sign * distance``, in the plane).
+
+    Two bounds on ``v`` between two samples ``a`` and ``b`` (within one segment of the
+    track, so on one geodesic: nearly straight in the plane): a distance changes by at most
+    the distance flown (``(v_a + v_b + L) / 2``, ``L`` from the sphere padded by 1 % and the
+    positions' error), which most intervals fail; then, for a polygon of few edges, each
+    edge's distance along a straight chord is convex: the boundary's stays under the least
+    over the edges of each edge's larger end value, and above the least over the edges of
+    each edge's least distance from the chord; for a circle, ``|r - d|`` with ``d`` between
+    the centre's least distance from the chord and its ends' larger. A polygon of many
+    edges keeps the first bound. An interval is kept if its bound reaches ``floor`` and
+    rises above both its ends' values by more than the plane's error on a difference over
+    its length (``rel_err`` times it, plus a metre and the positions' error)."""
+    if v.size < 2:
+        return np.empty(0, np.int64)
+    i = np.flatnonzero(owner[:-1] == owner[1:])
+    pad = 2.0 * pos_err[owner[i]] + 1.0
+    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
+    covered = np.zeros(v.size, bool)  # the intervals p - 1 -> p and p -> p + 1 of a pick
+    covered[pick] = True
+    covered[np.maximum(pick - 1, 0)] = True
+    keep = np.flatnonzero((0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i])
+    i = i[keep]
+    if i.size == 0:
+        return i
+    pid = poly[owner[i]]
+    kind = table.kind[pid]
+    bound = np.full(i.size, np.inf)
+    few = np.flatnonzero(kind == 1)
+    if few.size:
+        p = pid[few]
+        xa, ya = local_xy(lon[i[few]], lat[i[few]], table.c_lon, table.c_lat, p)
+        xb, yb = local_xy(lon[i[few] + 1], lat[i[few] + 1], table.c_lon, table.c_lat, p)
+        cnt = table.cnt[p]
+        head = np.cumsum(cnt) - cnt
+        row = np.repeat(np.arange(few.size), cnt)
+        ej = np.repeat(table.first[p] - head, cnt) + np.arange(row.size)
+        if sign > 0:  # each edge's distance is convex along the chord: at most its ends'
+            each = np.maximum(
+                _plane_gap(xa[row], ya[row], ej, table), _plane_gap(xb[row], yb[row], ej, table)
+            )
+            bound[few] = np.minimum.reduceat(each, head)
+        else:  # at least the edge's least distance from the chord
+            each = chord_gap(xa[row], ya[row], xb[row], yb[row], ej, table)
+            bound[few] = -np.minimum.reduceat(each, head)
+    circ = np.flatnonzero(kind == 0)
+    if circ.size:  # |r - d| over the chord, d from the centre's least distance to its ends'
+        p = pid[circ]
+        c = table.circle[p]
+        xa, ya = local_xy(lon[i[circ]], lat[i[circ]], c[:, 0], c[:, 1])
+        xb, yb = local_xy(lon[i[circ] + 1], lat[i[circ] + 1], c[:, 0], c[:, 1])
+        d_lo = point_gap(0.0, 0.0, xa, ya, xb, yb)
+        d_hi = np.maximum(np.hypot(xa, ya), np.hypot(xb, yb))
+        r = c[:, 2]
+        if sign > 0:
+            bound[circ] = np.maximum(r - d_lo, d_hi - r)
+        else:
+            bound[circ] = -np.where(
+                (d_lo <= r) & (r <= d_hi), 0.0, np.minimum(abs(r - d_lo), abs(r - d_hi))
+            )
+    # room above the floor, and above both ends (a peak between them: an interval whose
+    # bound is its larger end holds nothing deeper than that sample). The plane's error
+    # varies slowly: over an interval it moves a difference by its relative error times the
+    # interval's length, not by the error of a value
+    ends = np.maximum(v[i], v[i + 1])
+    grain = 3.0 * rel_err[owner[i]] * length[keep] + 1.0 + 2.0 * pos_err[owner[i]]
+    return i[(bound >= floor[owner[i]]) & (bound > ends + grain)]
+
+
+def point_gap(px: F64 | float, py: F64 | float, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
+    """Plane distance from points to segments a-b."""
+    dx, dy = bx - ax, by - ay
+    u = np.clip(((px - ax) * dx + (py - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
+    return np.hypot(px - (ax + u * dx), py - (ay + u * dy))
+
+
+def chord_gap(ax: F64, ay: F64, bx: F64, by: F64, ej: I64, table: EdgeTable) -> F64:
+    """Plane distance between chords a-b and the straight edges ``ej``: 0 where they cross,
+    else the least of each end's distance from the other segment."""
+    px, py = table.ex1[ej], table.ey1[ej]
+    qx, qy = px + table.dx[ej], py + table.dy[ej]
+
+    def turn(ox: F64, oy: F64, ux: F64, uy: F64, wx: F64, wy: F64) -> F64:
+        return (ux - ox) * (wy - oy) - (uy - oy) * (wx - ox)
+
+    # crossing properly (touching or overlapping ends: some end's distance is 0 below)
+    cross = (turn(ax, ay, bx, by, px, py) * turn(ax, ay, bx, by, qx, qy) < 0) & (
+        turn(px, py, qx, qy, ax, ay) * turn(px, py, qx, qy, bx, by) < 0
+    )
+    gap = np.minimum(
+        np.minimum(point_gap(ax, ay, px, py, qx, qy), point_gap(bx, by, px, py, qx, qy)),
+        np.minimum(point_gap(px, py, ax, ay, bx, by), point_gap(qx, qy, ax, ay, bx, by)),
+    )
+    return np.where(cross, 0.0, gap)
