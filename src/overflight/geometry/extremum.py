@@ -1,10 +1,12 @@
 """Largest depth inside, smallest distance outside: extrema of the exact distance to a boundary
 over a continuous stretch of track.
 
-The distance to the boundary changes by at most the distance flown (it is 1-Lipschitz along the
-path), so after sampling every ``step_m`` metres no extremum hides more than ``step_m / 2`` from a
-sample; each promising sample's neighbourhood is then searched exactly (golden section on the
-ellipsoidal distance on a grid that zooms in around the best value).
+Samples every ``step_m`` metres and at every fix are ranked in the polygon's local plane; the
+best local extrema, and any interval between samples that may still hold a better point
+(:mod:`.extremum_bounds`: a distance changes by at most the distance flown, and each edge's
+distance is convex along a chord), are zoomed in on, first in the plane, then with exact
+geodesic distances on the ellipsoid; inside a circle the depth is the radius less the least
+distance from the centre to the track, solved directly.
 
 >>> import numpy as np
 >>> from overflight.model import Polygon, Vertex
