@@ -60,6 +60,8 @@ def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
         pe = shapes[int(rng.integers(0, len(shapes)))]
         path = _path(pe.center_lat, pe.center_lon, rng)
         a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+        if rng.uniform() < 0.25:  # a stretch of no length, at a fix or between two
+            a = b = float(path.time[int(rng.integers(0, path.time.size))] if a < b / 2 else a)
         stretches.append((path, pe, float(a), float(b)))
     # with the compiled passes for every call, then the numpy paths for every call: calls
     # smaller than jit.COMPILED_MIN take the numpy path, whose distances differ from the
@@ -70,6 +72,31 @@ def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
             for (path, pe, a, b), g in zip(stretches, got, strict=True):
                 assert pe.circle is None  # (circles first try an exact shortcut, not batched)
                 assert g == distance_extremum(path, pe, a, b, maximize=maximize)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
+def test_a_stretch_of_no_length_is_its_one_point(seed: int, maximize: bool) -> None:
+    """An instant (an incursion of one fix): its exact distance there, at its time and place,
+    in a batch with other stretches or alone."""
+    rng = np.random.default_rng(seed)
+    pe = _shape(rng)
+    path = _path(pe.center_lat, pe.center_lon, rng)
+    at_fix = float(path.time[int(rng.integers(0, path.time.size))])
+    between = float(rng.uniform(path.time[0], path.time[-1]))
+    a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+    stretches = [(path, pe, at_fix, at_fix), (path, pe, float(a), float(b))]
+    stretches.append((path, pe, between, between))
+    with compiled_path():
+        got = distance_extrema(stretches, maximize=maximize)
+        for k in (0, 2):
+            t = stretches[k][2]
+            lon, lat = path.point_at(np.array([t]))
+            d = boundary_distance(lon, lat, pe)[0][0]
+            assert got[k][1:] == (t, lon[0], lat[0])
+            assert abs(got[k][0] - d) < 1e-6  # (the single-point function's last bits)
+            assert got[k] == distance_extremum(path, pe, t, t, maximize=maximize)
+        assert got[1] == distance_extremum(path, pe, float(a), float(b), maximize=maximize)
 
 
 def _brute_force(path: TrackPath, pe, a: float, b: float, sign: float) -> float:

@@ -12,6 +12,7 @@ positions are split into ``*_lat``/``*_lon`` columns. The along-track fields of 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -66,6 +67,11 @@ SCHEMA = pa.schema(
         ("suspect_reasons", pa.list_(pa.string())),
     ]
 )
+
+
+_FIELDS = [(f.name, f.type) for f in SCHEMA]
+_VALUES = operator.itemgetter(*SCHEMA.names)
+"""A row's values in schema order."""
 
 
 def _us(t: float) -> int:
@@ -132,13 +138,12 @@ def to_batch(rows: Sequence[dict[str, Any]]) -> pa.RecordBatch:
     >>> to_batch([]).num_rows
     0
     """
-    cols = {f.name: [r[f.name] for r in rows] for f in SCHEMA}
-    arrays = []
-    for f in SCHEMA:
-        if f.type == _TS:
-            arrays.append(pa.array(cols[f.name], pa.int64()).cast(_TS))
-        else:
-            arrays.append(pa.array(cols[f.name], f.type))
+    # one C-level pass per row picks its values in schema order, one transposes them
+    cols = list(zip(*map(_VALUES, rows), strict=True)) if rows else [()] * len(_FIELDS)
+    arrays = [
+        pa.array(c, pa.int64()).cast(_TS) if t == _TS else pa.array(c, t)
+        for (_, t), c in zip(_FIELDS, cols, strict=True)
+    ]
     return pa.RecordBatch.from_arrays(arrays, schema=SCHEMA)
 
 

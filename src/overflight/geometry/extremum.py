@@ -28,37 +28,27 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
-from .distance_many import EdgeTable, boundary_distances
+from .distance_many import boundary_distances
 from .extremum_bounds import hidden_intervals, straight_from_end
+from .extremum_rounds import (
+    Stretch,
+    at_start,
+    edge_table,
+    first_best,
+    grid_round,
+    path_set,
+    samples_many,
+    tent_peaks,
+    zoom_in_plane,
+)
 from .frame import bow, local_xy, plane_error
 from .geodesic import inverse
-from .path import PathSet, TrackPath
+from .path import TrackPath
 
 __all__ = ["deepest_in_circles", "distance_extrema", "distance_extremum"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-
-
-def _tent_peaks(tt: F64, f: F64) -> F64:
-    """Where the two lines through the grid values on either side of each row's best point
-    meet: the place of a maximum that is a kink of two nearly straight slopes (the distance
-    to two edges, each nearly linear along a geodesic), one per side of the best point, NaN
-    where they do not meet inside their bracket."""
-    m = tt.shape[1]
-    rows = np.arange(tt.shape[0])
-    j = np.clip(np.argmax(f, axis=1), 2, m - 3)
-    out = []
-    for lo in (j - 1, j):  # the kink lies in (lo, lo + 1): lines (lo-1, lo) and (lo+1, lo+2)
-        x0, x1, x2, x3 = (tt[rows, lo + k] for k in (-1, 0, 1, 2))
-        y0, y1, y2, y3 = (f[rows, lo + k] for k in (-1, 0, 1, 2))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            s1 = (y1 - y0) / (x1 - x0)
-            s2 = (y3 - y2) / (x3 - x2)
-            x = (y2 - y1 + s1 * x1 - s2 * x2) / (s1 - s2)
-        ok = np.isfinite(x) & (x > x1) & (x < x2)
-        out.append(np.where(ok, x, np.nan))
-    return np.concatenate(out)
 
 
 Circle = tuple[float, float, float]
@@ -74,7 +64,7 @@ def deepest_in_circles(
     knot of the stretch lies outside (then the general search applies); all in one pass."""
     if not stretches:
         return []
-    ps = _path_set(stretches)
+    ps = path_set(stretches)
     knots, owner = ps.knots()
     lon, lat = ps.points_at(owner, knots)
     n_s = len(stretches)
@@ -100,7 +90,7 @@ def deepest_in_circles(
     # each stretch's first nearest segment
     live = np.flatnonzero(ok)
     dense = np.searchsorted(live, so[keep])
-    _, best = _first_best(seg[keep].astype(float), d[keep], dense, live.size, -1.0)
+    _, best = first_best(seg[keep].astype(float), d[keep], dense, live.size, -1.0)
     pick = best.astype(np.int64)  # the segment's first knot
     kk = np.searchsorted(seg, pick)  # position of each pick among the segments
     _, _, part = inverse(lon[pick], lat[pick], flon[kk], flat[kk])
@@ -236,128 +226,6 @@ def distance_extremum(
     )[0]
 
 
-Stretch = tuple[TrackPath, PolygonEdges, float, float]
-
-
-def _path_set(stretches: Sequence[tuple[TrackPath, object, float, float]]) -> PathSet:
-    """The stretches' paths, each laid out over its own [t0, t1] only."""
-    t0 = np.array([s[2] for s in stretches], dtype=float)
-    t1 = np.array([s[3] for s in stretches], dtype=float)
-    return PathSet([s[0] for s in stretches], windows=(t0, np.maximum(t0, t1)))
-
-
-def _edge_table(stretches: Sequence[Stretch]) -> tuple[EdgeTable, I64]:
-    """The stretches' polygons (each once) as one edge table, and each stretch's polygon."""
-    ids: dict[int, int] = {}
-    pes = []
-    for s in stretches:
-        if ids.setdefault(id(s[1]), len(ids)) == len(pes):
-            pes.append(s[1])
-    return EdgeTable(pes), np.array([ids[id(s[1])] for s in stretches], np.int64)
-
-
-def _samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> tuple[F64, I64]:
-    """Times every ``step_m`` or less along each stretch, and at each of its fixes: each
-    stretch between consecutive knots (t0, the fixes inside, t1) cut into equal times, as many
-    as its length needs; for all stretches at once (lengths from the segments' own). Returns
-    the times and their stretches, stretch by stretch in time order."""
-    n_s = len(stretches)
-    t0 = np.array([s[2] for s in stretches], dtype=float)
-    t1 = np.array([s[3] for s in stretches], dtype=float)
-    knots, owner = ps.knots()
-    ok = t1 > t0
-    seg = np.flatnonzero((owner[1:] == owner[:-1]) & ok[owner[1:]])  # knot i -> i + 1
-    k = ps.steps(owner[seg], knots[seg], knots[seg + 1], step_m)
-    idx = np.repeat(seg, k)
-    kk = np.repeat(k, k)
-    j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
-    t = knots[idx] + (j / kk) * (knots[idx + 1] - knots[idx])
-    # each stretch's times, then its end (a stretch of no length: its start alone)
-    last = np.where(ok, t1, t0)
-    all_t = np.concatenate([t, last])
-    all_o = np.concatenate([owner[idx], np.arange(n_s)])
-    order = np.argsort(all_o, kind="stable")
-    return all_t[order], all_o[order]
-
-
-def _grid_round(
-    ps: PathSet,
-    table: EdgeTable,
-    poly: I64,
-    rs: I64,
-    lo: F64,
-    hi: F64,
-    grid: F64,
-    extra: tuple[F64, I64],
-    exact: bool,
-    known: tuple[I64, F64, F64] | None = None,
-) -> tuple[F64, F64, tuple[F64, F64, I64]]:
-    """One zoom round: ``grid`` over each row's [lo, hi] (row ``i`` belongs to stretch
-    ``rs[i]``, rows sorted by stretch), plus the ``extra`` (times, stretches), evaluated in
-    one call. ``known``: rows whose grid's first, middle and last points are points already
-    evaluated (rows, their times and values, rows x 3): those take these times and values.
-    Returns the grid's times and values (rows x points) and every (time, value, stretch)
-    asked, grid first."""
-    tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
-    ask = np.ones(tt.shape, bool)
-    ends = [0, (grid.size - 1) // 2, grid.size - 1]
-    if known is not None:
-        rows = known[0][:, None]
-        tt[rows, ends] = known[1]
-        ask[rows, ends] = False
-    q = np.concatenate([tt[ask], extra[0]])
-    q_owner = np.concatenate([np.broadcast_to(rs[:, None], tt.shape)[ask], extra[1]])
-    plon, plat = ps.points_at(q_owner, q, exact=exact)
-    f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
-    g = np.empty(tt.shape)
-    g[ask] = f_all[: int(ask.sum())]
-    if known is not None:
-        g[known[0][:, None], ends] = known[2]
-    return tt, g, (q, f_all, q_owner)
-
-
-def _plane_rounds(
-    ps: PathSet,
-    table: EdgeTable,
-    poly: I64,
-    rs: I64,
-    lo: F64,
-    hi: F64,
-    grids: tuple[F64, ...],
-    sign: float,
-) -> tuple[F64, F64, F64]:
-    """Zoom rounds in the plane, one per grid: each row's bracket about its best point
-    (one grid step either side, within the last bracket), and that best value."""
-    rows = np.arange(lo.size)
-    none = (np.empty(0), np.empty(0, np.int64))
-    g = np.empty((lo.size, 0))
-    j = np.zeros(lo.size, np.int64)
-    for gr in grids:
-        tt, g, _ = _grid_round(ps, table, poly, rs, lo, hi, gr, none, exact=False)
-        g = sign * g
-        j = np.argmax(g, axis=1)
-        width = (hi - lo) / (gr.size - 1)
-        lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
-    return lo, hi, g[rows, j]
-
-
-def _first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:
-    """For each stretch 0..n-1, the (value, time) of its first largest ``sign * f`` in the
-    order given (as ``argmax`` on the stretch's values alone)."""
-    order = np.argsort(owner, kind="stable")
-    t, f, owner = t[order], f[order], owner[order]
-    v = sign * f
-    start = np.searchsorted(owner, np.arange(n))
-    if np.isnan(v).any():  # argmax takes the first NaN: one stretch at a time
-        k = np.array([start[s] + int(np.argmax(v[owner == s])) for s in range(n)], np.int64)
-        return f[k], t[k]
-    top = np.maximum.reduceat(v, start)
-    hit = np.flatnonzero(v == top[owner])
-    _, first = np.unique(owner[hit], return_index=True)
-    k = hit[first]
-    return f[k], t[k]
-
-
 def distance_extrema(
     stretches: Sequence[Stretch],
     *,
@@ -394,11 +262,33 @@ def distance_extrema(
     """
     if not stretches:
         return []
+    flat = [i for i, s in enumerate(stretches) if s[3] == s[2]]
+    if flat:
+        # a stretch of no length (one fix, or an instant): its one point, exactly (the
+        # search's every probe is that point)
+        out: list[tuple[float, float, float, float]] = [(0.0, 0.0, 0.0, 0.0)] * len(stretches)
+        for i, r in zip(flat, at_start([stretches[i] for i in flat]), strict=True):
+            out[i] = r
+        rest = [i for i in range(len(stretches)) if stretches[i][3] != stretches[i][2]]
+        found = distance_extrema(
+            [stretches[i] for i in rest],
+            maximize=maximize,
+            step_m=step_m,
+            candidates=candidates,
+            points=points,
+            rounds=rounds,
+            shifts=shifts,
+            exact_points=exact_points,
+            plane_rounds=plane_rounds,
+        )
+        for i, r in zip(rest, found, strict=True):
+            out[i] = r
+        return out
     n_s = len(stretches)
     sign = 1.0 if maximize else -1.0
-    ps = _path_set(stretches)
-    table, poly = _edge_table(stretches)
-    ts, owner = _samples_many(stretches, ps, step_m)
+    ps = path_set(stretches)
+    table, poly = edge_table(stretches)
+    ts, owner = samples_many(stretches, ps, step_m)
     # the plane's rankings take positions on the chords (within ps.chord_error of exact)
     pos_err = ps.chord_error()
     lon, lat = ps.points_at(owner, ts, exact=False)
@@ -433,7 +323,7 @@ def distance_extrema(
         # the plane rounds: where each candidate's best lies, and which candidates can win
         fine = np.linspace(0.0, 1.0, exact_points)
         rounds_p = (grid, *[fine] * (max(plane_rounds, 1) - 1))
-        lo, hi, val = _plane_rounds(ps, table, poly, rs, lo, hi, rounds_p, sign)
+        lo, hi, val = zoom_in_plane(ps, table, poly, rs, lo, hi, rounds_p, sign)
         top = np.full(n_s, -np.inf)
         np.maximum.at(top, rs, val)
         radius = np.array([s[1].radius_m for s in stretches])
@@ -444,7 +334,7 @@ def distance_extrema(
         x_i = hidden_intervals(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err, sign)
         if x_i.size:
             x_rs = owner[x_i]
-            x_lo, x_hi, x_val = _plane_rounds(
+            x_lo, x_hi, x_val = zoom_in_plane(
                 ps, table, poly, x_rs, ts[x_i], ts[x_i + 1], rounds_p, sign
             )
             np.maximum.at(top, x_rs, x_val)
@@ -475,7 +365,7 @@ def distance_extrema(
         act = np.flatnonzero(zooms > 0)
         sub = np.flatnonzero(has[act])
         known = (sub, k_t[act[sub]], k_f[act[sub]]) if sub.size else None
-        tt, g, asked = _grid_round(
+        tt, g, asked = grid_round(
             ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True, known
         )
         probes.append(asked)
@@ -483,7 +373,7 @@ def distance_extrema(
         g = sign * g
         extra = none
         if points >= 6:
-            peaks = _tent_peaks(tt, g).reshape(2, act.size).T.ravel()
+            peaks = tent_peaks(tt, g).reshape(2, act.size).T.ravel()
             e_owner = np.repeat(rs[act], 2)
             ok = np.isfinite(peaks)
             extra = (peaks[ok], e_owner[ok])
@@ -518,7 +408,7 @@ def distance_extrema(
     rlon, rlat = ps.points_at(r_owner, rest)
     rf = boundary_distances(rlon, rlat, poly[r_owner], table, exact=True)
     probes.append((rest, rf, r_owner))
-    f, t = _first_best(
+    f, t = first_best(
         np.concatenate([p[0] for p in probes]),
         np.concatenate([p[1] for p in probes]),
         np.concatenate([p[2] for p in probes]),

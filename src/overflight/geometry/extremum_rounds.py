@@ -1,0 +1,186 @@
+"""The steps of :func:`~.extremum.distance_extrema`: the stretches' paths and polygons laid out
+together, their samples, the zoom rounds (a grid over each bracket, in the plane or exact),
+the kink estimate between two straight slopes, and the first best of each stretch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .boundary import PolygonEdges
+from .distance_many import EdgeTable, boundary_distances
+from .path import PathSet, TrackPath
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+__all__ = [
+    "Stretch",
+    "at_start",
+    "edge_table",
+    "first_best",
+    "grid_round",
+    "path_set",
+    "samples_many",
+    "tent_peaks",
+    "zoom_in_plane",
+]
+
+
+def tent_peaks(tt: F64, f: F64) -> F64:
+    """Where the two lines through the grid values on either side of each row's best point
+    meet: the place of a maximum that is a kink of two nearly straight slopes (the distance
+    to two edges, each nearly linear along a geodesic), one per side of the best point, NaN
+    where they do not meet inside their bracket."""
+    m = tt.shape[1]
+    rows = np.arange(tt.shape[0])
+    j = np.clip(np.argmax(f, axis=1), 2, m - 3)
+    out = []
+    for lo in (j - 1, j):  # the kink lies in (lo, lo + 1): lines (lo-1, lo) and (lo+1, lo+2)
+        x0, x1, x2, x3 = (tt[rows, lo + k] for k in (-1, 0, 1, 2))
+        y0, y1, y2, y3 = (f[rows, lo + k] for k in (-1, 0, 1, 2))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            s1 = (y1 - y0) / (x1 - x0)
+            s2 = (y3 - y2) / (x3 - x2)
+            x = (y2 - y1 + s1 * x1 - s2 * x2) / (s1 - s2)
+        ok = np.isfinite(x) & (x > x1) & (x < x2)
+        out.append(np.where(ok, x, np.nan))
+    return np.concatenate(out)
+
+
+Stretch = tuple[TrackPath, PolygonEdges, float, float]
+
+
+def path_set(stretches: Sequence[tuple[TrackPath, object, float, float]]) -> PathSet:
+    """The stretches' paths, each laid out over its own [t0, t1] only."""
+    t0 = np.array([s[2] for s in stretches], dtype=float)
+    t1 = np.array([s[3] for s in stretches], dtype=float)
+    return PathSet([s[0] for s in stretches], windows=(t0, np.maximum(t0, t1)))
+
+
+def edge_table(stretches: Sequence[Stretch]) -> tuple[EdgeTable, I64]:
+    """The stretches' polygons (each once) as one edge table, and each stretch's polygon."""
+    ids: dict[int, int] = {}
+    pes = []
+    for s in stretches:
+        if ids.setdefault(id(s[1]), len(ids)) == len(pes):
+            pes.append(s[1])
+    return EdgeTable(pes), np.array([ids[id(s[1])] for s in stretches], np.int64)
+
+
+def samples_many(stretches: Sequence[Stretch], ps: PathSet, step_m: float) -> tuple[F64, I64]:
+    """Times every ``step_m`` or less along each stretch, and at each of its fixes: each
+    stretch between consecutive knots (t0, the fixes inside, t1) cut into equal times, as many
+    as its length needs; for all stretches at once (lengths from the segments' own). Returns
+    the times and their stretches, stretch by stretch in time order."""
+    n_s = len(stretches)
+    t0 = np.array([s[2] for s in stretches], dtype=float)
+    t1 = np.array([s[3] for s in stretches], dtype=float)
+    knots, owner = ps.knots()
+    ok = t1 > t0
+    seg = np.flatnonzero((owner[1:] == owner[:-1]) & ok[owner[1:]])  # knot i -> i + 1
+    k = ps.steps(owner[seg], knots[seg], knots[seg + 1], step_m)
+    idx = np.repeat(seg, k)
+    kk = np.repeat(k, k)
+    j = np.arange(idx.size) - np.repeat(np.cumsum(k) - k, k)
+    t = knots[idx] + (j / kk) * (knots[idx + 1] - knots[idx])
+    # each stretch's times, then its end (a stretch of no length: its start alone)
+    last = np.where(ok, t1, t0)
+    all_t = np.concatenate([t, last])
+    all_o = np.concatenate([owner[idx], np.arange(n_s)])
+    order = np.argsort(all_o, kind="stable")
+    return all_t[order], all_o[order]
+
+
+def grid_round(
+    ps: PathSet,
+    table: EdgeTable,
+    poly: I64,
+    rs: I64,
+    lo: F64,
+    hi: F64,
+    grid: F64,
+    extra: tuple[F64, I64],
+    exact: bool,
+    known: tuple[I64, F64, F64] | None = None,
+) -> tuple[F64, F64, tuple[F64, F64, I64]]:
+    """One zoom round: ``grid`` over each row's [lo, hi] (row ``i`` belongs to stretch
+    ``rs[i]``, rows sorted by stretch), plus the ``extra`` (times, stretches), evaluated in
+    one call. ``known``: rows whose grid's first, middle and last points are points already
+    evaluated (rows, their times and values, rows x 3): those take these times and values.
+    Returns the grid's times and values (rows x points) and every (time, value, stretch)
+    asked, grid first."""
+    tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
+    ask = np.ones(tt.shape, bool)
+    ends = [0, (grid.size - 1) // 2, grid.size - 1]
+    if known is not None:
+        rows = known[0][:, None]
+        tt[rows, ends] = known[1]
+        ask[rows, ends] = False
+    q = np.concatenate([tt[ask], extra[0]])
+    q_owner = np.concatenate([np.broadcast_to(rs[:, None], tt.shape)[ask], extra[1]])
+    plon, plat = ps.points_at(q_owner, q, exact=exact)
+    f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
+    g = np.empty(tt.shape)
+    g[ask] = f_all[: int(ask.sum())]
+    if known is not None:
+        g[known[0][:, None], ends] = known[2]
+    return tt, g, (q, f_all, q_owner)
+
+
+def zoom_in_plane(
+    ps: PathSet,
+    table: EdgeTable,
+    poly: I64,
+    rs: I64,
+    lo: F64,
+    hi: F64,
+    grids: tuple[F64, ...],
+    sign: float,
+) -> tuple[F64, F64, F64]:
+    """Zoom rounds in the plane, one per grid: each row's bracket about its best point
+    (one grid step either side, within the last bracket), and that best value."""
+    rows = np.arange(lo.size)
+    none = (np.empty(0), np.empty(0, np.int64))
+    g = np.empty((lo.size, 0))
+    j = np.zeros(lo.size, np.int64)
+    for gr in grids:
+        tt, g, _ = grid_round(ps, table, poly, rs, lo, hi, gr, none, exact=False)
+        g = sign * g
+        j = np.argmax(g, axis=1)
+        width = (hi - lo) / (gr.size - 1)
+        lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
+    return lo, hi, g[rows, j]
+
+
+def first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:
+    """For each stretch 0..n-1, the (value, time) of its first largest ``sign * f`` in the
+    order given (as ``argmax`` on the stretch's values alone)."""
+    order = np.argsort(owner, kind="stable")
+    t, f, owner = t[order], f[order], owner[order]
+    v = sign * f
+    start = np.searchsorted(owner, np.arange(n))
+    if np.isnan(v).any():  # argmax takes the first NaN: one stretch at a time
+        k = np.array([start[s] + int(np.argmax(v[owner == s])) for s in range(n)], np.int64)
+        return f[k], t[k]
+    top = np.maximum.reduceat(v, start)
+    hit = np.flatnonzero(v == top[owner])
+    _, first = np.unique(owner[hit], return_index=True)
+    k = hit[first]
+    return f[k], t[k]
+
+
+def at_start(stretches: Sequence[Stretch]) -> list[tuple[float, float, float, float]]:
+    """(exact distance, time, lon, lat) at each stretch's start."""
+    ps = path_set(stretches)
+    table, poly = edge_table(stretches)
+    t = np.array([s[2] for s in stretches], dtype=float)
+    lon, lat = ps.points_at(np.arange(len(stretches)), t)
+    f = boundary_distances(lon, lat, poly, table, exact=True)
+    return [
+        (float(a_), float(b_), float(x), float(y))
+        for a_, b_, x, y in zip(f, t, lon, lat, strict=True)
+    ]
