@@ -169,3 +169,29 @@ def test_without_a_writable_cache_folder_the_pass_still_compiles(monkeypatch) ->
     finally:
         monkeypatch.undo()
         importlib.reload(clean_compiled)
+
+
+def test_the_pass_sphere_distance_is_the_haversine() -> None:
+    """The pass's distance (series below ~13 km of either difference, libm above) is the
+    haversine formula's to a few ulps: 20,000 pairs of fixes 1 m to 350 km apart, in every
+    direction, at every latitude."""
+    from overflight.archive.clean_compiled import _RAD, _haversine
+    from overflight.archive.index import haversine
+
+    rng = np.random.default_rng(5)
+    n = 20_000
+    lat = rng.uniform(-85.0, 85.0, n)
+    lon = rng.uniform(-180.0, 180.0, n)
+    # degrees of arc, ~1 m to ~350 km, half of them about the switch to libm (~0.11 deg)
+    d = np.r_[10 ** rng.uniform(-5, 0.5, n // 2), rng.uniform(0.05, 0.17, n - n // 2)]
+    az = rng.uniform(0, 2 * np.pi, n)
+    lat2 = lat + d * np.cos(az)
+    lon2 = lon + d * np.sin(az) / np.cos(np.radians(lat))
+    want = haversine(lon, lat, lon2, lat2)
+    got = np.array(
+        [
+            _haversine(a, b, np.cos(b * _RAD), c, e, np.cos(e * _RAD))
+            for a, b, c, e in zip(lon, lat, lon2, lat2, strict=True)
+        ]
+    )
+    np.testing.assert_allclose(got, want, rtol=2e-15, atol=0.0)
