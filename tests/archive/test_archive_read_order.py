@@ -14,6 +14,8 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overflight.archive.clean import Rows, canonical_order
 from overflight.archive.duckdb import connect, file_info
@@ -149,3 +151,30 @@ def test_split_last_holds_back_one_aircraft_at_one_time() -> None:
     one = Rows.of(code=[2, 2], time=[1.0, 1.0], lat=[0, 0], lon=[0, 0])
     now, held = one.split_last()  # a batch of one group is held back whole
     assert len(now) == 0 and held is not None and held.code.tolist() == [2, 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(-1, 2), st.sampled_from([1.0, 2.0, 2.0, np.nan]), st.integers(0, 9)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_split_last_is_the_rows_of_the_last_group_and_the_rest(rows: list) -> None:
+    """Views when the held rows come last, copies otherwise: the same rows either way."""
+    code, time, lat = (list(c) for c in zip(*rows, strict=True))
+    r = Rows.of(code=code, time=time, lat=lat, lon=[0] * len(rows))
+    now, held = r.split_last()
+    ok = [i for i, (c, t, _) in enumerate(rows) if c >= 0 and np.isfinite(t)]
+    if not ok:
+        assert now is r and held is None
+        return
+    c, t = rows[ok[-1]][:2]
+    is_held = [x[0] == c and x[1] == t for x in rows]
+    assert held is not None
+    assert held.lat.tolist() == [x[2] for x, h in zip(rows, is_held, strict=True) if h]
+    assert now.lat.tolist() == [x[2] for x, h in zip(rows, is_held, strict=True) if not h]
+    for part in (now, held):
+        for f in ("code", "time", "lat", "lon", "baro", "geo", "vel", "ground", "cs", "lastpos"):
+            assert len(getattr(part, f)) == len(part)

@@ -140,7 +140,14 @@ class Rows:
             return self, None
         j = int(ok[-1])
         hold = (self.code == self.code[j]) & (self.time == self.time[j])
+        k = j + 1 - int(np.count_nonzero(hold))
+        if j + 1 == len(self) and hold[k:].all():  # the usual case, held rows last: views
+            return self.slice(0, k), self.slice(k, j + 1)
         return self.take(~hold), self.take(hold)
+
+    def slice(self, a: int, b: int) -> Rows:
+        """Rows ``a:b`` (views of the columns)."""
+        return Rows(**{f.name: getattr(self, f.name)[a:b] for f in fields(self)})
 
 
 def canonical_order(

@@ -16,7 +16,7 @@ rows are walked once, in order, against what is carried for it
    positions (frozen), flags on both ends, the track start; then the carry.
 
 Element-wise the same comparisons and arithmetic as the vectorised rules it replaced (kept
-as the reference in the tests); the sphere distance is computed here (its last bit may
+as the reference in the tests); the sphere distance is computed here (its last bits may
 differ from numpy's: it feeds only threshold tests with slack). Compiled on first use and
 cached on disk.
 """
