@@ -128,3 +128,17 @@ def test_rows_sent_as_record_batches_make_the_same_table() -> None:
     assert to_table(batches).equals(want)
     assert to_table([*dicts[:3], *batches[1:]]).num_rows == 3 + sum(b.num_rows for b in batches[1:])
     assert to_table([*batches[:1], *dicts[batches[0].num_rows :]]).equals(want)
+
+
+def test_the_workers_start_with_the_pool_not_at_the_first_job() -> None:
+    """Their start-up (imports, the airspace index) runs while the caller plans and reads."""
+    pool = CheckPool([ZONE], CheckParameters(), 2)
+    try:
+        deadline = time.monotonic() + 60.0
+        while len(pool._ex._processes or {}) < 2 and time.monotonic() < deadline:  # type: ignore[attr-defined]
+            time.sleep(0.05)
+        assert len(pool._ex._processes) == 2  # type: ignore[attr-defined]
+        pool.submit(_job("a"))
+        assert [r["icao24"] for r in pool.drain()] == ["a"]
+    finally:
+        pool.close()

@@ -231,6 +231,10 @@ class CheckPool:
         self.workers = max(1, workers)
         self.tag = 0
         self._many = _run_many_columns if columns else _run_many
+        # every worker started now (the executor would start each at its first job): their
+        # start-up (imports, the index) runs while the caller plans and reads
+        for _ in range(self.workers):
+            self._ex.submit(int)
 
     def _room(self) -> None:
         """Wait while ``max_pending`` jobs are in flight."""

@@ -121,18 +121,22 @@ def run_partition(
     threads: int | None = None,
     check_workers: int = 0,
     out: Path | None = None,
+    pool: CheckPool | None = None,
 ) -> ScanOutcome:
     """Run the kernel over every file for the aircraft of partition ``part`` (index, count).
 
-    ``check_workers``: processes for the exact check of finished pieces (0: inline). With
+    ``check_workers``: processes for the exact check of finished pieces (0: inline); or
+    ``pool``, such processes already started for ``airspaces`` and ``cparams`` (closed at
+    the end, as the ones started here). With
     ``out``, each file's rows go to disk (the checkpoint's parts, or a temporary folder beside
     ``out``) and are merged into ``out`` at the end (:func:`~.output.merge_sorted`): memory
     does not grow with the number of incursions; the outcome then reads ``out`` on demand."""
-    index = AirspaceIndex(airspaces, cparams)
-    pool = CheckPool(airspaces, cparams, check_workers, columns=True) if check_workers > 0 else None
+    if pool is None and check_workers > 0:
+        pool = CheckPool(airspaces, cparams, check_workers, columns=True)
     with contextlib.ExitStack() as stack:
         if pool is not None:
             stack.callback(pool.close)
+        index = AirspaceIndex(airspaces, cparams)
         stack.enter_context(settled())  # each file's survivors frozen (:mod:`.collector`)
         spill = None
         if out is not None and checkpoint is None:
@@ -362,7 +366,16 @@ def scan(
     inline; negative: :func:`auto_check_workers`); the output is the same."""
     params = params or ScanParameters()
     cparams = check_params or CheckParameters()
-    infos, errors = plan(data)
+    # the check workers start while the files are planned (each file's times are read)
+    pool = None
+    if engine == "duckdb" and check_workers > 0:
+        pool = CheckPool(airspaces, cparams, check_workers, columns=True)
+    try:
+        infos, errors = plan(data)
+    except BaseException:
+        if pool is not None:
+            pool.close()
+        raise
     if check_workers < 0:
         check_workers = auto_check_workers(sum(i.rows for i in infos))
     if engine == "duckdb":
@@ -379,6 +392,7 @@ def scan(
             on_file_done,
             check_workers=check_workers,
             out=out,
+            pool=pool,
         )
     elif engine == "dask":
         from .dask import run_dask
