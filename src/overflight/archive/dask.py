@@ -23,7 +23,7 @@ from pathlib import Path
 from ..analysis.params import CheckParameters
 from ..model import Airspace
 from .clean import ScanParameters
-from .duckdb import FileInfo
+from .duckdb import BATCH_ROWS, FileInfo
 from .scan import ScanOutcome, merge, run_partition
 
 __all__ = ["run_dask"]
@@ -38,7 +38,7 @@ def run_dask(
     workers: int = 2,
     checkpoint: Path | None = None,
     bbox_filter: bool = True,
-    batch_rows: int = 100_000,
+    batch_rows: int = BATCH_ROWS,
     progress: Callable[[int, int], None] | None = None,
     partitions: int | None = None,
     out: Path | None = None,

@@ -33,10 +33,15 @@ from ..errors import ParseError
 from ..formats.tracks._columns import _epoch, _TimeUnit
 from .columns import ColumnSpec
 
-__all__ = ["FileInfo", "connect", "expand_inputs", "file_info", "read_batches"]
+__all__ = ["BATCH_ROWS", "FileInfo", "connect", "expand_inputs", "file_info", "read_batches"]
 
 SUFFIXES = (".parquet", ".pq", ".csv", ".csv.gz")
 
+
+BATCH_ROWS = 250_000
+"""Rows per Arrow batch read: per-batch work (Python calls, the kernel's passes) amortised
+over more rows; 250k measured ~7 % less CPU in the main process than 100k, and 500k no
+better (with ~40 MB and ~120 MB more peak memory)."""
 
 MEMORY_LIMIT = "256MB"
 """DuckDB's memory budget per connection: a file's ``ORDER BY`` beyond it spills to a temporary
@@ -177,7 +182,7 @@ def read_batches(
     info: FileInfo,
     bbox: tuple[float, float, float, float] | None = None,
     part: tuple[int, int] = (0, 1),
-    batch_rows: int = 100_000,
+    batch_rows: int = BATCH_ROWS,
 ) -> Iterator[pa.RecordBatch]:
     """Arrow batches of the file's needed columns (named by kernel name), rows inside
     ``bbox`` (lon_min, lat_min, lon_max, lat_max) or without a usable position, of aircraft

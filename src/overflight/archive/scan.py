@@ -27,7 +27,7 @@ from .checkpoint import Checkpoint, atomic_write_table, quick_sha256
 from .clean import Rows, ScanParameters
 from .collector import settle, settled
 from .columns import BatchDecoder
-from .duckdb import FileInfo, connect, expand_inputs, file_info, read_batches
+from .duckdb import BATCH_ROWS, FileInfo, connect, expand_inputs, file_info, read_batches
 from .index import AirspaceIndex
 from .kernel import Kernel
 from .output import merge_sorted
@@ -115,7 +115,7 @@ def run_partition(
     part: tuple[int, int] = (0, 1),
     checkpoint: Path | None = None,
     bbox_filter: bool = True,
-    batch_rows: int = 100_000,
+    batch_rows: int = BATCH_ROWS,
     progress: Progress | None = None,
     on_file_done: Callable[[int], None] | None = None,
     threads: int | None = None,
@@ -353,7 +353,7 @@ def scan(
     check_params: CheckParameters | None = None,
     checkpoint: Path | None = None,
     bbox_filter: bool = True,
-    batch_rows: int = 100_000,
+    batch_rows: int = BATCH_ROWS,
     progress: Progress | None = None,
     on_file_done: Callable[[int], None] | None = None,
     check_workers: int = 0,
