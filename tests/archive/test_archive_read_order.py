@@ -25,6 +25,7 @@ from overflight.model import Airspace, Circle, Polygon, VerticalLimit
 # abc123 flies east along 60 N at ~100 m/s; at t=100 three rows put it at three latitudes
 # 111 m apart. The first in canonical order (the lowest latitude) is kept, the others are
 # `conflicting_position`; a 60 m circle around that one is entered only if it is kept.
+# ghi789 has a row at t=100 too, between abc123's first and second.
 TIES = [(59.999, 25.018), (60.000, 25.018), (60.001, 25.018)]
 ZONE = Airspace(
     "TINY",
@@ -37,7 +38,10 @@ ZONE = Airspace(
 
 def _table(order: tuple[int, ...], shuffle: bool) -> pa.Table:
     rows = [(90, "abc123", 60.0, 25.0), (95, "def456", 59.0, 24.0)]
-    rows += [(100, "abc123", *TIES[k]) for k in order]
+    ties = [(100, "abc123", *TIES[k]) for k in order]
+    # another aircraft at the same time between them: a batch may end on it, with abc123's
+    # rows at that time on both sides of the cut (a time-sorted file streams in such batches)
+    rows += [ties[0], (100, "ghi789", 59.5, 25.5), *ties[1:]]
     rows += [(105, "def456", 59.0, 24.01), (110, "abc123", 60.0, 25.036)]
     if shuffle:  # not in time order: the file is sorted on reading
         rows = [rows[k] for k in np.random.default_rng(len(order)).permutation(len(rows))]
@@ -142,14 +146,14 @@ def test_canonical_order_is_the_same_for_every_permutation() -> None:
     assert key == sorted(key)
 
 
-def test_split_last_holds_back_one_aircraft_at_one_time() -> None:
+def test_split_last_holds_back_the_rows_at_the_last_time() -> None:
     r = Rows.of(code=[0, 1, 1, 0, 1], time=[5.0, 6.0, 6.0, 6.0, np.nan], lat=[0] * 5, lon=[0] * 5)
-    now, held = r.split_last()
+    now, held = r.split_last()  # in time order: every aircraft at t=6 may go on
     assert held is not None
-    assert (held.code.tolist(), held.time.tolist()) == ([0], [6.0])
-    assert now.code.tolist() == [0, 1, 1, 1]
+    assert (held.code.tolist(), held.time.tolist()) == ([1, 1, 0], [6.0, 6.0, 6.0])
+    assert now.code.tolist() == [0, 1]
     one = Rows.of(code=[2, 2], time=[1.0, 1.0], lat=[0, 0], lon=[0, 0])
-    now, held = one.split_last()  # a batch of one group is held back whole
+    now, held = one.split_last()  # a batch of one time is held back whole
     assert len(now) == 0 and held is not None and held.code.tolist() == [2, 2]
 
 
@@ -161,8 +165,9 @@ def test_split_last_holds_back_one_aircraft_at_one_time() -> None:
         max_size=12,
     )
 )
-def test_split_last_is_the_rows_of_the_last_group_and_the_rest(rows: list) -> None:
-    """Views when the held rows come last, copies otherwise: the same rows either way."""
+def test_split_last_holds_the_last_time_of_aircraft_that_may_go_on(rows: list) -> None:
+    """The rows at the last time of a row with an aircraft and a time, of the aircraft with no
+    later row: views when they come last, copies otherwise."""
     code, time, lat = (list(c) for c in zip(*rows, strict=True))
     r = Rows.of(code=code, time=time, lat=lat, lon=[0] * len(rows))
     now, held = r.split_last()
@@ -170,8 +175,9 @@ def test_split_last_is_the_rows_of_the_last_group_and_the_rest(rows: list) -> No
     if not ok:
         assert now is r and held is None
         return
-    c, t = rows[ok[-1]][:2]
-    is_held = [x[0] == c and x[1] == t for x in rows]
+    t = rows[ok[-1]][1]
+    go_on = {x[0] for x in rows if x[1] > t}  # (NaN is not later)
+    is_held = [x[0] >= 0 and x[1] == t and x[0] not in go_on for x in rows]
     assert held is not None
     assert held.lat.tolist() == [x[2] for x, h in zip(rows, is_held, strict=True) if h]
     assert now.lat.tolist() == [x[2] for x, h in zip(rows, is_held, strict=True) if not h]

@@ -123,23 +123,38 @@ class Rows:
         )
 
     def split_last(self) -> tuple[Rows, Rows | None]:
-        """(rows to process now, rows to hold for the next batch): the rows of the aircraft
-        and time of the last row that has both are held back, so that rows of one aircraft at
-        one time, which :func:`clean` compares with each other, always meet in one batch
-        (whatever order they come in, and wherever the reader cut its batches). What is held
-        is one aircraft at one time: memory stays bounded by the largest such group.
+        """(rows to process now, rows to hold for the next batch), so that rows of one
+        aircraft at one time, which :func:`clean` compares with each other, always meet in
+        one batch, whatever order they come in and wherever the reader cut its batches.
 
-        >>> r = Rows.of(code=[0, 1, 0, 1, -1], time=[5.0, 5.0, 6.0, 6.0, 6.0], lat=[0] * 5,
-        ...             lon=[0] * 5)
-        >>> now, held = r.split_last()
+        Held back: the rows at the time ``T`` of the last row that has an aircraft and a time,
+        of every aircraft whose latest row in the batch is at ``T``. A file streamed in time
+        order may go on at ``T`` with any aircraft (all of them at ``T`` are held); a file
+        sorted by aircraft then time, only with the last row's aircraft (another one held,
+        its rows all read, is only checked a batch later, still after its earlier rows). What
+        is held is rows at one time: memory stays bounded by the rows of one time step.
+
+        >>> by_time = Rows.of(code=[0, 1, 0, 1, 2, -1], time=[5.0, 5.0, 6.0, 6.0, 6.0, 6.0],
+        ...                   lat=[0] * 6, lon=[0] * 6)
+        >>> now, held = by_time.split_last()  # any aircraft at t=6 may go on
         >>> now.code.tolist(), held.code.tolist()
-        ([0, 1, 0, -1], [1])
+        ([0, 1, -1], [0, 1, 2])
+        >>> by_aircraft = Rows.of(code=[0, 0, 0, 1, 1], time=[5.0, 6.0, 7.0, 5.0, 6.0],
+        ...                       lat=[0] * 5, lon=[0] * 5)
+        >>> now, held = by_aircraft.split_last()  # aircraft 0 went on to t=7: done
+        >>> now.code.tolist(), held.code.tolist()
+        ([0, 0, 0, 1], [1])
         """
         ok = np.flatnonzero((self.code >= 0) & np.isfinite(self.time))
         if ok.size == 0:
             return self, None
         j = int(ok[-1])
-        hold = (self.code == self.code[j]) & (self.time == self.time[j])
+        t_last = self.time[j]
+        hold = (self.time == t_last) & (self.code >= 0)
+        later = self.time > t_last
+        if later.any():  # not in time order: aircraft with rows after t_last go on now
+            go_on = np.unique(self.code[later & (self.code >= 0)])
+            hold &= ~np.isin(self.code, go_on)
         k = j + 1 - int(np.count_nonzero(hold))
         if j + 1 == len(self) and hold[k:].all():  # the usual case, held rows last: views
             return self.slice(0, k), self.slice(k, j + 1)
