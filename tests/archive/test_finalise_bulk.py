@@ -140,10 +140,21 @@ def _case(seed: int, region: str, n_zones: int, n_pieces: int, max_fixes: int):
     return index, [_piece(rng, index, region, int(m)) for m in sizes]
 
 
+def _with_dist(p: Columns, first: float) -> tuple[F64, ...]:
+    """The piece with each fix's distance from the one before (the first's: ``first``, not
+    read), as the kernel's store holds them."""
+    lon, lat = p[0], p[1]
+    d = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:]) if lon.size > 1 else np.zeros(0)
+    return (*p, np.r_[first, d][: lon.size])
+
+
 def _same_as_reference(index: AirspaceIndex, pieces: list[Columns]) -> list[list[int]]:
     got = Nearby(index).select(pieces)
     want = [reference_near(index, *p) for p in pieces]
     assert got == want
+    # with the distances given (the kernel's), not computed: the same
+    for first in (np.nan, 1e9):
+        assert Nearby(index).select([_with_dist(p, first) for p in pieces]) == want
     return got
 
 
@@ -263,7 +274,7 @@ def test_kernel_jobs_are_those_of_the_per_piece_selection(
     assert k.fixes_checked == sum(p.n for p in pieces)
     want = []
     for p in pieces:
-        t, lat, lon, baro, geo, _, _ = p.columns()
+        t, lat, lon, baro, geo, *_ = p.columns()
         near = reference_near(index, lon, lat, baro, geo)
         if near:
             want.append((k.icao.names[p.code], p.track_start, near, t))

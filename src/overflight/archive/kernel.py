@@ -43,7 +43,7 @@ from .batch import check_jobs
 from .clean import Fixes, Rows, ScanParameters, clean
 from .index import AirspaceIndex
 from .nearby import Nearby
-from .pieces import FixStore, Piece
+from .pieces import COLUMNS, FixStore, Piece
 from .pool import CheckPool, Job
 from .state import AircraftState, Codes
 
@@ -96,6 +96,7 @@ class Kernel:
             self.pieces = {}
             for c, p in old.items():
                 cols = [np.concatenate(col) for col in zip(*p.parts, strict=True)]
+                cols += [np.full(cols[0].shape[0], np.nan)] * (len(COLUMNS) - len(cols))
                 a = self.store.append(*cols)
                 self.pieces[c] = Piece(p.code, p.track_start, self.store)
                 self.pieces[c].add(a, a + int(cols[0].shape[0]))
@@ -197,7 +198,14 @@ class Kernel:
         # the batch's fixes of every piece, appended to the store at once: run [a, z) of idx
         # is rows base + a .. base + z
         base = self.store.append(
-            f.time[idx], f.lat[idx], f.lon[idx], f.baro[idx], f.geo[idx], f.flags[idx], f.cs[idx]
+            f.time[idx],
+            f.lat[idx],
+            f.lon[idx],
+            f.baro[idx],
+            f.geo[idx],
+            f.flags[idx],
+            f.cs[idx],
+            f.dist[idx],
         )
         carried: list[tuple[Piece, int]] = []  # new pieces that start at the carried fix
         for a, z in itertools.pairwise(bounds):
@@ -216,7 +224,14 @@ class Kernel:
         if carried:
             q = np.array([s for _, s in carried], np.int64)
             b0 = self.store.append(
-                f.ptime[q], f.plat[q], f.plon[q], f.pbaro[q], f.pgeo[q], f.pflags[q], f.pcs[q]
+                f.ptime[q],
+                f.plat[q],
+                f.plon[q],
+                f.pbaro[q],
+                f.pgeo[q],
+                f.pflags[q],
+                f.pcs[q],
+                np.full(q.size, np.nan),  # a piece's first fix: no distance from before
             )
             for k, (p, _) in enumerate(carried):
                 p.prepend(b0 + k, b0 + k + 1)
@@ -305,7 +320,7 @@ class Kernel:
         for p, c in zip(done, cols, strict=True):
             p._cols = c
             self.fixes_checked += p.n
-        near = self._nearby.select([(c[2], c[1], c[3], c[4]) for c in cols])
+        near = self._nearby.select([(c[2], c[1], c[3], c[4], c[7]) for c in cols])
         return [
             Job(
                 self.icao.names[p.code],

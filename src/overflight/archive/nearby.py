@@ -40,8 +40,10 @@ __all__ = ["Nearby", "seg_half"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
-PieceColumns = tuple[F64, F64, F64, F64]
-"""A piece's fixes: lon, lat, barometric and geometric altitude (NaN: unknown)."""
+PieceColumns = tuple[F64, ...]
+"""A piece's fixes: lon, lat, barometric and geometric altitude (NaN: unknown), and
+optionally each fix's sphere distance from the one before (m; the first's is not read):
+without it, the distances are computed here."""
 
 PAD_LAT = 0.5
 
@@ -72,7 +74,13 @@ class Nearby:
         start = np.cumsum(nl) - nl
         pp, kk = self._overlapping(lon, lat, start)
         pp, kk = _in_band(self.index, baro, geo, start, pp, kk)
-        pp, kk = self._touching(lon, lat, start, nl, pp, kk)
+        if pp.size == 0:
+            return out
+        if all(len(pieces[i]) > 4 for i in live.tolist()):
+            half = _half_from(np.concatenate([pieces[i][4] for i in live.tolist()]), start)
+        else:
+            half = seg_half(lon, lat, start)
+        pp, kk = self._touching(lon, lat, start, nl, pp, kk, half)
         ends = np.searchsorted(pp, np.arange(live.size), side="right")
         for i, a, z in zip(live.tolist(), np.r_[0, ends[:-1]].tolist(), ends.tolist(), strict=True):
             out[i] = kk[a:z].tolist()
@@ -97,13 +105,13 @@ class Nearby:
         return key // self.n, key % self.n
 
     def _touching(
-        self, lon: F64, lat: F64, start: I64, n: I64, pp: I64, kk: I64
+        self, lon: F64, lat: F64, start: I64, n: I64, pp: I64, kk: I64, half: F64
     ) -> tuple[I64, I64]:
-        """The pairs whose cap some point of the piece's path may reach (sphere, padded)."""
+        """The pairs whose cap some point of the piece's path may reach (sphere, padded);
+        ``half``: :func:`seg_half` of the fixes."""
         if pp.size == 0:
             return pp, kk
         ix = self.index
-        half = seg_half(lon, lat, start)
         reach = ix.cap_r * 1.01 + 1_000.0
         # no fix is nearer than the latitude difference (along a meridian): pairs beyond it
         # by more than half the longest segment (and a metre of rounding) need no haversine
@@ -114,12 +122,12 @@ class Nearby:
         far = np.radians(gap) * R_SPHERE - np.maximum.reduceat(half, start)[pp] > reach[kk] + 1.0
         pp, kk = pp[~far], kk[~far]
         # great-circle distances from chords between unit vectors (a fix's and a cap centre's
-        # trigonometry once each, not once per pair), fix by fix until one is within reach
+        # trigonometry once each, not once per pair), fix by fix until one is within reach;
+        # a fix's unit vector worked out when first reached
         from .nearby_compiled import touching  # numba: loaded where pieces are finished
 
-        ux, uy, uz = _unit(lon, lat)
         cx, cy, cz = self._caps
-        keep = touching(ux, uy, uz, half, start, n, pp, kk, cx, cy, cz, reach, R_SPHERE)
+        keep = touching(lon, lat, half, start, n, pp, kk, cx, cy, cz, reach, R_SPHERE)
         return pp[keep], kk[keep]
 
 
@@ -144,6 +152,15 @@ def _unit(lon: F64, lat: F64) -> tuple[F64, F64, F64]:
     lo, la = np.radians(lon), np.radians(lat)
     c = np.cos(la)
     return c * np.cos(lo), c * np.sin(lo), np.sin(la)
+
+
+def _half_from(dist: F64, start: I64) -> F64:
+    """:func:`seg_half` from each fix's distance from the one before (``start``: each
+    path's first fix, whose distance is not read)."""
+    before = np.where(np.isfinite(dist), dist, np.nan)
+    before[start] = np.nan
+    after = np.r_[before[1:], np.nan]
+    return 0.5 * np.nan_to_num(np.fmax(before, after), nan=0.0)
 
 
 def seg_half(lon: F64, lat: F64, start: I64 | None = None) -> F64:

@@ -25,9 +25,8 @@ I64 = NDArray[np.int64]
 
 @jit()
 def touching(
-    ux: F64,
-    uy: F64,
-    uz: F64,
+    lon: F64,
+    lat: F64,
     half: F64,
     start: I64,
     n: I64,
@@ -40,14 +39,23 @@ def touching(
     radius: float,
 ) -> NDArray[np.bool_]:
     """For each pair ``(pp[i], kk[i])``: whether a fix ``f`` of piece ``pp[i]`` (fixes
-    ``start[p]:start[p] + n[p]`` of the unit vectors) has ``d(f, cap) - half[f] <=
-    reach[k]`` (NaN positions never do)."""
+    ``start[p]:start[p] + n[p]``) has ``d(f, cap) - half[f] <= reach[k]`` (NaN positions
+    never do). A fix's unit vector is worked out when a pair first reaches it."""
     keep = np.zeros(pp.size, np.bool_)
+    m = lon.size
+    ux, uy, uz = np.empty(m), np.empty(m), np.empty(m)
+    known = np.zeros(m, np.bool_)
+    rad = math.pi / 180.0
     for i in range(pp.size):
         p, k = pp[i], kk[i]
         r = reach[k]
         x, y, z = cx[k], cy[k], cz[k]
         for f in range(start[p], start[p] + n[p]):
+            if not known[f]:
+                lo, la = lon[f] * rad, lat[f] * rad
+                c = math.cos(la)
+                ux[f], uy[f], uz[f] = c * math.cos(lo), c * math.sin(lo), math.sin(la)
+                known[f] = True
             ex, ey, ez = ux[f] - x, uy[f] - y, uz[f] - z
             chord = math.sqrt(ex * ex + ey * ey + ez * ez)
             d = 2.0 * radius * math.asin(min(0.5 * chord, 1.0))

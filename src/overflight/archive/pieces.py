@@ -10,10 +10,10 @@ columns, one range each) when more than half of it is dead, so its size follows 
 pieces, not the rows read.
 
 >>> store = FixStore()
->>> a = store.append(*(np.arange(3.0),) * 5, np.zeros(3, np.uint8), np.full(3, -1))
+>>> a = store.append(*(np.arange(3.0),) * 5, np.zeros(3, np.uint8), np.full(3, -1), np.ones(3))
 >>> p = Piece(7, 0.0, store)
 >>> p.add(a, a + 3)
->>> b = store.append(*(np.arange(3.0, 5.0),) * 5, np.ones(2, np.uint8), np.full(2, -1))
+>>> b = store.append(*(np.arange(3.0, 5.0),) * 5, np.ones(2, np.uint8), np.full(2, -1), np.ones(2))
 >>> p.add(b, b + 2)
 >>> p.columns()[0].tolist(), p.columns()[5].tolist(), p.n
 ([0.0, 1.0, 2.0, 3.0, 4.0], [0, 0, 0, 1, 1], 5)
@@ -29,12 +29,13 @@ from numpy.typing import NDArray
 
 __all__ = ["COLUMNS", "FixStore", "Piece", "PieceColumns"]
 
-COLUMNS = ("time", "lat", "lon", "baro", "geo", "flags", "cs")
+COLUMNS = ("time", "lat", "lon", "baro", "geo", "flags", "cs", "dist")
 """A piece's columns, in the order of :meth:`Piece.columns`."""
-_DTYPES = (np.float64,) * 5 + (np.uint8, np.int64)
+_DTYPES = (np.float64,) * 5 + (np.uint8, np.int64, np.float64)
 
 PieceColumns = tuple[np.ndarray, ...]
-"""time, lat, lon, barometric and geometric altitude, flags (uint8), callsign code."""
+"""time, lat, lon, barometric and geometric altitude, flags (uint8), callsign code, and the
+sphere distance from the fix before (m; NaN or anything for a piece's first fix)."""
 
 _MIN_COMPACT = 1 << 16
 """Rows below which the store is never compacted (the copy would cost more than it saves)."""
@@ -53,6 +54,12 @@ class FixStore:
 
     def __getstate__(self) -> dict[str, object]:
         return {**self.__dict__, "cols": [c[: self.n] for c in self.cols]}  # not the spare room
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        cols = list(state["cols"])  # type: ignore[call-overload]
+        if len(cols) < len(COLUMNS):  # checkpoints of versions without the distances
+            cols.append(np.full(cols[0].shape[0], np.nan))
+        self.__dict__.update({**state, "cols": cols})
 
     def append(self, *columns: np.ndarray) -> int:
         """Append rows (the :data:`COLUMNS`, equal lengths); returns the first one's row."""
