@@ -28,6 +28,7 @@ def _rows(rng: np.random.Generator, m: int, kind: int) -> list[np.ndarray]:
         rng.uniform(0, 1e4, m),
         rng.integers(0, 4, m).astype(np.uint8),
         rng.integers(-1, 5, m),
+        rng.uniform(0, 5e3, m),
     ]
 
 
@@ -35,7 +36,7 @@ class _Copy:
     """The reference: a piece holding its own columns."""
 
     def __init__(self) -> None:
-        self.cols = [np.empty(0, d) for d in (np.float64,) * 5 + (np.uint8, np.int64)]
+        self.cols = [np.empty(0, d) for d in (np.float64,) * 5 + (np.uint8, np.int64, np.float64)]
 
     def add(self, rows: list[np.ndarray], front: bool = False) -> None:
         pair = (rows, self.cols) if front else (self.cols, rows)
@@ -103,7 +104,7 @@ def test_checkpoints_of_pieces_with_their_own_copies_are_read() -> None:
 
     k = Kernel(AirspaceIndex([]))
     rng = np.random.default_rng(1)
-    parts = [_rows(rng, 3, 0), _rows(rng, 2, 0)]
+    parts = [_rows(rng, 3, 0)[:7], _rows(rng, 2, 0)[:7]]  # those versions had no distances
     old_piece = types.SimpleNamespace(code=4, track_start=5.0, parts=[tuple(p) for p in parts])
     state = k.__getstate__()
     del state["store"]
@@ -111,6 +112,24 @@ def test_checkpoints_of_pieces_with_their_own_copies_are_read() -> None:
     k2 = Kernel.__new__(Kernel)
     k2.__setstate__(state)
     got = k2.pieces[4].columns()
-    for g, a, b in zip(got, *parts, strict=True):
+    for g, a, b in zip(got[:7], *parts, strict=True):
         assert np.array_equal(g, np.concatenate([a, b]))
+    assert np.isnan(got[7]).all()
     assert k2.pieces[4].store is k2.store and (k2.pieces[4].code, k2.pieces[4].n) == (4, 5)
+
+
+def test_stores_pickled_without_distances_are_read() -> None:
+    """A store pickled by a version without the distance column gets one (NaN: unknown)."""
+    store = FixStore()
+    rows = _rows(np.random.default_rng(3), 4, 0)
+    store.append(*rows)
+    state = store.__getstate__()
+    state["cols"] = state["cols"][:7]  # type: ignore[index]
+    old = FixStore.__new__(FixStore)
+    old.__setstate__(state)
+    assert len(old.cols) == 8 and np.isnan(old.cols[7]).all()
+    for got, want in zip(old.cols[:7], rows[:7], strict=True):
+        assert np.array_equal(got, want)
+    old.append(*rows)  # and goes on
+    assert np.array_equal(old.cols[7][4:8], rows[7])
+    assert pickle.loads(pickle.dumps(old)).n == 8
