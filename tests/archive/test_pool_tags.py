@@ -142,3 +142,15 @@ def test_the_workers_start_with_the_pool_not_at_the_first_job() -> None:
         assert [r["icao24"] for r in pool.drain()] == ["a"]
     finally:
         pool.close()
+
+
+def test_a_check_never_builds_the_prefilter_grid() -> None:
+    """The grid is the main process's (its segments' prefilter): a worker's index, which only
+    prepares airspaces, leaves it unbuilt; asked for, it is built then."""
+    from overflight.archive.batch import check_jobs
+    from overflight.archive.index import AirspaceIndex
+
+    index = AirspaceIndex([ZONE])
+    rows = check_jobs(index, [_job("a")])
+    assert [r["icao24"] for r in rows] == ["a"] and "near" not in vars(index)
+    assert bool(index.near.any()) and "near" in vars(index)

@@ -63,6 +63,10 @@ def altitude_band(airspace: Airspace) -> tuple[float, float]:
     return _limit_m(airspace.floor, True), _limit_m(airspace.ceiling, False)
 
 
+_GRID = frozenset({"lon0", "lat0", "cell", "ncol", "nrow", "near", "lo", "hi"})
+"""The grid's attributes (:meth:`AirspaceIndex._build_grid`)."""
+
+
 @dataclass
 class AirspaceIndex:
     """Caps, bands and a near-grid of ``airspaces``; prepared airspaces cached on first use."""
@@ -90,9 +94,16 @@ class AirspaceIndex:
         self._limits: dict[int, tuple[int, tuple[int, ...], tuple[int, ...]]] = {}
         self._limit_ids: dict[object, int] = {}  # limits (pairs and parts) -> numbers
         self.skipped: dict[int, str] = {}
-        self._build_grid()
 
     # -- grid ------------------------------------------------------------------------------
+    def __getattr__(self, name: str) -> object:
+        """The grid's attributes, the grid built on first use: a check worker, which only
+        prepares airspaces, never builds it (~0.5 s for 2,000 airspaces)."""
+        if name in _GRID:
+            self._build_grid()
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
     def _build_grid(self) -> None:
         if len(self.airspaces) == 0:
             self.lon0, self.lat0, self.cell, self.ncol, self.nrow = -180.0, -90.0, 1.0, 1, 1
