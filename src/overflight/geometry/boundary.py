@@ -221,6 +221,13 @@ class PolygonEdges:
         return cached
 
 
+def _short_chords(ring: Ring | Circle, n: int, max_len_m: float) -> bool:
+    """Whether ``ring`` is a circle drawn as ``n`` chords surely all shorter than
+    ``max_len_m`` (each spans an arc of 2 pi r / n; twice that bounds it on the ellipsoid):
+    densifying them would add nothing, and their lengths need not be solved."""
+    return isinstance(ring, Circle) and 2.0 * ring.radius_m * 2.0 * math.pi / n < max_len_m
+
+
 def polygon_edges(
     polygon: Polygon, edges: Edges = "geodesic", tol_m: float = 0.1, max_len_m: float = 20_000.0
 ) -> PolygonEdges:
@@ -230,7 +237,8 @@ def polygon_edges(
         lon, lat = ring_points(ring, edges, tol_m)
         if len(lon) < 3:
             raise ValueError(f"ring with {len(lon)} distinct points")
-        lon, lat = densify_geodesic(lon, lat, max_len_m)
+        if not _short_chords(ring, len(lon), max_len_m):
+            lon, lat = densify_geodesic(lon, lat, max_len_m)
         rings.append((lon, lat))
     l1 = np.concatenate([r[0] for r in rings])
     a1 = np.concatenate([r[1] for r in rings])
