@@ -15,10 +15,11 @@ from switches import compiled_path, numpy_path
 
 from overflight.archive import batch as batch_module
 from overflight.archive import kernel as kernel_module
-from overflight.archive.batch import check_jobs
+from overflight.archive.batch import check_jobs, check_jobs_batches
 from overflight.archive.index import AirspaceIndex
 from overflight.archive.kernel import Kernel
 from overflight.archive.pool import Job, check_piece
+from overflight.archive.rows import to_table
 from overflight.model import Airspace, Circle, Polygon, Vertex, VerticalLimit
 
 
@@ -149,3 +150,32 @@ def test_long_segments_on_the_core_checks_path_and_single_fixes_by_the_core_chec
     assert slow == [jobs[2].icao24]  # the one fix alone
     _same(got, want)
     assert check_jobs(index, []) == []
+
+
+def test_batches_equal_the_rows_column_by_column(
+    archive: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = AirspaceIndex(_zones(archive))
+    jobs = _jobs(archive, index, monkeypatch)
+    # some fixes flagged, some altitudes unknown: suspect reasons and vertical reasons too
+    rng = np.random.default_rng(3)
+    jobs = [
+        replace(
+            j,
+            flags=rng.choice([0, 0, 0, 1, 2, 5], size=len(j.flags)).astype(np.uint8)
+            if i % 2
+            else j.flags,
+            baro=np.where(rng.random(len(j.baro)) < 0.3, np.nan, j.baro) if i % 3 == 0 else j.baro,
+            geo=np.full(len(j.geo), np.nan) if i % 3 == 0 else j.geo,
+        )
+        for i, j in enumerate(jobs)
+    ]
+    want = [r for j in jobs for r in check_piece(index, j)]
+    assert any(r["suspect"] for r in want) and any(not r["suspect"] for r in want)
+    assert any(r["vertical_reason"] for r in want)
+    batches = check_jobs_batches(index, jobs)
+    assert len(batches) == 2  # the core check's rows, then the batched path's columns
+    got = to_table(batches)
+    assert got.equals(to_table(want))
+    _same(check_jobs(index, jobs), want)
+    assert check_jobs_batches(index, []) == []

@@ -41,22 +41,26 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 from numpy.typing import NDArray
 
 from ..analysis.activation import split_by_activation
-from ..analysis.check import PreparedAirspace, make_incursion
+from ..analysis.check import PreparedAirspace, margin_top, vertical_margin
 from ..analysis.lateral import union_intervals
 from ..analysis.vertical_many import vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.jit import compiled_for_all
 from ..geometry.vertical import Availability, LimitSeries, VerticalProfile
+from .batch_columns import AirspaceMeta, Columns, columns_batch, columns_rows, incursion_columns
 from .batch_crossings import crossings, starts_inside
 from .batch_paths import Paths, plain_paths
 from .batch_records import flag_masks, margin_tops
 from .index import AirspaceIndex
-from .pool import Job, check_piece, row_of
+from .pool import Job, check_piece
+from .rows import to_batch
+from .state import flag_names
 
-__all__ = ["check_jobs"]
+__all__ = ["check_jobs", "check_jobs_batches"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -174,12 +178,23 @@ def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     (with the compiled passes for every call, as :func:`check_piece`: the rows do not depend
     on how the scan chunks its pieces)."""
     with compiled_for_all():
-        return _check_jobs(index, jobs)
+        rows, cols = _check_jobs(index, jobs)
+    return rows + columns_rows(cols) if cols is not None else rows
 
 
-def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
+def check_jobs_batches(index: AirspaceIndex, jobs: Sequence[Job]) -> list[pa.RecordBatch]:
+    """:func:`check_jobs`'s rows as Arrow record batches of :data:`~.rows.SCHEMA` (none if
+    there are no rows; rows in no particular order), built column by column."""
+    with compiled_for_all():
+        rows, cols = _check_jobs(index, jobs)
+    out = [to_batch(rows)] if rows else []
+    return [*out, columns_batch(cols)] if cols is not None else out
+
+
+def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> tuple[Rows, Columns | None]:
+    """The rows of the jobs :func:`check_piece` checks alone, and the columns of the rest."""
     if not jobs:
-        return []
+        return [], None
     P, taken = plain_paths(jobs)
     pos = {j: i for i, j in enumerate(P.jobs)}
     rows: Rows = []
@@ -199,10 +214,10 @@ def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
         if slow:
             rows += check_piece(index, replace(job, near=slow))
     if not pairs:
-        return rows
+        return rows, None
     stubs, profiles = _stubs(P, pairs, preps, index)
     if not stubs:
-        return rows
+        return rows, None
     jobs_of = np.array([pairs[s.pair][0] for s in stubs], np.int64)
     ends_lon, ends_lat = P.point_at(
         np.repeat(jobs_of, 2), np.array([v for s in stubs for v in (s.t0, s.t1)])
@@ -241,22 +256,42 @@ def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
     flags = np.concatenate([jobs[i].flags for i in P.jobs])
     fo = P.fix_off
     masks = flag_masks(P.fix_time, flags, fo[jobs_of], fo[jobs_of + 1], t0, t1).tolist()
+    margins: list[float | None] = []
+    reasons: list[str | None] = []
     for i, s in enumerate(stubs):
-        j, k = pairs[s.pair]
-        path, prep = P.paths[j], preps[k]
-        inc = make_incursion(
-            path,
-            prep,
-            profiles[s.pair],
-            s.t0,
-            s.t1,
-            s.status,
-            s.via0,
-            s.via1,
-            ends=(ends_lon[2 * i : 2 * i + 2], ends_lat[2 * i : 2 * i + 2]),
-            deepest=deep[i],
-            activation=s.activation,  # type: ignore[arg-type]
-            top=float(tops[i]) if known[i] else None,
+        profile = profiles[s.pair]
+        top = (
+            float(tops[i])
+            if known[i]
+            else margin_top(profile, P.paths[pairs[s.pair][0]], s.t0, s.t1)
         )
-        rows.append(row_of(jobs[P.jobs[j]], k, prep, inc, masks[i]))
-    return rows
+        margins.append(vertical_margin(top, s.status))
+        why = profile.reasons() if s.status == "unknown" else None
+        reasons.append("; ".join(why) if why else None)
+    names: dict[int, list[str]] = {}
+    space_at: dict[int, int] = {}
+    spaces: list[AirspaceMeta] = []
+    for k in (pairs[s.pair][1] for s in stubs):
+        if k not in space_at:
+            space_at[k] = len(spaces)
+            a = preps[k].airspace
+            spaces.append((k, a.name, a.kind, a.id, a.source, str(a.floor), str(a.ceiling)))
+    cols = incursion_columns(
+        [(jobs[i].icao24, jobs[i].callsign, jobs[i].track_start) for i in P.jobs],
+        spaces,
+        jobs_of,
+        np.array([space_at[pairs[s.pair][1]] for s in stubs], np.int64),
+        (t0, t1),
+        (ends_lon, ends_lat),
+        deep,  # type: ignore[arg-type]
+        (
+            [s.status for s in stubs],
+            [s.via0 for s in stubs],
+            [s.via1 for s in stubs],
+            [s.activation for s in stubs],
+        ),
+        margins,
+        reasons,
+        [names[m] if m in names else names.setdefault(m, flag_names(m)) for m in masks],
+    )
+    return rows, cols

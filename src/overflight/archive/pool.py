@@ -42,7 +42,7 @@ from ..geometry.jit import compiled_for_all
 from ..model import Airspace, Incursion, Track
 from .collector import settle
 from .index import AirspaceIndex
-from .rows import incursion_row, to_batch
+from .rows import incursion_row
 from .state import flag_names
 
 __all__ = ["CheckPool", "Job", "check_piece", "row_of"]
@@ -153,9 +153,13 @@ def _run_many(jobs: list[Job] | Packed) -> Rows:
 
 
 def _run_many_columns(jobs: Packed) -> list[pa.RecordBatch]:
-    """:func:`_run_many`'s rows as one record batch (none if there are no rows)."""
-    rows = _run_many(jobs)
-    return [to_batch(rows)] if rows else []
+    """:func:`_run_many`'s rows as record batches (:func:`~.batch.check_jobs_batches`)."""
+    from .batch import check_jobs_batches
+
+    assert _INDEX is not None
+    out = check_jobs_batches(_INDEX, unpack(jobs))
+    settle()
+    return out
 
 
 _ARRAYS = ("time", "lat", "lon", "baro", "geo", "flags")
