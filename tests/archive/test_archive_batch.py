@@ -90,7 +90,7 @@ def test_batched_check_equals_piece_by_piece(
         _same(got, want)
 
 
-def test_long_segments_on_the_core_checks_path_and_single_fixes_by_the_core_check(
+def test_long_segments_on_the_core_checks_path_and_single_fixes_batched(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A piece with 44 km segments is checked in the batch on the path the core check
@@ -147,7 +147,7 @@ def test_long_segments_on_the_core_checks_path_and_single_fixes_by_the_core_chec
     monkeypatch.setattr(batch_module, "check_piece", counted)
     with numpy_path():  # (small calls: the numpy paths, as check_piece's above)
         got = check_jobs(index, jobs)
-    assert slow == [jobs[2].icao24]  # the one fix alone
+    assert slow == []  # the one fix too: batched, as a stretch of no length
     _same(got, want)
     assert check_jobs(index, []) == []
 
@@ -179,3 +179,35 @@ def test_batches_equal_the_rows_column_by_column(
     assert got.equals(to_table(want))
     _same(check_jobs(index, jobs), want)
     assert check_jobs_batches(index, []) == []
+
+
+def test_single_fixes_batched_equal_the_core_check(
+    archive: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every fix of the archive's pieces as a piece of its own (inside or out; altitudes
+    # missing; flagged; airspaces with activation windows, AGL floors, circles and polygons)
+    index = AirspaceIndex(_zones(archive))
+    pieces = _jobs(archive, index, monkeypatch)[:60]
+    rng = np.random.default_rng(11)
+    jobs = []
+    for j in pieces:
+        for i in range(0, len(j.time), 3):
+            nan = rng.random() < 0.2
+            jobs.append(
+                replace(
+                    j,
+                    time=j.time[i : i + 1],
+                    lat=j.lat[i : i + 1],
+                    lon=j.lon[i : i + 1],
+                    baro=np.full(1, np.nan) if nan else j.baro[i : i + 1],
+                    geo=np.full(1, np.nan) if nan or rng.random() < 0.5 else j.geo[i : i + 1],
+                    flags=np.full(1, rng.choice([0, 0, 1, 4]), np.uint8),
+                )
+            )
+    want = [r for j in jobs for r in check_piece(index, j)]
+    assert len(want) > 50
+    assert any(r["vertical"] == "unknown" for r in want)
+    assert any(r["suspect"] for r in want)
+    for path_kind in (compiled_path, numpy_path):
+        with path_kind():
+            _same(check_jobs(index, jobs), want)

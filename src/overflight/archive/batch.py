@@ -17,11 +17,13 @@ check for every (piece, airspace) pair together:
 Every computation is element-wise the one of the core check, so times and positions are the
 same to the last bit where the steps are shared: the vertical split is
 :func:`~overflight.analysis.vertical_many.vertical_pieces_many` (the core check's split for
-many intervals at once, element-wise the same), activation and incursion records are the core
-check's own functions. A piece with segments longer than the check's densification step
+many intervals at once, element-wise the same), activation is the core check's own function,
+and the incursions' fields are laid out as columns with the core check's operations
+(:mod:`.batch_columns`). A piece with segments longer than the check's densification step
 is taken on the path the core check builds for it (the points it inserts, to the bit).
-Pieces the batched path does not take (airspaces of several polygons, pieces of one fix) go
-through :func:`check_piece` unchanged.
+Pieces the batched path does not take (airspaces of several polygons) go through
+:func:`check_piece` unchanged; a piece of one fix is a stretch of no length here (its one
+point: the same rows as the core check's, and 0.66 ms less each).
 
 >>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
 >>> from overflight.archive.index import AirspaceIndex

@@ -63,7 +63,7 @@ there, with this factor to spare, is surely within the densification step."""
 
 
 def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
-    """The jobs of two fixes or more, their paths end to end, and which jobs those are.
+    """The jobs of one fix or more, their paths end to end, and which jobs those are.
 
     A job whose segments are all within the check's densification step is *plain*: its path
     is its fixes (segments measured on the sphere, and only those near the step on the
@@ -84,7 +84,7 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
             _, _, d = inverse(lon[maybe], lat[maybe], lon[maybe + 1], lat[maybe + 1])
             long[maybe] = d > MAX_SEGMENT_M
     dense = np.add.reduceat(long.astype(np.int64), off[:-1]) > 0 if jobs else np.empty(0, bool)
-    taken = [bool(k >= 2) for k in n]
+    taken = [bool(k >= 1) for k in n]
     keep = [i for i, p in enumerate(taken) if p]
     k_n = n[keep]
     # finite altitudes per job, counted at once: only series with some missing are filled
