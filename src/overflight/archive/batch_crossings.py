@@ -86,7 +86,7 @@ def crossings(
     k_lon, k_lat, k_r = (
         np.array([getattr(pe, a) for pe in pes]) for a in ("center_lon", "center_lat", "radius_m")
     )
-    x, y = local_xy(P.lon, P.lat, k_lon, k_lat, kf, fx)
+    x, y = _plane(P.lon, P.lat, k_lon, k_lat, kf, fx)
     s = np.flatnonzero(P.has_next[fx])  # every fix but each job's last
     x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
     # only segments that come within the polygon's reach of its centre can meet an edge
@@ -246,6 +246,17 @@ def few_edge_pairs(
 
 RUN = 16
 """Consecutive segments of one polygon whose edges are first matched as one box."""
+
+
+def _plane(lon: F64, lat: F64, c_lon: F64, c_lat: F64, which: I64, points: I64) -> tuple[F64, F64]:
+    """:func:`~overflight.geometry.frame.local_xy` of ``points`` about centres ``which``, in
+    one compiled pass where :func:`_compiled` (the crossings choose candidates in these
+    planes, with slack far above the last bits by which the two passes may differ)."""
+    if _compiled(which.size):
+        from .pairs_compiled import plane_xy_compiled
+
+        return plane_xy_compiled(lon, lat, c_lon, c_lat, which, points)  # type: ignore[no-any-return]
+    return local_xy(lon, lat, c_lon, c_lat, which, points)
 
 
 def _compiled(n: int) -> bool:

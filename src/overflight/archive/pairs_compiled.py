@@ -19,7 +19,11 @@ from numpy.typing import NDArray
 from ..geometry.geodesic import MEAN_RADIUS
 from ..geometry.jit import jit
 
-__all__ = ["few_edge_pairs_compiled"]
+__all__ = ["few_edge_pairs_compiled", "plane_xy_compiled"]
+
+_A = 6_378_137.0
+_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
+_RAD = math.pi / 180.0
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -117,3 +121,56 @@ def few_edge_pairs_compiled(
             out_e[n] = e
             n += 1
     return out_s[:n].copy(), out_e[:n].copy()
+
+
+@jit()
+def plane_xy_compiled(lon, lat, c_lon, c_lat, which, points):  # type: ignore[no-untyped-def]
+    """:func:`~overflight.geometry.frame.local_xy` of points ``points`` about centres
+    ``which`` in one pass, without the numpy path's temporaries (its arc tangent is libm's,
+    not numpy's: the last bits may differ; the crossings take these planes only to choose
+    candidates, with slack far above that)."""
+    n = which.size
+    x = np.empty(n)
+    y = np.empty(n)
+    m = c_lon.size
+    sc = np.empty(m)
+    cc = np.empty(m)
+    east = np.empty(m)
+    north = np.empty(m)
+    for k in range(m):
+        c = c_lat[k] * _RAD
+        sc[k], cc[k] = math.sin(c), math.cos(c)
+        w = math.sqrt(1.0 - _E2 * sc[k] ** 2)
+        east[k] = _A / w / MEAN_RADIUS
+        north[k] = _A * (1.0 - _E2) / w**3 / MEAN_RADIUS
+    cos_la = np.empty(lat.size)
+    sin_la = np.empty(lat.size)
+    for i in range(lat.size):
+        la = lat[i] * _RAD
+        cos_la[i], sin_la[i] = math.cos(la), math.sin(la)
+    for j in range(n):
+        k = which[j]
+        p = points[j]
+        lo = (lon[p] - c_lon[k]) * _RAD
+        if abs(lo) < 0.1:  # their series: the first terms left out are below 1e-20
+            q = lo * lo
+            sin_lo = lo * (1 + q * (-1 / 6 + q * (1 / 120 + q * (-1 / 5040 + q * (
+                1 / 362880 + q * (-1 / 39916800))))))  # fmt: skip
+            cos_lo = 1 + q * (-1 / 2 + q * (1 / 24 + q * (-1 / 720 + q * (
+                1 / 40320 + q * (-1 / 3628800 + q / 479001600)))))  # fmt: skip
+        else:
+            sin_lo, cos_lo = math.sin(lo), math.cos(lo)
+        e = cos_la[p] * sin_lo
+        nn = cc[k] * sin_la[p] - sc[k] * cos_la[p] * cos_lo
+        u = sc[k] * sin_la[p] + cc[k] * cos_la[p] * cos_lo
+        h = math.sqrt(e * e + nn * nn)
+        if h < 0.05 and u > 0:  # rho = asin(h): rho / h by its series (to h^12)
+            q = h * h
+            ratio = 1 + q * (1 / 6 + q * (3 / 40 + q * (5 / 112 + q * (35 / 1152 + q * (
+                63 / 2816 + q * (231 / 13312))))))  # fmt: skip
+            scale = MEAN_RADIUS * ratio
+        else:
+            scale = MEAN_RADIUS * math.atan2(h, u) / h if h > 0 else MEAN_RADIUS
+        x[j] = e * scale * east[k]
+        y[j] = nn * scale * north[k]
+    return x, y
