@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import overflight.archive.kernel as kernel_module
 from overflight.archive.index import ALT_SLACK_M, AirspaceIndex, haversine
-from overflight.archive.kernel import Kernel, Piece
+from overflight.archive.kernel import Kernel, Piece, _most_common
 from overflight.archive.nearby import Nearby, seg_half
 from overflight.archive.pool import Job
 from overflight.model import Airspace, Circle, Polygon, Vertex, VerticalLimit
@@ -282,4 +282,20 @@ def test_kernel_jobs_are_those_of_the_per_piece_selection(
     assert len(jobs) == len(want)
     for j, (icao, start, near, t) in zip(jobs, want, strict=True):
         assert (j.icao24, j.track_start, j.near) == (icao, start, near)
-        assert j.time is t
+        assert np.shares_memory(j.time, t) and np.array_equal(j.time, t)  # the same rows
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.integers(-1, 4), min_size=0, max_size=12).map(lambda v: np.array(v, np.int64)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_callsigns_of_pieces_end_to_end_are_each_ones_most_common(pieces: list) -> None:
+    names = ["DLH4", "BAW1", "AFR2", "KLM3", "EZY5"]
+    lens = np.array([len(p) for p in pieces], np.int64)
+    codes = np.concatenate(pieces) if lens.sum() else np.zeros(0, np.int64)
+    want = [_most_common(p, names) if len(p) else None for p in pieces]
+    assert kernel_module._callsigns(codes, lens, names) == want

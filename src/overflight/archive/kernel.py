@@ -321,22 +321,21 @@ class Kernel:
         """The jobs of the finished pieces near some airspace."""
         if self._nearby is None or self._nearby.index is not self.index:
             self._nearby = Nearby(self.index)
-        cols = self.store.gather_many(done)  # the pieces' rows in the store are dead now
-        for p, c in zip(done, cols, strict=True):
-            p._cols = c
-            self.fixes_checked += p.n
-        near = self._nearby.select([(c[2], c[1], c[3], c[4], c[7]) for c in cols])
-        return [
-            Job(
-                self.icao.names[p.code],
-                _most_common(c[6], self.calls.names),
-                p.track_start,
-                k,
-                *c[:6],
-            )
-            for p, k, c in zip(done, near, cols, strict=True)
-            if k
-        ]
+        # the pieces' columns end to end (their rows in the store are dead now)
+        cols, lens = self.store.gather_concat(done)
+        self.fixes_checked += int(lens.sum())
+        near = self._nearby.select_concat(cols[2], cols[1], cols[3], cols[4], cols[7], lens)
+        ends = np.cumsum(lens)
+        starts = (ends - lens).tolist()
+        calls = _callsigns(cols[6], lens, self.calls.names)
+        names = self.icao.names
+        arrays = cols[:6]
+        out = []
+        for p, k, cs, a, z in zip(done, near, calls, starts, ends.tolist(), strict=True):
+            p.gathered(cols, a, z)
+            if k:
+                out.append(Job(names[p.code], cs, p.track_start, k, *(c[a:z] for c in arrays)))
+        return out
 
     def dispatch(self) -> list[dict[str, Any]]:
         """Check every queued piece (inline: now; with a pool: sent, not waited for); returns
@@ -348,6 +347,24 @@ class Kernel:
         """Rows of every piece still being checked by the pool (none without a pool)."""
         out = self._flush(force=True)
         return out + (self.pool.drain() if self.pool is not None else [])
+
+
+def _callsigns(codes: np.ndarray, lens: np.ndarray, names: list[str]) -> list[str | None]:
+    """:func:`_most_common` of each of the pieces whose callsign codes are ``codes`` end to
+    end (``lens`` each): where a piece has one callsign throughout (nearly always), for all
+    at once."""
+    out: list[str | None] = [None] * lens.size
+    has = np.flatnonzero(lens > 0)
+    if has.size == 0:
+        return out
+    first = (np.cumsum(lens) - lens)[has]
+    hi = np.maximum.reduceat(codes, first)  # no callsign: -1, below every code
+    lo = np.minimum.reduceat(np.where(codes >= 0, codes, np.iinfo(np.int64).max), first)
+    for i, a, h, m in zip(has.tolist(), first.tolist(), hi.tolist(), lo.tolist(), strict=True):
+        if h < 0:
+            continue
+        out[i] = names[h] if m == h else _most_common(codes[a : a + int(lens[i])], names)
+    return out
 
 
 def _most_common(codes: np.ndarray, names: list[str]) -> str | None:

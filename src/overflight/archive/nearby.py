@@ -62,24 +62,31 @@ class Nearby:
 
     def select(self, pieces: Sequence[PieceColumns]) -> list[list[int]]:
         """Indices of the airspaces near each piece (a piece without fixes: none)."""
-        out: list[list[int]] = [[] for _ in pieces]
         n = np.array([len(p[0]) for p in pieces], np.int64)
+        live = [p for p in pieces if len(p[0])]
+        if not live:
+            return [[] for _ in pieces]
+        lon, lat, baro, geo = (np.concatenate([p[c] for p in live]) for c in range(4))
+        dist = np.concatenate([p[4] for p in live]) if all(len(p) > 4 for p in live) else None
+        return self.select_concat(lon, lat, baro, geo, dist, n)
+
+    def select_concat(
+        self, lon: F64, lat: F64, baro: F64, geo: F64, dist: F64 | None, n: I64
+    ) -> list[list[int]]:
+        """:meth:`select` of pieces given end to end: ``n[i]`` fixes each (none: no
+        airspaces); ``dist``: each fix's distance from the one before (None: measured
+        here)."""
+        out: list[list[int]] = [[] for _ in range(n.size)]
         live = np.flatnonzero(n > 0)
         if live.size == 0 or self.n == 0:
             return out
-        lon, lat, baro, geo = (
-            np.concatenate([pieces[i][c] for i in live.tolist()]) for c in range(4)
-        )
         nl = n[live]
         start = np.cumsum(nl) - nl
         pp, kk = self._overlapping(lon, lat, start)
         pp, kk = _in_band(self.index, baro, geo, start, pp, kk)
         if pp.size == 0:
             return out
-        if all(len(pieces[i]) > 4 for i in live.tolist()):
-            half = _half_from(np.concatenate([pieces[i][4] for i in live.tolist()]), start)
-        else:
-            half = seg_half(lon, lat, start)
+        half = seg_half(lon, lat, start) if dist is None else _half_from(dist, start)
         pp, kk = self._touching(lon, lat, start, nl, pp, kk, half)
         ends = np.searchsorted(pp, np.arange(live.size), side="right")
         for i, a, z in zip(live.tolist(), np.r_[0, ends[:-1]].tolist(), ends.tolist(), strict=True):

@@ -96,12 +96,17 @@ class FixStore:
         rows are counted dead."""
         if not pieces:
             return []
+        cols, lens = self.gather_concat(pieces)
+        ends = np.cumsum(lens).tolist()
+        return [tuple(c[a:z] for c in cols) for a, z in zip([0, *ends[:-1]], ends, strict=True)]
+
+    def gather_concat(self, pieces: Sequence[Piece]) -> tuple[PieceColumns, NDArray[np.int64]]:
+        """The pieces' columns end to end (one gathered copy) and each piece's number of
+        rows; their rows are counted dead."""
         lens = np.array([p.n for p in pieces], np.int64)
         idx = self.rows(r for p in pieces for r in p.ranges)
-        cols = [c[idx] for c in self.cols]
-        ends = np.cumsum(lens).tolist()
-        self.dead += ends[-1]
-        return [tuple(c[a:z] for c in cols) for a, z in zip([0, *ends[:-1]], ends, strict=True)]
+        self.dead += int(lens.sum())
+        return tuple(c[idx] for c in self.cols), lens
 
     def compact(self, pieces: Iterable[Piece], force: bool = False) -> None:
         """Copy the rows of ``pieces`` (every open piece) to new columns, one range each, when
@@ -132,32 +137,43 @@ class Piece:
     ranges: list[tuple[int, int]] = field(default_factory=list)
     n: int = 0
     _cols: PieceColumns | None = field(default=None, repr=False)
+    _gathered: tuple[PieceColumns, int, int] | None = field(default=None, repr=False)
 
     def add(self, a: int, b: int) -> None:
         """Append the store's rows ``a:b``."""
         if b > a:
             self.ranges.append((a, b))
             self.n += b - a
-            self._cols = None
+            self._cols = self._gathered = None
 
     def prepend(self, a: int, b: int) -> None:
         """Put the store's rows ``a:b`` before the piece's."""
         if b > a:
             self.ranges.insert(0, (a, b))
             self.n += b - a
-            self._cols = None
+            self._cols = self._gathered = None
 
     def columns(self) -> PieceColumns:
         """The piece's :data:`COLUMNS` (copies; gathered once)."""
         if self._cols is None:
-            self._cols = self.store.gather(self.ranges)
+            g = self._gathered
+            if g is not None:
+                self._cols = tuple(c[g[1] : g[2]] for c in g[0])
+            else:
+                self._cols = self.store.gather(self.ranges)
         return self._cols
+
+    def gathered(self, cols: PieceColumns, a: int, b: int) -> None:
+        """The piece is finished, its rows gathered as rows ``a:b`` of ``cols`` (its
+        :meth:`columns` from now on: views of them)."""
+        self._gathered = (cols, a, b)
+        self._cols = None
 
     def or_last_flags(self, mask: int) -> None:
         """OR ``mask`` into the last fix's flags."""
         if mask and self.ranges:
             self.store.cols[5][self.ranges[-1][1] - 1] |= mask
-            self._cols = None
+            self._cols = self._gathered = None
 
     def flag_trailing(self, lat: float, lon: float, mask: int) -> None:
         """OR ``mask`` into the trailing fixes at exactly (lat, lon)."""
@@ -167,4 +183,4 @@ class Piece:
                 if la[r] != lat or lo[r] != lon:
                     return
                 f[r] |= mask
-                self._cols = None
+                self._cols = self._gathered = None
