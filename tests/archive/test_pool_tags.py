@@ -8,8 +8,9 @@ import time
 import numpy as np
 
 from overflight.analysis.params import CheckParameters
+from overflight.archive.index import AirspaceIndex
 from overflight.archive.pool import CheckPool, Job
-from overflight.model import Airspace, Circle, Polygon, VerticalLimit
+from overflight.model import Airspace, Circle, Polygon, Vertex, VerticalLimit
 
 ZONE = Airspace(
     "R1",
@@ -154,3 +155,28 @@ def test_a_check_never_builds_the_prefilter_grid() -> None:
     rows = check_jobs(index, [_job("a")])
     assert [r["icao24"] for r in rows] == ["a"] and "near" not in vars(index)
     assert bool(index.near.any()) and "near" in vars(index)
+
+
+def test_a_worker_warms_its_index_within_its_time_box() -> None:
+    zones = [
+        Airspace(f"R{i}", "R", (Polygon(Circle(50.0, i * 0.5, 5_000.0)),),
+                 VerticalLimit.surface(), VerticalLimit.unlimited())
+        for i in range(6)
+    ]  # fmt: skip
+    broken = Airspace("BAD", "R", (Polygon((Vertex(0, 0), Vertex(0, 0), Vertex(0, 0))),),
+                      VerticalLimit.surface(), VerticalLimit.unlimited())  # fmt: skip
+    index = AirspaceIndex([*zones, broken])
+    assert index.warm(0.0) == 0 and index._prepared == {}
+    assert index.warm(60.0, stop=lambda: True) == 0
+    calls = iter(range(100))
+    assert index.warm(60.0, stop=lambda: next(calls) >= 2) == 2  # stopped after two
+    kept = index.prepared(0)
+    assert index.warm(60.0) == 7
+    assert "ring with 1 distinct points" in index.skipped[6]
+    assert index.prepared(0) is kept  # nothing prepared before is replaced
+    fresh = AirspaceIndex([*zones, broken])
+    for k in range(6):  # what it prepared is what preparing on first use gives
+        a, b = index.prepared(k), fresh.prepared(k)
+        assert a is not None and b is not None
+        np.testing.assert_array_equal(a.outline.lon1, b.outline.lon1)
+        assert a.radius_m == b.radius_m

@@ -20,7 +20,8 @@ airspace; longer segments are sampled every ``margin_m`` along their great circl
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -251,6 +252,24 @@ class AirspaceIndex:
                 self.skipped[k] = str(exc)
                 self._prepared[k] = None
         return self._prepared[k]
+
+    def warm(self, seconds: float, stop: Callable[[], bool] | None = None) -> int:
+        """Prepare airspaces, in order, until all are, ``seconds`` (wall clock) have passed,
+        or ``stop()`` is true: a check worker does this while it waits for its first job.
+        Never replaces one prepared meanwhile (by another thread). Returns how many are
+        prepared."""
+        end = time.perf_counter() + seconds
+        for k in range(len(self.airspaces)):
+            if time.perf_counter() >= end or (stop is not None and stop()):
+                break
+            if k in self._prepared:
+                continue
+            try:
+                self._prepared.setdefault(k, prepare_airspace(self.airspaces[k], self.params))
+            except ValueError as exc:
+                self.skipped.setdefault(k, str(exc))
+                self._prepared.setdefault(k, None)
+        return len(self._prepared)
 
     def bbox(self) -> tuple[float, float, float, float]:
         """(lon_min, lat_min, lon_max, lat_max) of every reach box (the whole world if none,

@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import pickle
 import tempfile
+import threading
 import types
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -130,22 +131,45 @@ def _dumps(obj: object) -> bytes:
 _INDEX: AirspaceIndex | None = None
 
 
+WARM_S = 3.0
+"""How long at most a new check worker prepares airspaces (in a thread) while it waits for
+its first job: the main process plans the files and reads the first batches meanwhile (at
+the start of a 100M-row scan a core is idle for ~2 s), so what it prepares then costs no
+time later. The first job stops it."""
+
+_WARM: threading.Thread | None = None
+_STOP = threading.Event()
+
+
 def _init(path: str) -> None:
-    global _INDEX
+    global _INDEX, _WARM
     with open(path, "rb") as f:
         airspaces, params = pickle.load(f)
     _INDEX = AirspaceIndex(airspaces, params)
     settle()
+    _WARM = threading.Thread(target=_INDEX.warm, args=(WARM_S, _STOP.is_set), daemon=True)
+    _WARM.start()
+
+
+def _ready() -> AirspaceIndex:
+    """The worker's index, its warming stopped (the jobs run alone)."""
+    global _WARM
+    if _WARM is not None:
+        _STOP.set()
+        _WARM.join()
+        _WARM = None
+    assert _INDEX is not None
+    return _INDEX
 
 
 def _run(job: Job) -> Rows:
-    assert _INDEX is not None
-    return check_piece(_INDEX, job)
+    return check_piece(_ready(), job)
 
 
 def _run_many(jobs: list[Job] | Packed) -> Rows:
     from .batch import check_jobs
 
+    _ready()
     assert _INDEX is not None
     rows = check_jobs(_INDEX, unpack(jobs) if isinstance(jobs, Packed) else jobs)
     settle()  # a worker's own process: what it keeps (prepared airspaces) is frozen
@@ -156,8 +180,7 @@ def _run_many_columns(jobs: Packed) -> list[pa.RecordBatch]:
     """:func:`_run_many`'s rows as record batches (:func:`~.batch.check_jobs_batches`)."""
     from .batch import check_jobs_batches
 
-    assert _INDEX is not None
-    out = check_jobs_batches(_INDEX, unpack(jobs))
+    out = check_jobs_batches(_ready(), unpack(jobs))
     settle()
     return out
 
