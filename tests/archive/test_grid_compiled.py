@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overflight.archive.grid_compiled import ends_pass
-from overflight.archive.index import ALT_SLACK_M, AirspaceIndex
+from overflight.archive.index import ALT_SLACK_M, AirspaceIndex, haversine
 from overflight.model import Airspace, Circle, Polygon, VerticalLimit
 
 
@@ -58,3 +58,33 @@ def test_compiled_ends_equal_the_vectorised_test(seed: int, n: int, world: bool)
     )  # fmt: skip
     assert np.array_equal(got, want)
     assert want[:k].all() and not want.all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 30))
+def test_fix_candidates_equal_the_segments_own(seed: int, n: int) -> None:
+    # each fix's segment from the fix before (where it has one and no break), its band from
+    # both ends' altitudes (NaN-skipping), long segments sampled: as segment_candidates on
+    # the gathered segments
+    rng = np.random.default_rng(seed)
+    ix = _index(rng, n, False)
+    m = 300
+    box = ix.bbox()
+    lon, lat = rng.uniform(box[0] - 1, box[2] + 1, m), rng.uniform(box[1] - 1, box[3] + 1, m)
+    plon, plat = lon + rng.normal(0, 0.05, m), lat + rng.normal(0, 0.05, m)
+    far = rng.random(m) < 0.2  # long segments: sampled between their ends
+    plon[far] = lon[far] + rng.normal(0, 0.5, far.sum())
+    plat[far] = lat[far] - rng.uniform(0.1, 1.5, far.sum())
+    alts = [rng.uniform(-300, 14_000, m) for _ in range(4)]
+    for a in alts:
+        a[rng.random(m) < 0.3] = np.nan
+    has_prev, brk = rng.random(m) < 0.9, rng.random(m) < 0.1
+    dist = haversine(plon, plat, lon, lat)
+    baro, geo, pbaro, pgeo = alts
+    seg = np.flatnonzero(has_prev & ~brk)
+    want = np.zeros(m, bool)
+    lo = np.fmin(np.fmin(baro[seg], geo[seg]), np.fmin(pbaro[seg], pgeo[seg]))
+    hi = np.fmax(np.fmax(baro[seg], geo[seg]), np.fmax(pbaro[seg], pgeo[seg]))
+    want[seg] = ix.segment_candidates(plon[seg], plat[seg], lon[seg], lat[seg], lo, hi, dist[seg])
+    got = ix.fix_candidates(has_prev, brk, (plon, plat, lon, lat), (baro, geo, pbaro, pgeo), dist)
+    assert np.array_equal(got, want)

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from ..geometry.jit import jit
 
-__all__ = ["ends_pass"]
+__all__ = ["ends_pass", "fixes_pass"]
 
 F64 = NDArray[np.float64]
 
@@ -68,3 +68,73 @@ def ends_pass(
             out[i] = True
             break
     return out
+
+
+@jit()
+def _fmin(a: float, b: float) -> float:
+    """``np.fmin``: the smaller, ignoring a NaN (NaN only if both are)."""
+    if math.isnan(a):
+        return b
+    if math.isnan(b):
+        return a
+    return min(a, b)
+
+
+@jit()
+def _fmax(a: float, b: float) -> float:
+    """``np.fmax``: the larger, ignoring a NaN (NaN only if both are)."""
+    if math.isnan(a):
+        return b
+    if math.isnan(b):
+        return a
+    return max(a, b)
+
+
+@jit()
+def fixes_pass(
+    has_prev: NDArray[np.bool_],
+    brk: NDArray[np.bool_],
+    plon: F64,
+    plat: F64,
+    lon: F64,
+    lat: F64,
+    baro: F64,
+    geo: F64,
+    pbaro: F64,
+    pgeo: F64,
+    grid_lon0: float,
+    grid_lat0: float,
+    cell: float,
+    ncol: int,
+    nrow: int,
+    wrap: bool,
+    near: NDArray[np.bool_],
+    lo: F64,
+    hi: F64,
+    slack: float,
+) -> tuple[NDArray[np.bool_], F64, F64]:
+    """:func:`ends_pass` of the segment ending at each fix that has one (``has_prev`` and
+    not ``brk``), its band the NaN-skipping least and greatest of both ends' barometric and
+    geometric altitudes: whether each fix's segment passes, and those bands (as the numpy
+    path's gathers, ``fmin`` and ``fmax`` give them; NaN for fixes without a segment)."""
+    n = lon.size
+    out = np.zeros(n, np.bool_)
+    alo = np.full(n, np.nan)
+    ahi = np.full(n, np.nan)
+    for i in range(n):
+        if not has_prev[i] or brk[i]:
+            continue
+        a = _fmin(_fmin(baro[i], geo[i]), _fmin(pbaro[i], pgeo[i]))
+        b = _fmax(_fmax(baro[i], geo[i]), _fmax(pbaro[i], pgeo[i]))
+        alo[i] = a
+        ahi[i] = b
+        for k in range(2):
+            x, y = (plon[i], plat[i]) if k == 0 else (lon[i], lat[i])
+            c = _cell(x, y, grid_lon0, grid_lat0, cell, ncol, nrow, wrap)
+            if c < 0 or not near[c]:
+                continue
+            if a > hi[c] + slack or b < lo[c] - slack:
+                continue
+            out[i] = True
+            break
+    return out, alo, ahi

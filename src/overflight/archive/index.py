@@ -213,6 +213,34 @@ class AirspaceIndex:
             out[np.unique(seg[hit])] = True
         return out
 
+    def fix_candidates(
+        self,
+        has_prev: NDArray[np.bool_],
+        brk: NDArray[np.bool_],
+        ends: tuple[F64, F64, F64, F64],
+        alts: tuple[F64, F64, F64, F64],
+        dist: F64,
+    ) -> NDArray[np.bool_]:
+        """:meth:`segment_candidates` of the segment ending at each fix, for the fixes that
+        have one (``has_prev`` and not ``brk``; the others: False), in one compiled pass
+        over the fixes: ``ends`` (lon, lat of the fix before; lon, lat of the fix),
+        ``alts`` (barometric, geometric altitude of the fix; of the fix before), the band
+        their NaN-skipping least and greatest."""
+        from .grid_compiled import fixes_pass
+
+        out, lo, hi = fixes_pass(
+            has_prev, brk, *ends, *alts, self.lon0, self.lat0, self.cell, self.ncol,
+            self.nrow, self.ncol * self.cell >= 360.0 - 1e-9, self.near, self.lo, self.hi,
+            ALT_SLACK_M,
+        )  # fmt: skip
+        long = np.flatnonzero(~out & has_prev & ~brk & (dist > 2.0 * self.margin_m))
+        if long.size:
+            plon, plat, lon, lat = ends
+            out[long] = self.segment_candidates(
+                plon[long], plat[long], lon[long], lat[long], lo[long], hi[long], dist[long]
+            )
+        return out
+
     # -- airspaces ------------------------------------------------------------------------
     def overlapping(
         self, lon_min: float, lat_min: float, lon_max: float, lat_max: float

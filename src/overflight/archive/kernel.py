@@ -242,16 +242,16 @@ class Kernel:
                 p.prepend(b0 + k, b0 + k + 1)
 
     def _candidates(self, f: Fixes) -> NDArray[np.bool_]:
-        seg = np.flatnonzero(f.has_prev & ~f.brk)
-        cand = np.zeros(len(f), bool)
-        if seg.size == 0:
-            return cand
-        lo = np.fmin(np.fmin(f.baro[seg], f.geo[seg]), np.fmin(f.pbaro[seg], f.pgeo[seg]))
-        hi = np.fmax(np.fmax(f.baro[seg], f.geo[seg]), np.fmax(f.pbaro[seg], f.pgeo[seg]))
-        cand[seg] = self.index.segment_candidates(
-            f.plon[seg], f.plat[seg], f.lon[seg], f.lat[seg], lo, hi, f.dist[seg]
+        """Whether the segment ending at each fix may touch an airspace (no segment: False)."""
+        if len(f) == 0:
+            return np.zeros(0, bool)
+        return self.index.fix_candidates(
+            f.has_prev,
+            f.brk,
+            (f.plon, f.plat, f.lon, f.lat),
+            (f.baro, f.geo, f.pbaro, f.pgeo),
+            f.dist,
         )
-        return cand
 
     def evict(self, before: float) -> list[dict[str, Any]]:
         """Finalise the open pieces of aircraft silent for longer than the eviction horizon
