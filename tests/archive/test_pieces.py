@@ -133,3 +133,27 @@ def test_stores_pickled_without_distances_are_read() -> None:
     old.append(*rows)  # and goes on
     assert np.array_equal(old.cols[7][4:8], rows[7])
     assert pickle.loads(pickle.dumps(old)).n == 8
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.lists(st.integers(0, 3_000), min_size=1, max_size=6))
+def test_rows_taken_into_the_store_equal_rows_appended(seed: int, sizes: list[int]) -> None:
+    rng = np.random.default_rng(seed)
+    a, b = FixStore(), FixStore()
+    for m in sizes:  # past the first capacity: the columns grow
+        src = [
+            rng.normal(size=m + 5),
+            rng.normal(size=m + 5),
+            rng.normal(size=m + 5),
+            rng.normal(size=m + 5),
+            rng.normal(size=m + 5),
+            rng.integers(0, 8, m + 5).astype(np.uint8),
+            rng.integers(-1, 9, m + 5),  # int64
+            rng.normal(size=m + 5).astype(np.float32),  # another dtype: converted
+        ]
+        idx = np.sort(rng.choice(m + 5, size=m, replace=False))
+        assert a.append(*(c[idx] for c in src)) == b.append_take(idx, *src)
+    assert a.n == b.n
+    for x, y in zip(a.cols, b.cols, strict=True):
+        assert x.dtype == y.dtype
+        np.testing.assert_array_equal(x[: a.n], y[: b.n])

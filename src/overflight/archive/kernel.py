@@ -202,15 +202,8 @@ class Kernel:
         bounds = np.r_[np.flatnonzero(starts), idx.size].tolist()
         # the batch's fixes of every piece, appended to the store at once: run [a, z) of idx
         # is rows base + a .. base + z
-        base = self.store.append(
-            f.time[idx],
-            f.lat[idx],
-            f.lon[idx],
-            f.baro[idx],
-            f.geo[idx],
-            f.flags[idx],
-            f.cs[idx],
-            f.dist[idx],
+        base = self.store.append_take(
+            idx, f.time, f.lat, f.lon, f.baro, f.geo, f.flags, f.cs, f.dist
         )
         carried: list[tuple[Piece, int]] = []  # new pieces that start at the carried fix
         for a, z in itertools.pairwise(bounds):

@@ -61,9 +61,8 @@ class FixStore:
             cols.append(np.full(cols[0].shape[0], np.nan))
         self.__dict__.update({**state, "cols": cols})
 
-    def append(self, *columns: np.ndarray) -> int:
-        """Append rows (the :data:`COLUMNS`, equal lengths); returns the first one's row."""
-        m = int(columns[0].shape[0])
+    def _reserve(self, m: int) -> int:
+        """Room for ``m`` more rows (the columns grown by doubling); returns the first."""
         start = self.n
         if start + m > self.cols[0].shape[0]:
             size = max(2 * self.cols[0].shape[0], start + m)
@@ -71,9 +70,27 @@ class FixStore:
             for new, old in zip(grown, self.cols, strict=True):
                 new[:start] = old[:start]
             self.cols = grown
+        self.n = start + m
+        return start
+
+    def append(self, *columns: np.ndarray) -> int:
+        """Append rows (the :data:`COLUMNS`, equal lengths); returns the first one's row."""
+        m = int(columns[0].shape[0])
+        start = self._reserve(m)
         for col, v in zip(self.cols, columns, strict=True):
             col[start : start + m] = v
-        self.n = start + m
+        return start
+
+    def append_take(self, idx: NDArray[np.int64], *columns: np.ndarray) -> int:
+        """:meth:`append` of rows ``idx`` of the :data:`COLUMNS` (taken straight into the
+        store, without a gathered copy first); returns the first one's row."""
+        m = int(idx.shape[0])
+        start = self._reserve(m)
+        for col, v in zip(self.cols, columns, strict=True):
+            if v.dtype == col.dtype:
+                np.take(v, idx, out=col[start : start + m])
+            else:
+                col[start : start + m] = v[idx]
         return start
 
     def rows(self, ranges: Iterable[tuple[int, int]]) -> NDArray[np.int64]:
