@@ -7,7 +7,9 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from switches import compiled_path, numpy_path
 
+from overflight.archive import batch_crossings
 from overflight.archive.pairs_compiled import plane_xy_compiled
 from overflight.geometry.frame import local_xy
 
@@ -42,3 +44,24 @@ def test_the_centre_itself_is_the_origin() -> None:
         np.zeros(1, np.int64), np.zeros(1, np.int64),
     )  # fmt: skip
     assert x[0] == 0.0 and y[0] == 0.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(2, 400))
+def test_segments_in_reach_compiled_equal_the_numpy_test(seed: int, n: int) -> None:
+    rng = np.random.default_rng(seed)
+    k_r = rng.uniform(1_000.0, 80_000.0, 4)
+    kf = np.sort(rng.integers(0, 4, n))
+    x = rng.normal(0.0, 60_000.0, n)
+    y = rng.normal(0.0, 60_000.0, n)
+    x[::5] = x[::5] / 100  # some near the centre
+    x[1::7] = np.nan  # a point where the plane failed: never in reach
+    nxt = rng.random(n) < 0.85
+    nxt[-1] = False
+    nxt[np.flatnonzero(np.diff(kf))] = False  # a pair's last fix: no segment onward
+    with compiled_path():
+        got = batch_crossings._in_reach(x, y, nxt, kf, k_r)
+    with numpy_path():
+        want = batch_crossings._in_reach(x, y, nxt, kf, k_r)
+    np.testing.assert_array_equal(got, want)
+    assert got.dtype == np.int64

@@ -87,13 +87,9 @@ def crossings(
         np.array([getattr(pe, a) for pe in pes]) for a in ("center_lon", "center_lat", "radius_m")
     )
     x, y = _plane(P.lon, P.lat, k_lon, k_lat, kf, fx)
-    s = np.flatnonzero(P.has_next[fx])  # every fix but each job's last
-    x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
-    # only segments that come within the polygon's reach of its centre can meet an edge
-    dx, dy = x2 - x1, y2 - y1
-    u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
-    r = k_r[kf[s]]
-    s = s[np.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * plane_error(r)) + 1_000.0]
+    # only segments (every fix but each job's last to the next) that come within the
+    # polygon's reach of its centre can meet an edge
+    s = _in_reach(x, y, P.has_next[fx], kf, k_r)
     n_edges = np.array([len(pe) for pe in pes], np.int64)
     few = n_edges[kf[s]] <= FEW_EDGES
     sf, s = s[few], s[~few]
@@ -257,6 +253,22 @@ def _plane(lon: F64, lat: F64, c_lon: F64, c_lat: F64, which: I64, points: I64) 
 
         return plane_xy_compiled(lon, lat, c_lon, c_lat, which, points)  # type: ignore[no-any-return]
     return local_xy(lon, lat, c_lon, c_lat, which, points)
+
+
+def _in_reach(x: F64, y: F64, nxt: NDArray[np.bool_], kf: I64, k_r: F64) -> I64:
+    """The segments ``j -> j + 1`` (``nxt[j]``) of points ``x``, ``y`` in the plane of
+    polygon ``kf[j]`` that come within its reach ``k_r`` of its centre (with the plane's
+    error and a kilometre to spare); in one compiled pass where :func:`_compiled`."""
+    if _compiled(x.size):
+        from .pairs_compiled import in_reach_compiled
+
+        return in_reach_compiled(x, y, nxt, kf, k_r)  # type: ignore[no-any-return]
+    s = np.flatnonzero(nxt)
+    x1, y1, x2, y2 = x[s], y[s], x[s + 1], y[s + 1]
+    dx, dy = x2 - x1, y2 - y1
+    u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
+    r = k_r[kf[s]]
+    return s[np.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * plane_error(r)) + 1_000.0]
 
 
 def _compiled(n: int) -> bool:

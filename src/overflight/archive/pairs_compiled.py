@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from ..geometry.geodesic import MEAN_RADIUS
 from ..geometry.jit import jit
 
-__all__ = ["few_edge_pairs_compiled", "plane_xy_compiled"]
+__all__ = ["few_edge_pairs_compiled", "in_reach_compiled", "plane_xy_compiled"]
 
 _A = 6_378_137.0
 _E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
@@ -174,3 +174,26 @@ def plane_xy_compiled(lon, lat, c_lon, c_lat, which, points):  # type: ignore[no
         x[j] = e * scale * east[k]
         y[j] = nn * scale * north[k]
     return x, y
+
+
+@jit()
+def in_reach_compiled(x, y, nxt, kf, k_r):  # type: ignore[no-untyped-def]
+    """The segments ``j -> j + 1`` (``nxt[j]``: there is one) of points ``x``, ``y`` in their
+    polygon's plane (``kf[j]``) whose nearest point to the centre lies within the polygon's
+    reach ``k_r`` (times one plus three times the plane's error, plus 1 km): the numpy
+    path's test in one pass, without its gathers."""
+    out = np.empty(x.size, np.int64)
+    m = 0
+    for j in range(x.size - 1):
+        if not nxt[j]:
+            continue
+        x1, y1, x2, y2 = x[j], y[j], x[j + 1], y[j + 1]
+        dx, dy = x2 - x1, y2 - y1
+        u = -(x1 * dx + y1 * dy) / max(dx * dx + dy * dy, 1e-12)
+        u = 0.0 if u < 0.0 else 1.0 if u > 1.0 else u
+        r = k_r[kf[j]]
+        err = 2.0 * (5e-5 + (r / MEAN_RADIUS) ** 2)
+        if math.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * err) + 1_000.0:
+            out[m] = j
+            m += 1
+    return out[:m]
