@@ -19,7 +19,6 @@ from ..analysis.check import MAX_SEGMENT_M
 from ..geometry.geodesic import inverse
 from ..geometry.path import PathSet, TrackPath
 from ..geometry.vertical import Availability, fill_altitude
-from .index import haversine
 from .pool import Job
 
 __all__ = ["Paths", "plain_paths"]
@@ -57,9 +56,9 @@ class Paths:
         )
 
 
-SPHERE_SLACK = 1.01
-"""The mean sphere's distances are within 0.6 % of the ellipsoid's: a segment that short
-there, with this factor to spare, is surely within the densification step."""
+_M_PER_DEG = 6_400_000.0 * np.pi / 180.0
+"""Metres per degree of latitude or longitude, at most (the ellipsoid's radii of curvature
+are at most a / sqrt(1 - e^2) = 6,399,594 m, at the poles)."""
 
 
 def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
@@ -78,8 +77,12 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
     last[off[1:] - 1] = True
     long = np.zeros(lon.size, bool)
     if lon.size > 1:
-        h = haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])
-        maybe = np.flatnonzero(~(h * SPHERE_SLACK <= MAX_SEGMENT_M) & ~last[:-1])
+        # surely short: a geodesic is no longer than the meridian and the parallel between
+        # its ends, each at most _RAD_M per radian (the ellipsoid's largest radius of
+        # curvature); the others are measured (4 array passes, not a haversine's 15)
+        dlon = np.abs(lon[1:] - lon[:-1])
+        step = (np.abs(lat[1:] - lat[:-1]) + np.minimum(dlon, 360.0 - dlon)) * _M_PER_DEG
+        maybe = np.flatnonzero(~(step <= MAX_SEGMENT_M) & ~last[:-1])
         if maybe.size:
             _, _, d = inverse(lon[maybe], lat[maybe], lon[maybe + 1], lat[maybe + 1])
             long[maybe] = d > MAX_SEGMENT_M
