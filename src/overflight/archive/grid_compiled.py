@@ -56,18 +56,27 @@ def ends_pass(
     """Whether either end of each segment lies in a grid cell near some airspace whose band
     (+- ``slack``) meets the segment's [alt_lo, alt_hi] (NaN: unknown, always meets)."""
     out = np.zeros(lon0.size, np.bool_)
+    grid = (grid_lon0, grid_lat0, cell, ncol, nrow, wrap, near, lo, hi, slack)
     for i in range(lon0.size):
-        for k in range(2):
-            x, y = (lon0[i], lat0[i]) if k == 0 else (lon1[i], lat1[i])
-            c = _cell(x, y, grid_lon0, grid_lat0, cell, ncol, nrow, wrap)
-            if c < 0 or not near[c]:
-                continue
-            # NaN altitudes compare False both ways: unknown altitude is always a candidate
-            if alt_lo[i] > hi[c] + slack or alt_hi[i] < lo[c] - slack:
-                continue
-            out[i] = True
-            break
+        out[i] = _either_end(lon0[i], lat0[i], lon1[i], lat1[i], alt_lo[i], alt_hi[i], grid)
     return out
+
+
+@jit(inline="always")
+def _either_end(x0, y0, x1, y1, a, b, grid):  # type: ignore[no-untyped-def]
+    """Whether either end lies in a grid cell near some airspace whose band (+- the slack)
+    meets [a, b]; ``grid``: (lon0, lat0, cell, ncol, nrow, wrap, near, lo, hi, slack)."""
+    glon0, glat0, cell, ncol, nrow, wrap, near, lo, hi, slack = grid
+    for k in range(2):
+        x, y = (x0, y0) if k == 0 else (x1, y1)
+        c = _cell(x, y, glon0, glat0, cell, ncol, nrow, wrap)
+        if c < 0 or not near[c]:
+            continue
+        # NaN altitudes compare False both ways: unknown altitude is always a candidate
+        if a > hi[c] + slack or b < lo[c] - slack:
+            continue
+        return True
+    return False
 
 
 @jit()
@@ -83,11 +92,7 @@ def _fmin(a: float, b: float) -> float:
 @jit()
 def _fmax(a: float, b: float) -> float:
     """``np.fmax``: the larger, ignoring a NaN (NaN only if both are)."""
-    if math.isnan(a):
-        return b
-    if math.isnan(b):
-        return a
-    return max(a, b)
+    return -_fmin(-a, -b)
 
 
 @jit()
@@ -102,21 +107,13 @@ def fixes_pass(
     geo: F64,
     pbaro: F64,
     pgeo: F64,
-    grid_lon0: float,
-    grid_lat0: float,
-    cell: float,
-    ncol: int,
-    nrow: int,
-    wrap: bool,
-    near: NDArray[np.bool_],
-    lo: F64,
-    hi: F64,
-    slack: float,
+    grid: tuple,  # type: ignore[type-arg]
 ) -> tuple[NDArray[np.bool_], F64, F64]:
     """:func:`ends_pass` of the segment ending at each fix that has one (``has_prev`` and
-    not ``brk``), its band the NaN-skipping least and greatest of both ends' barometric and
-    geometric altitudes: whether each fix's segment passes, and those bands (as the numpy
-    path's gathers, ``fmin`` and ``fmax`` give them; NaN for fixes without a segment)."""
+    not ``brk``; ``grid``: its grid arguments as one tuple), its band the NaN-skipping
+    least and greatest of both ends' barometric and geometric altitudes: whether each fix's
+    segment passes, and those bands (as the numpy path's gathers, ``fmin`` and ``fmax``
+    give them; NaN for fixes without a segment)."""
     n = lon.size
     out = np.zeros(n, np.bool_)
     alo = np.full(n, np.nan)
@@ -128,13 +125,5 @@ def fixes_pass(
         b = _fmax(_fmax(baro[i], geo[i]), _fmax(pbaro[i], pgeo[i]))
         alo[i] = a
         ahi[i] = b
-        for k in range(2):
-            x, y = (plon[i], plat[i]) if k == 0 else (lon[i], lat[i])
-            c = _cell(x, y, grid_lon0, grid_lat0, cell, ncol, nrow, wrap)
-            if c < 0 or not near[c]:
-                continue
-            if a > hi[c] + slack or b < lo[c] - slack:
-                continue
-            out[i] = True
-            break
+        out[i] = _either_end(plon[i], plat[i], lon[i], lat[i], a, b, grid)
     return out, alo, ahi

@@ -228,11 +228,11 @@ class AirspaceIndex:
         their NaN-skipping least and greatest."""
         from .grid_compiled import fixes_pass
 
-        out, lo, hi = fixes_pass(
-            has_prev, brk, *ends, *alts, self.lon0, self.lat0, self.cell, self.ncol,
-            self.nrow, self.ncol * self.cell >= 360.0 - 1e-9, self.near, self.lo, self.hi,
-            ALT_SLACK_M,
+        grid = (
+            self.lon0, self.lat0, self.cell, self.ncol, self.nrow,
+            self.ncol * self.cell >= 360.0 - 1e-9, self.near, self.lo, self.hi, ALT_SLACK_M,
         )  # fmt: skip
+        out, lo, hi = fixes_pass(has_prev, brk, *ends, *alts, grid)
         long = np.flatnonzero(~out & has_prev & ~brk & (dist > 2.0 * self.margin_m))
         if long.size:
             plon, plat, lon, lat = ends
