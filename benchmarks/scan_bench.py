@@ -3,7 +3,7 @@ engine), peak RSS, against DuckDB's own spatial join and a naive per-row shapely
 airspace sets.
 
     python benchmarks/scan_bench.py [--rows 10000000] [--airspaces 2000] [--hours 6]
-                                    [--sets realistic,dense] [--check-workers 2]
+                                    [--sets realistic,dense] [--check-workers -1]
                                     [--archive DIR]  (keep the generated archive, or reuse it)
 
 Airspace sets (``_archive_airspaces``):
@@ -127,7 +127,13 @@ def main() -> None:
     ap.add_argument("--naive-rows", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--sets", default="realistic,dense")
-    ap.add_argument("--check-workers", type=int, default=2)
+    ap.add_argument(
+        "--check-workers",
+        type=int,
+        default=-1,
+        help="check processes (-1: the command's default, one per CPU but one, the main "
+        "process checking too while they are behind)",
+    )
     ap.add_argument("--skip-duckdb-join", action="store_true")
     ap.add_argument(
         "--archive",

@@ -158,8 +158,9 @@ def test_evicting_silent_aircraft_keeps_the_output(
 def test_automatic_check_workers(
     archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The command's default (-1): in-process for small archives, one process per CPU (at
-    least 2) past ``AUTO_MIN_ROWS``; the rows are the same either way."""
+    """The command's default (-1): in-process for small archives, past ``AUTO_MIN_ROWS`` one
+    process per CPU but one (at least one), the main process sharing the check when a CPU
+    is left to it; the rows are the same either way."""
     import overflight.archive.scan as scan_module
     from overflight.archive.pool import CheckPool
 
@@ -167,10 +168,12 @@ def test_automatic_check_workers(
     files = [str(p) for p in archive]
     ref = scan(files, zones)
     started: list[int] = []
+    shared: list[bool] = []
     real_init = CheckPool.__init__
 
     def spy(self: CheckPool, airspaces, params, workers, **kw) -> None:  # type: ignore[no-untyped-def]
         started.append(workers)
+        shared.append(kw.get("share", False))
         real_init(self, airspaces, params, workers, **kw)
 
     monkeypatch.setattr(CheckPool, "__init__", spy)
@@ -178,8 +181,40 @@ def test_automatic_check_workers(
     assert started == [] and small.table.equals(ref.table)  # a small archive: in-process
     monkeypatch.setattr(scan_module, "AUTO_MIN_ROWS", 1)
     big = scan(files, zones, tmp_path / "inc.parquet", check_workers=-1)
-    assert started == [scan_module.auto_check_workers(10**9)] and started[0] >= 2
+    assert started == [scan_module.auto_check_workers(10**9)] and started[0] >= 1
+    assert shared == [started[0] < scan_module.usable_cpus()]
     assert big.table.equals(ref.table)
+
+
+@pytest.mark.parametrize("with_checkpoint", [False, True])
+def test_main_process_sharing_the_check_equals_inline(
+    archive: list[Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_checkpoint: bool
+) -> None:
+    """One worker and a main process that checks every chunk met with a chunk in flight
+    (``share``, ``max_pending`` 1): some chunks are checked in each process, and the table
+    is the inline check's, with or without checkpoints (each file drained before its
+    commit)."""
+    from overflight.archive.pool import CheckPool
+
+    pools: list[CheckPool] = []
+    real_init = CheckPool.__init__
+
+    def one_ahead(self: CheckPool, airspaces, params, workers, **kw) -> None:  # type: ignore[no-untyped-def]
+        real_init(self, airspaces, params, workers, **{**kw, "max_pending": 1, "share": True})
+        pools.append(self)
+
+    zones = route_airspaces(archive)
+    files = [str(p) for p in archive]
+    ref = scan(files, zones, batch_rows=2_000)
+    monkeypatch.setattr(CheckPool, "__init__", one_ahead)
+    cp = tmp_path / "cp" if with_checkpoint else None
+    got = scan(
+        files, zones, tmp_path / "inc.parquet", check_workers=1, checkpoint=cp, batch_rows=2_000
+    )
+    assert ref.table.num_rows > 0 and got.table.equals(ref.table)
+    assert got.pieces_checked == ref.pieces_checked
+    (pool,) = pools
+    assert pool.checked_here > 0 and pool.sent > 0
 
 
 @pytest.mark.parametrize("with_checkpoint", [False, True])

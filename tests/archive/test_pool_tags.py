@@ -180,3 +180,23 @@ def test_a_worker_warms_its_index_within_its_time_box() -> None:
         assert a is not None and b is not None
         np.testing.assert_array_equal(a.outline.lon1, b.outline.lon1)
         assert a.radius_m == b.radius_m
+
+
+def test_chunks_checked_here_keep_their_tags() -> None:
+    """With ``share``, chunks met with ``max_pending`` in flight are checked in the calling
+    process: their rows are held back and dropped by tag as the workers' ones."""
+    pool = CheckPool([ZONE], CheckParameters(), 1, max_pending=1, share=True)
+    try:
+        # the worker is still starting: the first chunk waits for it, the others are here
+        pool.submit_many([_job(f"a{k:05d}") for k in range(3)], chunk=1)  # tag 0
+        assert pool.sent == 1 and pool.checked_here == 2
+        pool.tag = 1
+        pool.submit_many([_job(f"b{k:05d}") for k in range(3)], chunk=1)
+        assert pool.checked_here >= 4  # the worker's first job is not back yet
+        _wait(pool)
+        assert sorted(r["icao24"] for r in pool.done()) == [f"a{k:05d}" for k in range(3)]
+        pool.discard(1)  # the file of tag 1 broke: every one of its rows is dropped
+        pool.tag = 2
+        assert pool.done() == [] and pool.drain() == []
+    finally:
+        pool.close()

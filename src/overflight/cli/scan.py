@@ -86,8 +86,9 @@ def scan_command(
         int,
         typer.Option(
             "--check-workers",
-            help="Processes for the exact check (0: in-process; default: one per CPU, at least "
-            "2, for archives of over 1M rows, else in-process).",
+            help="Processes for the exact check (0: in-process; default: one per CPU but one, "
+            "at least one, for archives of over 1M rows, else in-process). With fewer than "
+            "the CPUs, the main process also checks while they are all behind.",
         ),
     ] = -1,
     evict: Annotated[
