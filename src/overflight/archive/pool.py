@@ -238,9 +238,10 @@ class CheckPool:
     ``share``: when ``max_pending`` chunks of :meth:`submit_many` are in flight, the calling
     process checks the next chunk itself (with :attr:`local`, an index of the same airspaces
     and parameters, or its own made on first use) rather than wait: for a machine with a
-    core more than ``workers``. Three busy processes on two cores each ran ~20 % slower per
-    piece (their slices of the cores, the caches refilled) than one worker beside a reader
-    that checks while the worker is behind; the rows are the same either way."""
+    core more than ``workers``. On two cores, two workers beside the reader (three busy
+    processes) checked ~10-20 % slower per incursion (their slices of the cores, the caches
+    refilled) than one worker beside a reader that checks while the worker is behind; the
+    rows are the same either way."""
 
     def __init__(
         self,

@@ -310,9 +310,9 @@ def auto_check_workers(rows: int, cpus: int | None = None) -> int:
     (at least one), the main process checking too while they are all behind
     (:func:`shares`), or 0 (inline) for archives under :data:`AUTO_MIN_ROWS` rows.
 
-    On two cores, one worker and a main process that helps it ran 100M rows in 49.5-51.1 s
-    against 53.3-54.2 s for two workers beside the main process (whose three processes then
-    share two cores, each check ~20 % slower), the same rows.
+    On two cores, one worker and a main process that helps it ran 100M rows in 51.2-52.9 s
+    (CPU 97-100 s in all) against 53.1-55.7 s (CPU 101-105 s) for two workers beside the
+    main process, alternated; the rows are the same.
 
     >>> auto_check_workers(10_000), auto_check_workers(50_000_000, cpus=2)
     (0, 1)
