@@ -94,6 +94,15 @@ def _duckdb_join(files: list[Path], polys) -> tuple[float, int]:
     return time.perf_counter() - t0, int(n)
 
 
+def _workers(asked: int, rows: int) -> str:
+    """The check processes a scan of ``rows`` starts for ``--check-workers asked``."""
+    from overflight.archive.scan import auto_check_workers, shares
+
+    n = auto_check_workers(rows) if asked < 0 else asked
+    helps = " and the main process while they are behind" if shares(n) else ""
+    return f"{n}{helps}" + (" (automatic)" if asked < 0 else "")
+
+
 def _scan(folder: Path, kind: str, n: int, workers: int) -> dict:
     child = Path(__file__).parent / "_archive_scan_child.py"
     res = subprocess.run(
@@ -154,7 +163,7 @@ def main() -> None:
         n = sum(pq.read_metadata(f).num_rows for f in files)
         print(
             f"{made} {n:,} rows in {len(files)} hourly files ({time.perf_counter() - t0:.0f} s)"
-            f"; {args.airspaces:,} airspaces; check workers: {args.check_workers}"
+            f"; {args.airspaces:,} airspaces; check workers: {_workers(args.check_workers, n)}"
         )
         for kind in args.sets.split(","):
             zones = (realistic if kind == "realistic" else dense)(args.airspaces)
