@@ -96,6 +96,22 @@ def test_chunks_too_large_or_without_shared_memory_take_the_pipe(
         pool.close()
 
 
+@pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_the_result_pipe_takes_a_chunks_rows_at_once(expected: list) -> None:
+    """A chunk's rows (~230 KB in a scan) fit in the workers' result pipe, so a worker does
+    not wait for the main process to read them (the default pipe holds 64 KB)."""
+    import fcntl
+
+    pool = CheckPool([ZONE], CheckParameters(), 1)
+    try:
+        fd = pool._ex._result_queue._reader.fileno()  # type: ignore[attr-defined]
+        assert fcntl.fcntl(fd, fcntl.F_GETPIPE_SZ) >= 1 << 18
+        pool.submit_many(_jobs(60), chunk=16)
+        assert _key(pool.drain()) == expected
+    finally:
+        pool.close()
+
+
 def test_slots_are_taken_released_and_unlinked() -> None:
     slots = Slots(2, 4096)
     meta = [("abc123", None, 0.0, [0])]

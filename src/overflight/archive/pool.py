@@ -231,6 +231,29 @@ def unpack(p: Packed) -> list[Job]:
     ]
 
 
+RESULT_PIPE_BYTES = (1 << 20, 1 << 18)
+"""Sizes to ask for the workers' result pipe, the first Linux allows (an unprivileged
+process may ask up to ``/proc/sys/fs/pipe-max-size``, 1 MB by default)."""
+
+
+def _widen_results(ex: ProcessPoolExecutor) -> None:
+    """Let a worker write a chunk's rows (~230 KB of Arrow buffers) into the result pipe at
+    once. Through Linux's default 64 KB it waited for the main process's reader thread to
+    empty the pipe between writes, and that thread for the GIL held by the reading and
+    cleaning: ~3-5 ms per chunk, 0.7 of them the worker's CPU (24.7M rows: 0.43-0.56 s of
+    sending, 0.09-0.10 s once widened). Where the pipe cannot be widened it stays as it is."""
+    try:
+        import fcntl
+
+        fd = ex._result_queue._reader.fileno()  # type: ignore[attr-defined]
+        for size in RESULT_PIPE_BYTES:
+            with contextlib.suppress(OSError):
+                fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, size)
+                return
+    except (ImportError, AttributeError, OSError, ValueError):
+        return
+
+
 class CheckPool:
     """``workers`` processes checking jobs; :meth:`submit`, then :meth:`done` (finished
     jobs' rows) or :meth:`drain` (wait for all). Close it with :meth:`close`.
@@ -275,6 +298,7 @@ class CheckPool:
         self._ex = ProcessPoolExecutor(
             workers, mp_context=ctx, initializer=_init, initargs=(self._blob,)
         )
+        _widen_results(self._ex)
         self._pending: list[tuple[int, Future[Rows]]] = []
         self._ready: list[tuple[int, Rows]] = []
         self.max_pending = max_pending or 4 * max(1, workers)
