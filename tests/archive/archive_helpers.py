@@ -20,6 +20,15 @@ from overflight.model import Airspace, Circle, Polygon, Track, Vertex, VerticalL
 GAP_S = 600.0
 MAX_SPEED = 1200.0
 
+ZONE = Airspace(
+    "R1",
+    "R",
+    (Polygon(Circle(0.0, 0.0, 10_000.0)),),
+    VerticalLimit.surface(),
+    VerticalLimit.unlimited(),
+)
+"""A 10 km circle at (0, 0), surface to unlimited: the check pool's tests' one airspace."""
+
 
 @pytest.fixture(scope="session")
 def archive(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:

@@ -6,19 +6,12 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from archive_helpers import ZONE
 
 from overflight.analysis.params import CheckParameters
 from overflight.archive.index import AirspaceIndex
 from overflight.archive.pool import CheckPool, Job
 from overflight.model import Airspace, Circle, Polygon, Vertex, VerticalLimit
-
-ZONE = Airspace(
-    "R1",
-    "R",
-    (Polygon(Circle(0.0, 0.0, 10_000.0)),),
-    VerticalLimit.surface(),
-    VerticalLimit.unlimited(),
-)
 
 
 def _job(name: str) -> Job:

@@ -8,6 +8,7 @@ from multiprocessing import shared_memory
 
 import numpy as np
 import pytest
+from archive_helpers import ZONE
 
 import overflight.archive.pool as pool_module
 import overflight.archive.shared_jobs as shared_module
@@ -16,15 +17,6 @@ from overflight.archive.batch import check_jobs
 from overflight.archive.index import AirspaceIndex
 from overflight.archive.pool import CheckPool, Job
 from overflight.archive.shared_jobs import Slots, arrays
-from overflight.model import Airspace, Circle, Polygon, VerticalLimit
-
-ZONE = Airspace(
-    "R1",
-    "R",
-    (Polygon(Circle(0.0, 0.0, 10_000.0)),),
-    VerticalLimit.surface(),
-    VerticalLimit.unlimited(),
-)
 
 
 def _jobs(n: int) -> list[Job]:
@@ -72,28 +64,28 @@ def test_chunks_through_the_slots_give_the_rows_of_the_inline_check(expected: li
     assert len(rows) == 60 and _key(rows) == expected
 
 
-def test_chunks_too_large_or_without_shared_memory_take_the_pipe(
-    expected: list, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(pool_module, "SLOT_BYTES", 64)  # no chunk fits
+def _through_the_pipe(expected: list) -> None:
+    """60 jobs in chunks of 16 give the inline check's rows, none through a slot."""
     pool = CheckPool([ZONE], CheckParameters(), 1)
     try:
         pool.submit_many(_jobs(60), chunk=16)
         assert _key(pool.drain()) == expected and pool._slots.used == 0
     finally:
         pool.close()
+
+
+def test_chunks_too_large_or_without_shared_memory_take_the_pipe(
+    expected: list, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pool_module, "SLOT_BYTES", 64)  # no chunk fits
+    _through_the_pipe(expected)
 
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")  # /dev/shm full
 
     monkeypatch.setattr(pool_module, "SLOT_BYTES", 1 << 20)
     monkeypatch.setattr(shared_module.shared_memory, "SharedMemory", full)
-    pool = CheckPool([ZONE], CheckParameters(), 1)
-    try:
-        pool.submit_many(_jobs(60), chunk=16)
-        assert _key(pool.drain()) == expected and pool._slots.used == 0
-    finally:
-        pool.close()
+    _through_the_pipe(expected)
 
 
 @pytest.mark.skipif(not hasattr(__import__("fcntl"), "F_GETPIPE_SZ"), reason="Linux pipes only")
