@@ -7,24 +7,20 @@ from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-import pytest
 
 from overflight.archive.duckdb import estimated_rows
 
-SAMPLE = Path(__file__).parents[3] / "shared/data/adsb/opensky_impala"
-ZURICH = SAMPLE / "state_vectors_EDW24_zurich_2024-04-06.parquet"
 
-
-@pytest.mark.skipif(not ZURICH.exists(), reason="shared OpenSky sample not present")
-def test_estimated_rows_of_real_state_vectors(tmp_path: Path) -> None:
-    table = pq.read_table(ZURICH).drop(["serials"])  # a list column: not in a CSV
+def test_estimated_rows_of_real_state_vectors(shared_data: Path, tmp_path: Path) -> None:
+    zurich = shared_data / "adsb/opensky_impala/state_vectors_EDW24_zurich_2024-04-06.parquet"
+    table = pq.read_table(zurich).drop(["serials"])  # a list column: not in a CSV
     n = table.num_rows
     csv = tmp_path / "states.csv"
     pacsv.write_csv(table, csv)
-    assert estimated_rows([ZURICH]) == n  # the footer's count, exactly
+    assert estimated_rows([zurich]) == n  # the footer's count, exactly
     guess = estimated_rows([csv])
     assert n <= guess <= 2 * n  # over-counted, never missed
-    assert estimated_rows([ZURICH, csv]) == n + guess
+    assert estimated_rows([zurich, csv]) == n + guess
 
 
 def test_unreadable_files_count_nothing(tmp_path: Path) -> None:
