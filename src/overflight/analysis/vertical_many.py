@@ -75,17 +75,45 @@ def vertical_pieces_many(
     n = np.array([len(paths[k].time) for k in used.tolist()], np.int64)
     off = np.r_[0, np.cumsum(n)]
     time = np.concatenate([paths[k].time for k in used.tolist()])
+    margins = [
+        np.concatenate(
+            [(profiles[k].floor if kind == 0 else profiles[k].ceiling)[0].margin for k in used]
+        )
+        for kind in (0, 1)
+    ]
+    found = pieces_from_margins(
+        time, off, margins[0], margins[1], slot[owner[items]], ta[items], tb[items],
+        t_first[items], t_last[items],
+    )  # fmt: skip
+    for i, pieces in zip(items.tolist(), found, strict=True):
+        out[i] = pieces
+    return out
+
+
+def pieces_from_margins(
+    time: F64,
+    off: I64,
+    floor: F64,
+    ceiling: F64,
+    s_of: I64,
+    a: F64,
+    b: F64,
+    t_first: F64,
+    t_last: F64,
+) -> list[list[VPiece]]:
+    """:func:`vertical_pieces_many` of intervals ``[a[i], b[i]]`` on tracks given by their
+    simple profiles' margins: track ``s`` has the points ``off[s]:off[s + 1]`` of ``time``,
+    ``floor`` and ``ceiling`` (each limit part's ``margin``), interval ``i`` is on track
+    ``s_of[i]`` whose first and last times are ``t_first[i]`` and ``t_last[i]``."""
+    n_s = off.size - 1
+    margins = [floor, ceiling]
     # every crossing of floor (kind 0) or ceiling (kind 1): owner slot, kind, segment, time
     cs, ck, cg, ct = [], [], [], []
     inner = np.ones(time.size - 1, bool)
     inner[off[1:-1] - 1] = False  # no segment from one track's last fix to the next's first
-    seg_slot = np.repeat(np.arange(used.size), n)[:-1]
-    margins = []
+    seg_slot = np.repeat(np.arange(n_s), np.diff(off))[:-1]
     for kind in (0, 1):
-        m = np.concatenate(
-            [(profiles[k].floor if kind == 0 else profiles[k].ceiling)[0].margin for k in used]
-        )
-        margins.append(m)
+        m = margins[kind]
         m0, m1 = m[:-1], m[1:]
         with np.errstate(invalid="ignore", divide="ignore"):
             cross = inner & np.isfinite(m0) & np.isfinite(m1) & ((m0 < 0) != (m1 < 0))
@@ -98,16 +126,14 @@ def vertical_pieces_many(
     c_slot, c_kind, c_seg, c_t = (np.concatenate(v) for v in (cs, ck, cg, ct))
     order = np.lexsort((c_seg, c_kind, c_t, c_slot))
     c_slot, c_kind, c_t = c_slot[order], c_kind[order], c_t[order]
-    bound = np.searchsorted(c_slot, np.arange(used.size + 1))
-    s_of = slot[owner[items]]
-    a, b = ta[items], tb[items]
+    bound = np.searchsorted(c_slot, np.arange(n_s + 1))
     lo = search_sorted(c_t, bound[s_of], bound[s_of + 1], a, "right")  # first crossing > ta
     hi = search_sorted(c_t, bound[s_of], bound[s_of + 1], b, "left")  # first crossing >= tb
     cnt = np.maximum(hi - lo, 0)
     # sub-intervals: bounds [ta, crossings..., tb] of each item, their midpoints
     per = cnt + 1
     start = np.cumsum(per) - per
-    item_of = np.repeat(np.arange(items.size), per)
+    item_of = np.repeat(np.arange(a.size), per)
     j = np.arange(item_of.size) - start[item_of]
     idx = lo[item_of] + j
     last_idx = max(c_t.size - 1, 0)
@@ -132,14 +158,16 @@ def vertical_pieces_many(
     status[fl == -1] = "below"
     kinds = np.array(["floor", "ceiling"])[c_kind] if c_kind.size else np.empty(0, "<U7")
     st_l, left_l, right_l = status.tolist(), left.tolist(), right.tolist()
-    for r, i in enumerate(items.tolist()):
+    out: list[list[VPiece]] = []
+    for r, (t0, t1, tf, tl) in enumerate(
+        zip(a.tolist(), b.tolist(), t_first.tolist(), t_last.tolist(), strict=True)
+    ):
         p0 = int(start[r])
         c = int(cnt[r])
-        t0, t1 = float(ta[i]), float(tb[i])
         vias = [
-            "start" if t0 == t_first[i] else "lateral",
+            "start" if t0 == tf else "lateral",
             *kinds[int(lo[r]) : int(lo[r]) + c].tolist(),
-            "end" if t1 == t_last[i] else "lateral",
+            "end" if t1 == tl else "lateral",
         ]
         pieces: list[VPiece] = []
         for q in range(c + 1):
@@ -149,5 +177,5 @@ def vertical_pieces_many(
                 pieces[-1] = (pieces[-1][0], x1, st, pieces[-1][3], vias[q + 1])
             else:
                 pieces.append((x0, x1, st, vias[q], vias[q + 1]))
-        out[i] = pieces
+        out.append(pieces)
     return out

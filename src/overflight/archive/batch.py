@@ -49,14 +49,16 @@ from numpy.typing import NDArray
 from ..analysis.activation import split_by_activation
 from ..analysis.check import PreparedAirspace, margin_top, vertical_margin
 from ..analysis.lateral import union_intervals
-from ..analysis.vertical_many import vertical_pieces_many
+from ..analysis.vertical_many import VPiece, pieces_from_margins, vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.jit import compiled_for_all
-from ..geometry.vertical import Availability, LimitSeries, VerticalProfile
+from ..geometry.path import search_sorted
+from ..geometry.vertical import LimitSeries, VerticalProfile
 from .batch_columns import AirspaceMeta, Columns, columns_batch, columns_rows, incursion_columns
 from .batch_crossings import crossings, starts_inside
+from .batch_limits import PairMargins, Plan, limit_plan, pair_margins
 from .batch_paths import Paths, plain_paths
-from .batch_records import flag_masks, margin_tops
+from .batch_records import flag_masks, tops_from_margins
 from .index import AirspaceIndex
 from .pool import Job, check_piece
 from .rows import to_batch
@@ -82,14 +84,81 @@ class _Stub:
     activation: str
 
 
+@dataclass
+class _Vertical:
+    """The floor and ceiling along the pairs that have a lateral interval: the simple pairs'
+    margins (:mod:`.batch_limits`; ``slot``: each pair's, -1 if none) and the others'
+    profiles (by pair)."""
+
+    profiles: dict[int, VerticalProfile]
+    margins: PairMargins | None
+    slot: I64
+
+
+def _vertical(
+    P: Paths,
+    pairs: list[tuple[int, int]],
+    preps: dict[int, PreparedAirspace],
+    index: Any,
+    used: list[int],
+    span: tuple[F64, F64],
+) -> _Vertical:
+    """The margins of the simple pairs among ``used``, each over its points from the last
+    before ``span[0][i]`` to the first after ``span[1][i]`` (around all its intervals: the
+    same crossings and interpolations there as over its whole path, fixes of equal times
+    included), and the profiles of the others (those shared by a path's pairs of equal
+    limits built once)."""
+    plans: dict[int, Plan | None] = {}
+    for k in {pairs[p][1] for p in used}:
+        a = preps[k].airspace
+        plans[k] = limit_plan(a.floor, a.ceiling)
+    jj = np.array([pairs[p][0] for p in used], np.int64)
+    j_lo, j_hi = P.off[jj], P.off[jj + 1]
+    lo = np.maximum(search_sorted(P.time, j_lo, j_hi, span[0], "left") - 1, j_lo)
+    hi = np.minimum(search_sorted(P.time, j_lo, j_hi, span[1], "right") + 1, j_hi)
+    pm = pair_margins(
+        P.time,
+        P.alt_baro,
+        P.alt_geo,
+        lo,
+        hi,
+        np.array(P.known, bool).reshape(-1, 4)[jj],
+        [plans[pairs[p][1]] for p in used],
+    )
+    slot = np.full(len(pairs), -1, np.int64)
+    slot[used] = pm.slot
+    profiles: dict[int, VerticalProfile] = {}
+    series: dict[int, dict[Hashable, LimitSeries]] = {}  # per job: limits shared
+    shared: dict[tuple[int, int], VerticalProfile] = {}  # per job and pair of limits
+    for p, s in zip(used, pm.slot.tolist(), strict=True):
+        if s >= 0:
+            continue
+        j, k = pairs[p]
+        lk, fk, ck = index.limits_key(k)
+        prof = shared.get((j, lk))
+        if prof is None:
+            path = P.paths[j]
+            prof = shared[j, lk] = VerticalProfile.build(
+                preps[k].airspace.floor,
+                preps[k].airspace.ceiling,
+                path.alt_baro,
+                path.alt_geo,
+                P.known[j],
+                series.setdefault(j, {}),
+                (fk, ck),
+            )
+        profiles[p] = prof
+    return _Vertical(profiles, pm, slot)
+
+
 def _stubs(
     P: Paths,
     pairs: list[tuple[int, int]],
     preps: dict[int, PreparedAirspace],
     index: Any,
-) -> tuple[list[_Stub], dict[int, VerticalProfile]]:
-    """Every incursion of the pairs (before depth and end points), and the vertical profile
-    of each pair that has a lateral interval (built only for those)."""
+) -> tuple[list[_Stub], _Vertical]:
+    """Every incursion of the pairs (before depth and end points), and the floor and
+    ceiling along each pair that has a lateral interval (computed only for those)."""
     cpair, cseg, cfrac = crossings(P, pairs, preps)
     inside0 = starts_inside(P, pairs, preps, index)
     ctime = P.time[cseg] + cfrac * (P.time[cseg + 1] - P.time[cseg]) if cseg.size else cfrac
@@ -116,44 +185,39 @@ def _stubs(
             iv_pair.append(p)
             iv_a.append(ta)
             iv_b.append(tb)
-    profiles: dict[int, VerticalProfile] = {}
-    known: dict[int, Availability] = {}  # per job
-    series: dict[int, dict[Hashable, LimitSeries]] = {}  # per job: limits shared
-    shared: dict[tuple[int, int], VerticalProfile] = {}  # per job and pair of limits
-    for p in dict.fromkeys(iv_pair):
-        j, k = pairs[p]
-        lk, fk, ck = index.limits_key(k)
-        prof = shared.get((j, lk))
-        if prof is None:
-            path = P.paths[j]
-            kn = known.get(j)
-            if kn is None:
-                kn = known[j] = P.known[j]
-                series[j] = {}
-            prof = shared[j, lk] = VerticalProfile.build(
-                preps[k].airspace.floor,
-                preps[k].airspace.ceiling,
-                path.alt_baro,
-                path.alt_geo,
-                kn,
-                series[j],
-                (fk, ck),
-            )
-        profiles[p] = prof
     if not iv_pair:
-        return [], profiles
-    used = list(profiles)
-    slot = {p: s for s, p in enumerate(used)}
+        return [], _Vertical({}, None, np.full(len(pairs), -1, np.int64))
+    iv = np.array(iv_pair, np.int64)
+    ta, tb = np.array(iv_a), np.array(iv_b)
+    used, first = np.unique(iv, return_index=True)  # iv is sorted: each pair's intervals
+    last = np.r_[first[1:], iv.size] - 1  # are together, in time order
+    vert = _vertical(P, pairs, preps, index, used.tolist(), (ta[first], tb[last]))
     jobs_of = np.array([pairs[p][0] for p in iv_pair], np.int64)
-    split = vertical_pieces_many(
-        [P.paths[pairs[p][0]] for p in used],
-        [profiles[p] for p in used],
-        np.array([slot[p] for p in iv_pair], np.int64),
-        np.array(iv_a),
-        np.array(iv_b),
-        P.time[P.off[jobs_of]],
-        P.time[P.off[jobs_of + 1] - 1],
-    )
+    t_first, t_last = P.time[P.off[jobs_of]], P.time[P.off[jobs_of + 1] - 1]
+    split: list[list[VPiece]] = [[] for _ in iv_pair]
+    s_of = vert.slot[iv]
+    fast = np.flatnonzero(s_of >= 0)
+    if fast.size:
+        pm = vert.margins
+        assert pm is not None
+        found = pieces_from_margins(
+            pm.time, pm.off, pm.floor, pm.ceiling, s_of[fast], ta[fast], tb[fast],
+            t_first[fast], t_last[fast],
+        )  # fmt: skip
+        for i, pieces in zip(fast.tolist(), found, strict=True):
+            split[i] = pieces
+    slow = np.flatnonzero(s_of < 0)
+    if slow.size:
+        used = list(dict.fromkeys(iv[slow].tolist()))
+        slot = {p: n for n, p in enumerate(used)}
+        found = vertical_pieces_many(
+            [P.paths[pairs[p][0]] for p in used],
+            [vert.profiles[p] for p in used],
+            np.array([slot[p] for p in iv[slow].tolist()], np.int64),
+            ta[slow], tb[slow], t_first[slow], t_last[slow],
+        )  # fmt: skip
+        for i, pieces in zip(slow.tolist(), found, strict=True):
+            split[i] = pieces
     out: list[_Stub] = []
     for p, pieces in zip(iv_pair, split, strict=True):
         windows = preps[pairs[p][1]].windows
@@ -172,7 +236,7 @@ def _stubs(
                         act,
                     )
                 )
-    return out, profiles
+    return out, vert
 
 
 def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
@@ -217,7 +281,7 @@ def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> tuple[Rows, Column
             rows += check_piece(index, replace(job, near=slow))
     if not pairs:
         return rows, None
-    stubs, profiles = _stubs(P, pairs, preps, index)
+    stubs, vert = _stubs(P, pairs, preps, index)
     if not stubs:
         return rows, None
     jobs_of = np.array([pairs[s.pair][0] for s in stubs], np.int64)
@@ -250,23 +314,26 @@ def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> tuple[Rows, Column
     # the vertical margins and the fixes' flags of every incursion at once
     t0 = np.array([s.t0 for s in stubs])
     t1 = np.array([s.t1 for s in stubs])
-    lo, hi = P.off[jobs_of], P.off[jobs_of + 1]
-    slot = {p: n for n, p in enumerate(profiles)}
-    tops, known = margin_tops(
-        P.time, lo, hi, list(profiles.values()), np.array([slot[s.pair] for s in stubs]), t0, t1
-    )
+    tops = np.full(len(stubs), np.nan)
+    s_slot = vert.slot[np.array([s.pair for s in stubs], np.int64)]
+    fast = np.flatnonzero(s_slot >= 0)
+    if fast.size:
+        pm = vert.margins
+        assert pm is not None
+        lo, hi = pm.off[s_slot[fast]], pm.off[s_slot[fast] + 1]
+        tops[fast] = tops_from_margins(pm.time, pm.floor, pm.ceiling, lo, hi, t0[fast], t1[fast])
     flags = np.concatenate([jobs[i].flags for i in P.jobs])
     fo = P.fix_off
     masks = flag_masks(P.fix_time, flags, fo[jobs_of], fo[jobs_of + 1], t0, t1).tolist()
     margins: list[float | None] = []
     reasons: list[str | None] = []
-    for i, s in enumerate(stubs):
-        profile = profiles[s.pair]
-        top = (
-            float(tops[i])
-            if known[i]
-            else margin_top(profile, P.paths[pairs[s.pair][0]], s.t0, s.t1)
-        )
+    for s, top, sl in zip(stubs, tops.tolist(), s_slot.tolist(), strict=True):
+        if sl >= 0:  # a simple pair: its limits' reasons are none
+            margins.append(vertical_margin(top, s.status))
+            reasons.append(None)
+            continue
+        profile = vert.profiles[s.pair]
+        top = margin_top(profile, P.paths[pairs[s.pair][0]], s.t0, s.t1)
         margins.append(vertical_margin(top, s.status))
         why = profile.reasons() if s.status == "unknown" else None
         reasons.append("; ".join(why) if why else None)

@@ -47,6 +47,9 @@ class Paths:
     altitudes)."""
     fix_time: F64
     fix_off: I64
+    alt_baro: F64
+    """The paths' (filled) altitudes end to end, as ``time``."""
+    alt_geo: F64
 
     def point_at(self, jj: I64, t: F64) -> tuple[F64, F64]:
         """Positions at times ``t`` of jobs ``jj`` (positions in ``self.jobs``): each path
@@ -123,6 +126,8 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
             known,
             _cat([jobs[i].time for i in keep]),
             np.r_[0, np.cumsum(k_n)].astype(np.int64),
+            _cat([p.alt_baro for p in paths]),
+            _cat([p.alt_geo for p in paths]),
         ),
         taken,
     )

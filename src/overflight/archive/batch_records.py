@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from ..geometry.path import interp_many, search_sorted
 from ..geometry.vertical import VerticalProfile
 
-__all__ = ["flag_masks", "margin_tops"]
+__all__ = ["flag_masks", "margin_tops", "tops_from_margins"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -75,28 +75,37 @@ def margin_tops(
     fm_all = np.concatenate(fm_parts)
     cm_all = np.concatenate(cm_parts)  # the ceiling's margin is minus this
     xp = np.concatenate([time[a:b] for a, b in zip(p_lo.tolist(), p_hi.tolist(), strict=True)])
-    # every incursion's fixes strictly inside (t0, t1), on its profile's stretch
     base = p_off[slot]
-    s_lo, s_hi = base, base + n
-    a = search_sorted(xp, s_lo, s_hi, t0[sel], "right")
-    b = search_sorted(xp, s_lo, s_hi, t1[sel], "left")
+    out[sel] = tops_from_margins(xp, fm_all, cm_all, base, base + n, t0[sel], t1[sel])
+    return out, done
+
+
+def tops_from_margins(
+    xp: F64, fm_all: F64, cm_all: F64, s_lo: I64, s_hi: I64, t0: F64, t1: F64
+) -> F64:
+    """:func:`margin_tops` of incursions over [t0[i], t1[i]] on tracks given by their simple
+    profiles' margins: incursion ``i``'s track has the points ``s_lo[i]:s_hi[i]`` of the
+    times ``xp``, the floor's margins ``fm_all`` and the ceiling's ``cm_all`` (each limit
+    part's ``margin``: the ceiling's margin is minus it)."""
+    # every incursion's fixes strictly inside (t0, t1), on its profile's stretch
+    a = search_sorted(xp, s_lo, s_hi, t0, "right")
+    b = search_sorted(xp, s_lo, s_hi, t1, "left")
     inner, start = _ranges(a, b)
     f_in = fm_all[inner]
     c_in = -cm_all[inner]
     # the ends: interpolated as np.interp does (constants: the constant)
-    ends = np.concatenate([t0[sel], t1[sel]])
+    ends = np.concatenate([t0, t1])
     e_lo, e_hi = np.tile(s_lo, 2), np.tile(s_hi, 2)
     f_end = interp_many(ends, e_lo, e_hi, xp, fm_all)
     c_end = -interp_many(ends, e_lo, e_hi, xp, cm_all)
-    end_m = np.fmin(f_end, c_end).reshape(2, sel.size)
+    end_m = np.fmin(f_end, c_end).reshape(2, t0.size)
     top = np.fmax(end_m[0], end_m[1])
     inner_m = np.fmin(f_in, c_in)
     has = b > a
     if has.any():
         part = np.fmax.reduceat(inner_m, start[has]) if inner_m.size else np.empty(0)
         top[has] = np.fmax(top[has], part)
-    out[sel] = top
-    return out, done
+    return top
 
 
 def flag_masks(time: F64, flags: NDArray[np.uint8], lo: I64, hi: I64, t0: F64, t1: F64) -> I64:
