@@ -24,6 +24,7 @@ unknown altitudes go through ``vertical_pieces`` itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -32,7 +33,7 @@ from ..geometry.path import TrackPath, interp_many, search_sorted
 from ..geometry.vertical import LimitSeries, VerticalProfile
 from .check import vertical_pieces
 
-__all__ = ["vertical_pieces_many"]
+__all__ = ["PieceTable", "piece_table", "pieces_from_margins", "vertical_pieces_many"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -90,6 +91,18 @@ def vertical_pieces_many(
     return out
 
 
+class PieceTable(NamedTuple):
+    """Vertical pieces of many intervals as columns, interval by interval in time order:
+    each piece's interval, bounds, status and the vias at its ends."""
+
+    item: I64
+    t0: F64
+    t1: F64
+    status: NDArray[np.str_]
+    via0: NDArray[np.str_]
+    via1: NDArray[np.str_]
+
+
 def pieces_from_margins(
     time: F64,
     off: I64,
@@ -105,6 +118,26 @@ def pieces_from_margins(
     simple profiles' margins: track ``s`` has the points ``off[s]:off[s + 1]`` of ``time``,
     ``floor`` and ``ceiling`` (each limit part's ``margin``), interval ``i`` is on track
     ``s_of[i]`` whose first and last times are ``t_first[i]`` and ``t_last[i]``."""
+    t = piece_table(time, off, floor, ceiling, s_of, a, b, t_first, t_last)
+    out: list[list[VPiece]] = [[] for _ in range(a.size)]
+    cols = (t.t0.tolist(), t.t1.tolist(), t.status.tolist(), t.via0.tolist(), t.via1.tolist())
+    for i, *piece in zip(t.item.tolist(), *cols, strict=True):
+        out[i].append(tuple(piece))  # type: ignore[arg-type]
+    return out
+
+
+def piece_table(
+    time: F64,
+    off: I64,
+    floor: F64,
+    ceiling: F64,
+    s_of: I64,
+    a: F64,
+    b: F64,
+    t_first: F64,
+    t_last: F64,
+) -> PieceTable:
+    """:func:`pieces_from_margins` as columns."""
     n_s = off.size - 1
     margins = [floor, ceiling]
     # every crossing of floor (kind 0) or ceiling (kind 1): owner slot, kind, segment, time
@@ -156,26 +189,28 @@ def pieces_from_margins(
     status[(fl == 1) & (ce == 1)] = "inside"
     status[ce == -1] = "above"
     status[fl == -1] = "below"
-    kinds = np.array(["floor", "ceiling"])[c_kind] if c_kind.size else np.empty(0, "<U7")
-    st_l, left_l, right_l = status.tolist(), left.tolist(), right.tolist()
-    out: list[list[VPiece]] = []
-    for r, (t0, t1, tf, tl) in enumerate(
-        zip(a.tolist(), b.tolist(), t_first.tolist(), t_last.tolist(), strict=True)
-    ):
-        p0 = int(start[r])
-        c = int(cnt[r])
-        vias = [
-            "start" if t0 == tf else "lateral",
-            *kinds[int(lo[r]) : int(lo[r]) + c].tolist(),
-            "end" if t1 == tl else "lateral",
-        ]
-        pieces: list[VPiece] = []
-        for q in range(c + 1):
-            st = st_l[p0 + q]
-            x0, x1 = (t0, t1) if t0 == t1 else (left_l[p0 + q], right_l[p0 + q])
-            if pieces and pieces[-1][2] == st:
-                pieces[-1] = (pieces[-1][0], x1, st, pieces[-1][3], vias[q + 1])
-            else:
-                pieces.append((x0, x1, st, vias[q], vias[q + 1]))
-        out.append(pieces)
-    return out
+    kinds = np.array(["floor", "ceiling"])[c_kind] if c_kind.size else np.array(["floor"])
+    # each sub-interval's bounds, and the vias at its ends: the interval's own (start or end
+    # of the track, else lateral) or the crossing's limit
+    same = a[item_of] == b[item_of]
+    x0 = np.where(same, a[item_of], left)
+    x1 = np.where(same, b[item_of], right)
+    k_last = kinds.size - 1
+    before = np.where(
+        j == 0,
+        np.where(a == t_first, "start", "lateral")[item_of],
+        kinds[np.clip(idx - 1, 0, k_last)],
+    )
+    after = np.where(
+        j == cnt[item_of],
+        np.where(b == t_last, "end", "lateral")[item_of],
+        kinds[np.clip(idx, 0, k_last)],
+    )
+    # runs of one status within an interval make one piece
+    new = np.ones(item_of.size, bool)
+    new[1:] = (item_of[1:] != item_of[:-1]) | (status[1:] != status[:-1])
+    heads = np.flatnonzero(new)
+    tails = np.r_[heads[1:], item_of.size] - 1
+    return PieceTable(
+        item_of[heads], x0[heads], x1[tails], status[heads], before[heads], after[tails]
+    )

@@ -38,27 +38,21 @@ point: the same rows as the core check's, and 0.66 ms less each).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-from ..analysis.activation import split_by_activation
 from ..analysis.check import PreparedAirspace, margin_top, vertical_margin
-from ..analysis.lateral import union_intervals
-from ..analysis.vertical_many import VPiece, pieces_from_margins, vertical_pieces_many
 from ..geometry.extremum import deepest_in_circles, distance_extrema
 from ..geometry.jit import compiled_for_all
-from ..geometry.path import search_sorted
-from ..geometry.vertical import LimitSeries, VerticalProfile
 from .batch_columns import AirspaceMeta, Columns, columns_batch, columns_rows, incursion_columns
-from .batch_crossings import crossings, starts_inside
-from .batch_limits import PairMargins, Plan, limit_plan, pair_margins
-from .batch_paths import Paths, plain_paths
+from .batch_paths import plain_paths
 from .batch_records import flag_masks, tops_from_margins
+from .batch_stubs import stubs
 from .index import AirspaceIndex
 from .pool import Job, check_piece
 from .rows import to_batch
@@ -69,174 +63,6 @@ __all__ = ["check_jobs", "check_jobs_batches"]
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 Rows = list[dict[str, Any]]
-
-
-@dataclass
-class _Stub:
-    """One incursion found, before its depth and end points are computed."""
-
-    pair: int
-    t0: float
-    t1: float
-    status: str
-    via0: str
-    via1: str
-    activation: str
-
-
-@dataclass
-class _Vertical:
-    """The floor and ceiling along the pairs that have a lateral interval: the simple pairs'
-    margins (:mod:`.batch_limits`; ``slot``: each pair's, -1 if none) and the others'
-    profiles (by pair)."""
-
-    profiles: dict[int, VerticalProfile]
-    margins: PairMargins | None
-    slot: I64
-
-
-def _vertical(
-    P: Paths,
-    pairs: list[tuple[int, int]],
-    preps: dict[int, PreparedAirspace],
-    index: Any,
-    used: list[int],
-    span: tuple[F64, F64],
-) -> _Vertical:
-    """The margins of the simple pairs among ``used``, each over its points from the last
-    before ``span[0][i]`` to the first after ``span[1][i]`` (around all its intervals: the
-    same crossings and interpolations there as over its whole path, fixes of equal times
-    included), and the profiles of the others (those shared by a path's pairs of equal
-    limits built once)."""
-    plans: dict[int, Plan | None] = {}
-    for k in {pairs[p][1] for p in used}:
-        a = preps[k].airspace
-        plans[k] = limit_plan(a.floor, a.ceiling)
-    jj = np.array([pairs[p][0] for p in used], np.int64)
-    j_lo, j_hi = P.off[jj], P.off[jj + 1]
-    lo = np.maximum(search_sorted(P.time, j_lo, j_hi, span[0], "left") - 1, j_lo)
-    hi = np.minimum(search_sorted(P.time, j_lo, j_hi, span[1], "right") + 1, j_hi)
-    pm = pair_margins(
-        P.time,
-        P.alt_baro,
-        P.alt_geo,
-        lo,
-        hi,
-        np.array(P.known, bool).reshape(-1, 4)[jj],
-        [plans[pairs[p][1]] for p in used],
-    )
-    slot = np.full(len(pairs), -1, np.int64)
-    slot[used] = pm.slot
-    profiles: dict[int, VerticalProfile] = {}
-    series: dict[int, dict[Hashable, LimitSeries]] = {}  # per job: limits shared
-    shared: dict[tuple[int, int], VerticalProfile] = {}  # per job and pair of limits
-    for p, s in zip(used, pm.slot.tolist(), strict=True):
-        if s >= 0:
-            continue
-        j, k = pairs[p]
-        lk, fk, ck = index.limits_key(k)
-        prof = shared.get((j, lk))
-        if prof is None:
-            path = P.paths[j]
-            prof = shared[j, lk] = VerticalProfile.build(
-                preps[k].airspace.floor,
-                preps[k].airspace.ceiling,
-                path.alt_baro,
-                path.alt_geo,
-                P.known[j],
-                series.setdefault(j, {}),
-                (fk, ck),
-            )
-        profiles[p] = prof
-    return _Vertical(profiles, pm, slot)
-
-
-def _stubs(
-    P: Paths,
-    pairs: list[tuple[int, int]],
-    preps: dict[int, PreparedAirspace],
-    index: Any,
-) -> tuple[list[_Stub], _Vertical]:
-    """Every incursion of the pairs (before depth and end points), and the floor and
-    ceiling along each pair that has a lateral interval (computed only for those)."""
-    cpair, cseg, cfrac = crossings(P, pairs, preps)
-    inside0 = starts_inside(P, pairs, preps, index)
-    ctime = P.time[cseg] + cfrac * (P.time[cseg + 1] - P.time[cseg]) if cseg.size else cfrac
-    bounds = np.searchsorted(cpair, np.arange(len(pairs) + 1))
-    iv_pair: list[int] = []
-    iv_a: list[float] = []
-    iv_b: list[float] = []
-    for p, (j, _) in enumerate(pairs):
-        times = ctime[bounds[p] : bounds[p + 1]].tolist()
-        inside = bool(inside0[p])
-        if not times and not inside:
-            continue
-        t_first, t_last = float(P.time[P.off[j]]), float(P.time[P.off[j + 1] - 1])
-        lateral: list[tuple[float, float]] = []
-        start = t_first if inside else None
-        for tc in times:
-            if inside:
-                lateral.append((start, tc))  # type: ignore[arg-type]
-            start = None if inside else tc
-            inside = not inside
-        if inside:
-            lateral.append((start, t_last))  # type: ignore[arg-type]
-        for ta, tb in union_intervals(lateral):
-            iv_pair.append(p)
-            iv_a.append(ta)
-            iv_b.append(tb)
-    if not iv_pair:
-        return [], _Vertical({}, None, np.full(len(pairs), -1, np.int64))
-    iv = np.array(iv_pair, np.int64)
-    ta, tb = np.array(iv_a), np.array(iv_b)
-    used, first = np.unique(iv, return_index=True)  # iv is sorted: each pair's intervals
-    last = np.r_[first[1:], iv.size] - 1  # are together, in time order
-    vert = _vertical(P, pairs, preps, index, used.tolist(), (ta[first], tb[last]))
-    jobs_of = np.array([pairs[p][0] for p in iv_pair], np.int64)
-    t_first, t_last = P.time[P.off[jobs_of]], P.time[P.off[jobs_of + 1] - 1]
-    split: list[list[VPiece]] = [[] for _ in iv_pair]
-    s_of = vert.slot[iv]
-    fast = np.flatnonzero(s_of >= 0)
-    if fast.size:
-        pm = vert.margins
-        assert pm is not None
-        found = pieces_from_margins(
-            pm.time, pm.off, pm.floor, pm.ceiling, s_of[fast], ta[fast], tb[fast],
-            t_first[fast], t_last[fast],
-        )  # fmt: skip
-        for i, pieces in zip(fast.tolist(), found, strict=True):
-            split[i] = pieces
-    slow = np.flatnonzero(s_of < 0)
-    if slow.size:
-        used = list(dict.fromkeys(iv[slow].tolist()))
-        slot = {p: n for n, p in enumerate(used)}
-        found = vertical_pieces_many(
-            [P.paths[pairs[p][0]] for p in used],
-            [vert.profiles[p] for p in used],
-            np.array([slot[p] for p in iv[slow].tolist()], np.int64),
-            ta[slow], tb[slow], t_first[slow], t_last[slow],
-        )  # fmt: skip
-        for i, pieces in zip(slow.tolist(), found, strict=True):
-            split[i] = pieces
-    out: list[_Stub] = []
-    for p, pieces in zip(iv_pair, split, strict=True):
-        windows = preps[pairs[p][1]].windows
-        for p0, p1, status, v0, v1 in pieces:
-            if status not in ("inside", "unknown"):
-                continue
-            for a0, a1, act in split_by_activation(p0, p1, windows):
-                out.append(
-                    _Stub(
-                        p,
-                        a0,
-                        a1,
-                        status,
-                        v0 if a0 == p0 else "activation",
-                        v1 if a1 == p1 else "activation",
-                        act,
-                    )
-                )
-    return out, vert
 
 
 def check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> Rows:
@@ -281,84 +107,72 @@ def _check_jobs(index: AirspaceIndex, jobs: Sequence[Job]) -> tuple[Rows, Column
             rows += check_piece(index, replace(job, near=slow))
     if not pairs:
         return rows, None
-    stubs, vert = _stubs(P, pairs, preps, index)
-    if not stubs:
+    st, vert = stubs(P, pairs, preps, index)
+    if len(st) == 0:
         return rows, None
-    jobs_of = np.array([pairs[s.pair][0] for s in stubs], np.int64)
-    ends_lon, ends_lat = P.point_at(
-        np.repeat(jobs_of, 2), np.array([v for s in stubs for v in (s.t0, s.t1)])
-    )
-    circ = [i for i, s in enumerate(stubs) if preps[pairs[s.pair][1]].outline.circle is not None]
-    deep: list[tuple[float, float, float, float] | None] = [None] * len(stubs)
+    pj = np.array([p[0] for p in pairs], np.int64)
+    pk = np.array([p[1] for p in pairs], np.int64)
+    jobs_of, space_k = pj[st.pair], pk[st.pair]
+    t0, t1 = st.t0, st.t1
+    ends_lon, ends_lat = P.point_at(np.repeat(jobs_of, 2), np.column_stack([t0, t1]).ravel())
+    uk = np.unique(space_k)
+    is_circle = np.array([preps[k].outline.circle is not None for k in uk.tolist()], bool)
+    circ = np.flatnonzero(is_circle[np.searchsorted(uk, space_k)])
+    t0_l, t1_l, j_l, k_l = t0.tolist(), t1.tolist(), jobs_of.tolist(), space_k.tolist()
+    deep: list[tuple[float, float, float, float] | None] = [None] * len(st)
     found = deepest_in_circles(
-        [
-            (
-                P.paths[int(jobs_of[i])],
-                preps[pairs[stubs[i].pair][1]].outline.circle,
-                stubs[i].t0,
-                stubs[i].t1,
-            )
-            for i in circ
-        ]  # type: ignore[misc]
+        [(P.paths[j_l[i]], preps[k_l[i]].outline.circle, t0_l[i], t1_l[i]) for i in circ.tolist()]  # type: ignore[misc]
     )
-    for i, f in zip(circ, found, strict=True):
+    for i, f in zip(circ.tolist(), found, strict=True):
         deep[i] = f
     rest = [i for i, d in enumerate(deep) if d is None]
-    stretches = []
-    for i in rest:
-        j, k = pairs[stubs[i].pair]
-        stretches.append((P.paths[j], preps[k].outline, stubs[i].t0, stubs[i].t1))
+    stretches = [(P.paths[j_l[i]], preps[k_l[i]].outline, t0_l[i], t1_l[i]) for i in rest]
     searched = distance_extrema(stretches, maximize=True)
     for i, f in zip(rest, searched, strict=True):
         deep[i] = f
     # the vertical margins and the fixes' flags of every incursion at once
-    t0 = np.array([s.t0 for s in stubs])
-    t1 = np.array([s.t1 for s in stubs])
-    tops = np.full(len(stubs), np.nan)
-    s_slot = vert.slot[np.array([s.pair for s in stubs], np.int64)]
+    s_slot = vert.slot[st.pair]
     fast = np.flatnonzero(s_slot >= 0)
+    top = np.full(len(st), np.nan)
     if fast.size:
         pm = vert.margins
         assert pm is not None
         lo, hi = pm.off[s_slot[fast]], pm.off[s_slot[fast] + 1]
-        tops[fast] = tops_from_margins(pm.time, pm.floor, pm.ceiling, lo, hi, t0[fast], t1[fast])
+        top[fast] = tops_from_margins(pm.time, pm.floor, pm.ceiling, lo, hi, t0[fast], t1[fast])
     flags = np.concatenate([jobs[i].flags for i in P.jobs])
     fo = P.fix_off
     masks = flag_masks(P.fix_time, flags, fo[jobs_of], fo[jobs_of + 1], t0, t1).tolist()
-    margins: list[float | None] = []
-    reasons: list[str | None] = []
-    for s, top, sl in zip(stubs, tops.tolist(), s_slot.tolist(), strict=True):
-        if sl >= 0:  # a simple pair: its limits' reasons are none
-            margins.append(vertical_margin(top, s.status))
-            reasons.append(None)
-            continue
-        profile = vert.profiles[s.pair]
-        top = margin_top(profile, P.paths[pairs[s.pair][0]], s.t0, s.t1)
-        margins.append(vertical_margin(top, s.status))
-        why = profile.reasons() if s.status == "unknown" else None
-        reasons.append("; ".join(why) if why else None)
+    # vertical_margin of each (the simple pairs' limits have no reasons)
+    vm = np.where(st.status == "inside", top, -top)
+    vm = np.where(vm < 0.0, 0.0, vm)
+    margins: list[float | None] = [
+        v if ok else None for v, ok in zip(vm.tolist(), np.isfinite(top).tolist(), strict=True)
+    ]
+    reasons: list[str | None] = [None] * len(st)
+    for i in np.flatnonzero(s_slot < 0).tolist():
+        p = int(st.pair[i])
+        profile, status = vert.profiles[p], str(st.status[i])
+        margins[i] = vertical_margin(margin_top(profile, P.paths[j_l[i]], t0_l[i], t1_l[i]), status)
+        why = profile.reasons() if status == "unknown" else None
+        reasons[i] = "; ".join(why) if why else None
     names: dict[int, list[str]] = {}
-    space_at: dict[int, int] = {}
+    # the airspaces in order of first appearance
+    _, first = np.unique(space_k, return_index=True)
+    seen = space_k[np.sort(first)].tolist()
+    space_at = {k: n for n, k in enumerate(seen)}
     spaces: list[AirspaceMeta] = []
-    for k in (pairs[s.pair][1] for s in stubs):
-        if k not in space_at:
-            space_at[k] = len(spaces)
-            a = preps[k].airspace
-            spaces.append((k, a.name, a.kind, a.id, a.source, str(a.floor), str(a.ceiling)))
+    for k in seen:
+        a = preps[k].airspace
+        spaces.append((k, a.name, a.kind, a.id, a.source, str(a.floor), str(a.ceiling)))
     cols = incursion_columns(
         [(jobs[i].icao24, jobs[i].callsign, jobs[i].track_start) for i in P.jobs],
         spaces,
         jobs_of,
-        np.array([space_at[pairs[s.pair][1]] for s in stubs], np.int64),
+        np.array([space_at[k] for k in k_l], np.int64),
         (t0, t1),
         (ends_lon, ends_lat),
         deep,  # type: ignore[arg-type]
-        (
-            [s.status for s in stubs],
-            [s.via0 for s in stubs],
-            [s.via1 for s in stubs],
-            [s.activation for s in stubs],
-        ),
+        (st.status.tolist(), st.via0.tolist(), st.via1.tolist(), st.activation.tolist()),
         margins,
         reasons,
         [names[m] if m in names else names.setdefault(m, flag_names(m)) for m in masks],
