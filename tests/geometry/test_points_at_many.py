@@ -7,6 +7,7 @@ object shared by several owners are all drawn."""
 from __future__ import annotations
 
 import contextlib
+from dataclasses import replace
 
 import numpy as np
 from hypothesis import given, settings
@@ -16,6 +17,7 @@ from switches import compiled_path
 from overflight.geometry.geodesic import forward, inverse
 from overflight.geometry.path import (
     PathSet,
+    PathStore,
     TrackPath,
     _search_sorted,
     points_at,
@@ -207,3 +209,48 @@ def test_a_fix_time_gives_the_fix_itself(ps, data) -> None:
     for lon, lat in sets:
         np.testing.assert_array_equal(lon[ok], want_lon[ok])
         np.testing.assert_array_equal(lat[ok], want_lat[ok])
+
+
+@settings(max_examples=60, deadline=None)
+@given(ps=st.lists(paths(), min_size=1, max_size=5), data=st.data())
+def test_paths_from_one_store_give_the_same_windows(ps, data) -> None:
+    """Paths that lie in one ``PathStore`` are laid out from it: the same positions (exact
+    and on the chords), knots, steps and chord bounds as the paths themselves; a list
+    mixing them with a path outside the store takes the paths themselves."""
+    store = PathStore(
+        np.concatenate([p.time for p in ps]),
+        np.concatenate([p.lon for p in ps]),
+        np.concatenate([p.lat for p in ps]),
+        np.r_[0, np.cumsum([len(p) for p in ps])].astype(np.int64),
+    )
+    stored = [replace(p, at=(store, i)) for i, p in enumerate(ps)]
+    pick = data.draw(st.lists(st.integers(0, len(ps) - 1), min_size=1, max_size=8))
+    t0, t1 = [], []
+    for k in pick:
+        p = ps[k]
+        a, b = sorted(float(p.time[0]) + data.draw(st.floats(-5.0, 40.0)) for _ in range(2))
+        t0.append(a)
+        t1.append(b)
+    windows = (np.array(t0), np.array(t1))
+    mixed = [stored[k] for k in pick]
+    mixed[0] = ps[pick[0]] if data.draw(st.booleans()) else mixed[0]
+    want = PathSet([ps[k] for k in pick], windows=windows)
+    got = PathSet(mixed, windows=windows)
+    owner = np.array(data.draw(st.lists(st.integers(0, len(pick) - 1), min_size=1, max_size=20)))
+    t = windows[0][owner] + np.array(
+        data.draw(st.lists(st.floats(0.0, 1.0), min_size=owner.size, max_size=owner.size))
+    ) * (windows[1][owner] - windows[0][owner])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for exact in (True, False):
+            np.testing.assert_array_equal(
+                got.points_at(owner, t, exact=exact), want.points_at(owner, t, exact=exact)
+            )
+        for a, b in zip(got.knots(), want.knots(), strict=True):
+            np.testing.assert_array_equal(a, b)
+        kn, ko = want.knots()
+        seg = np.flatnonzero(ko[1:] == ko[:-1])
+        np.testing.assert_array_equal(
+            got.steps(ko[seg], kn[seg], kn[seg + 1], 7.0),
+            want.steps(ko[seg], kn[seg], kn[seg + 1], 7.0),
+        )
+        np.testing.assert_array_equal(got.chord_error(), want.chord_error())

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 
 from ..analysis.check import MAX_SEGMENT_M
 from ..geometry.geodesic import inverse
-from ..geometry.path import PathSet, TrackPath
+from ..geometry.path import PathSet, PathStore, TrackPath
 from ..geometry.vertical import Availability, fill_altitude
 from .pool import Job
 
@@ -114,13 +114,21 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
     p_off = np.r_[0, np.cumsum(p_n)].astype(np.int64)
     p_last = np.zeros(int(p_off[-1]), bool)
     p_last[p_off[1:] - 1] = True
+    store = PathStore(
+        _cat([p.time for p in paths]),
+        _cat([p.lon for p in paths]),
+        _cat([p.lat for p in paths]),
+        p_off,
+    )
+    for i, path in enumerate(paths):  # its points lie in the store as they are
+        object.__setattr__(path, "at", (store, i))
     return (
         Paths(
             keep,
             p_off,
-            _cat([p.time for p in paths]),
-            _cat([p.lon for p in paths]),
-            _cat([p.lat for p in paths]),
+            store.time,
+            store.lon,
+            store.lat,
             ~p_last,
             paths,
             known,

@@ -12,20 +12,31 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .geodesic import forward, haversine, inverse, unit_vectors
 
-__all__ = ["PathSet", "TrackPath", "interp_many", "points_at", "search_sorted"]
+__all__ = ["PathSet", "PathStore", "TrackPath", "interp_many", "points_at", "search_sorted"]
 
 F64 = NDArray[np.float64]
 
 SPHERE_SLACK = 1.01
 """A geodesic's length lies within this factor of the mean sphere's great-circle distance
 between its ends (the ellipsoid's radii of curvature are within 0.6 % of the mean radius)."""
+
+
+@dataclass(frozen=True, eq=False)
+class PathStore:
+    """Paths end to end: path ``i``'s points are ``off[i]:off[i + 1]`` of ``time``, ``lon``
+    and ``lat`` (the archive scan's batches lay out their paths so)."""
+
+    time: F64
+    lon: F64
+    lat: F64
+    off: NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,9 @@ class TrackPath:
     alt_baro: F64
     alt_geo: F64
     original: NDArray[np.bool_]  # True for the track's own fixes
+    at: tuple[PathStore, int] | None = field(default=None, compare=False, repr=False)
+    """Where the path lies in a :class:`PathStore` (its points there are its own), if it
+    does: a :class:`PathSet` of such paths takes their points from the store."""
 
     @classmethod
     def build(
@@ -152,33 +166,43 @@ class PathSet:
     """
 
     def __init__(self, paths: Sequence[TrackPath], windows: tuple[F64, F64] | None = None) -> None:
-        slot: dict[int, int] = {}
-        used: list[TrackPath] = []
-        remap = np.zeros(len(paths), np.int64)
-        for i, path in enumerate(paths):
-            k = slot.get(id(path))
-            if k is None:
-                k = slot[id(path)] = len(used)
-                used.append(path)
-            remap[i] = k
-        n_u = np.array([len(p) for p in used], np.int64)
-        if windows is None:
-            self._remap = remap
-            self._n = n_u
-            self._off = np.r_[0, np.cumsum(n_u)].astype(np.int64)
-            self._time = _cat([p.time for p in used])
-            self._lon = _cat([p.lon for p in used])
-            self._lat = _cat([p.lat for p in used])
-            pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
-            seg = [p.segments() for p in used]
-            self._az = _cat([x for az, _ in seg for x in (az, pad)])
-            self._d = _cat([x for _, d in seg for x in (d, pad)])
-            return
+        # with windows, paths that share a store are taken from it as they lie there
+        store = _store_of(paths) if windows is not None else None
+        if store is not None:
+            remap = store[1]
+            off_u = store[0].off
+            n_u = np.diff(off_u)
+            time_u, lon_u, lat_u = store[0].time, store[0].lon, store[0].lat
+        else:
+            slot: dict[int, int] = {}
+            used: list[TrackPath] = []
+            remap = np.zeros(len(paths), np.int64)
+            for i, path in enumerate(paths):
+                k = slot.get(id(path))
+                if k is None:
+                    k = slot[id(path)] = len(used)
+                    used.append(path)
+                remap[i] = k
+            n_u = np.array([len(p) for p in used], np.int64)
+            if windows is None:
+                self._remap = remap
+                self._n = n_u
+                self._off = np.r_[0, np.cumsum(n_u)].astype(np.int64)
+                self._time = _cat([p.time for p in used])
+                self._lon = _cat([p.lon for p in used])
+                self._lat = _cat([p.lat for p in used])
+                pad = np.zeros(1)  # each path's segments, plus one at its last fix (never used)
+                seg = [p.segments() for p in used]
+                self._az = _cat([x for az, _ in seg for x in (az, pad)])
+                self._d = _cat([x for _, d in seg for x in (d, pad)])
+                return
+            off_u = np.r_[0, np.cumsum(n_u)].astype(np.int64)
+            time_u = _cat([p.time for p in used])
+            lon_u, lat_u = _cat([p.lon for p in used]), _cat([p.lat for p in used])
         # each window's segments: from the one holding t0 to the one after t1's fix (clipped
         # as the segment search is: at or after the last fix, the last segment), found for
         # every window at once in the paths laid end to end
-        off_u = np.r_[0, np.cumsum(n_u)].astype(np.int64)
-        time_u = _cat([p.time for p in used])
+        assert windows is not None
         lo, n = off_u[remap], n_u[remap]
         t0 = np.asarray(windows[0], dtype=float)
         t1 = np.asarray(windows[1], dtype=float)
@@ -194,8 +218,8 @@ class PathSet:
         self._n = cnt.astype(np.int64)
         self._off = np.r_[0, np.cumsum(cnt)].astype(np.int64)
         self._time = time_u[idx]
-        self._lon = _cat([p.lon for p in used])[idx]
-        self._lat = _cat([p.lat for p in used])[idx]
+        self._lon = lon_u[idx]
+        self._lat = lat_u[idx]
         self._windows = (t0, t1)
         # the windows' own segments (from each fix to the next), solved on first use only:
         # the values at a window's last fix join two windows and are never used
@@ -363,6 +387,18 @@ class PathSet:
 
 def _cat(parts: list[F64]) -> F64:
     return np.concatenate(parts) if parts else np.empty(0)
+
+
+def _store_of(paths: Sequence[TrackPath]) -> tuple[PathStore, NDArray[np.int64]] | None:
+    """The store every path lies in, and each one's place there; None unless they share one."""
+    first = paths[0].at if len(paths) else None
+    if first is None:
+        return None
+    at = [p.at for p in paths]
+    store = first[0]
+    if not all(a is not None and a[0] is store for a in at):
+        return None
+    return store, np.fromiter((a[1] for a in at), np.int64, len(at))  # type: ignore[index]
 
 
 def search_sorted(
