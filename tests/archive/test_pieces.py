@@ -157,3 +157,26 @@ def test_rows_taken_into_the_store_equal_rows_appended(seed: int, sizes: list[in
     for x, y in zip(a.cols, b.cols, strict=True):
         assert x.dtype == y.dtype
         np.testing.assert_array_equal(x[: a.n], y[: b.n])
+
+
+def test_compaction_keeps_the_capacity() -> None:
+    # a compacted store keeps its columns' size, so the rows that come next fit without the
+    # columns growing again (each growth copies every row)
+    store = FixStore(capacity=1 << 10)
+    rng = np.random.default_rng(3)
+    pieces = []
+    for c in range(300):
+        p = Piece(c, 0.0, store)
+        a = store.append(*_rows(rng, 400, 0))
+        p.add(a, a + 400)
+        pieces.append(p)
+    big = store.cols[0].shape[0]
+    assert big >= 120_000
+    store.gather_concat(pieces[:250])  # most rows are dead now
+    store.compact(pieces[250:])
+    assert store.n == 50 * 400 and store.cols[0].shape[0] == big
+    before = [id(c) for c in store.cols]
+    store.append(*_rows(rng, big - store.n, 0))
+    assert [id(c) for c in store.cols] == before
+    for p in pieces[250:]:
+        assert p.columns()[0].size == 400

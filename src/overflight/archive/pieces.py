@@ -87,8 +87,8 @@ class FixStore:
         m = int(idx.shape[0])
         start = self._reserve(m)
         for col, v in zip(self.cols, columns, strict=True):
-            if v.dtype == col.dtype:
-                np.take(v, idx, out=col[start : start + m])
+            if v.dtype == col.dtype:  # mode "clip": not buffered (idx is in range)
+                np.take(v, idx, out=col[start : start + m], mode="clip")
             else:
                 col[start : start + m] = v[idx]
         return start
@@ -132,10 +132,12 @@ class FixStore:
             return
         pieces = list(pieces)
         idx = self.rows(r for p in pieces for r in p.ranges)
-        size = max(1 << 14, 2 * idx.size)
+        # the capacity is kept: appending does not grow the columns again soon (each growth
+        # copies every row; compacting to twice the live rows made 12 growths in 24.7M rows)
+        size = max(self.cols[0].shape[0], 2 * idx.size)
         cols = [np.empty(size, d) for d in _DTYPES]
         for new, old in zip(cols, self.cols, strict=True):
-            new[: idx.size] = old[idx]
+            np.take(old, idx, out=new[: idx.size], mode="clip")  # (not buffered, as "raise")
         self.cols, self.n, self.dead = cols, int(idx.size), 0
         start = 0
         for p in pieces:
