@@ -88,3 +88,28 @@ def test_fix_candidates_equal_the_segments_own(seed: int, n: int) -> None:
     want[seg] = ix.segment_candidates(plon[seg], plat[seg], lon[seg], lat[seg], lo, hi, dist[seg])
     got = ix.fix_candidates(has_prev, brk, (plon, plat, lon, lat), (baro, geo, pbaro, pgeo), dist)
     assert np.array_equal(got, want)
+
+
+def test_the_grid_is_made_in_small_pages_and_the_setting_restored() -> None:
+    # the grid's large arrays are made without numpy's huge-page hint, which is put back
+    # as it was, whatever it was, also when the block raises
+    from numpy._core.multiarray import _set_madvise_hugepage
+
+    from overflight.archive.index import _small_pages
+
+    first = _set_madvise_hugepage(True)
+    try:
+        for before in (True, False):
+            _set_madvise_hugepage(before)
+            with _small_pages():
+                inside = _set_madvise_hugepage(False)
+            assert inside is False
+            assert _set_madvise_hugepage(before) is before
+            try:
+                with _small_pages():
+                    raise KeyError
+            except KeyError:
+                pass
+            assert _set_madvise_hugepage(before) is before
+    finally:
+        _set_madvise_hugepage(first)
