@@ -137,6 +137,26 @@ def test_a_frozen_run_across_batches_is_flagged_back() -> None:
     assert bool(s_new.run_frozen[0])
 
 
+def test_one_fix_held_past_the_limit_is_frozen_in_the_air_only() -> None:
+    """A run of one fix (the next fix elsewhere) held 90 s by stale rows: frozen when the
+    aircraft is airborne, not on the ground, as the reference has it."""
+    from overflight.archive.state import FROZEN
+
+    t = 1.7e9 + np.array([0.0, 30.0, 60.0, 90.0, 100.0])
+    lastpos = np.array([t[0], t[0], t[0], t[0], t[4]])  # the middle rows stale
+    for ground in (False, True):
+        rows = Rows.of(
+            code=np.zeros(5, np.int64), time=t, lat=np.full(5, 60.0),
+            lon=np.array([25.0, 25.0, 25.0, 25.0, 25.01]), lastpos=lastpos,
+            baro=np.full(5, 3000.0), ground=np.full(5, ground),
+        )  # fmt: skip
+        params = ScanParameters(frozen_s=60.0)
+        got = clean(rows, AircraftState(), params, {})
+        _same_fixes(got, clean_reference(rows, AircraftState(), params, {}))
+        assert got.time.size == 2
+        assert bool(got.flags[0] & FROZEN) is not ground
+
+
 def test_without_a_writable_cache_folder_the_pass_still_compiles(monkeypatch) -> None:
     """numba refuses ``cache=True`` when it finds no writable folder (read-only package, no
     home): the pass is then compiled in each process, and cleans the same."""

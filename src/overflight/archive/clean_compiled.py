@@ -278,10 +278,19 @@ def clean_sorted(
                 continue
             cont = run_start == g and same[g]
             t0_run = run_t0[c] if cont else time[f_row[run_start]]
-            last_frozen = _close_run(
-                run_start, k, t0_run, cont, hold, time, f_row, ground, frozen, frozen_s,
-                run_frozen[c],
-            )  # fmt: skip
+            if k == run_start + 1 and not cont:
+                # a run of one fix (nearly every fix of a moving aircraft): _close_run's steps
+                # for it, written out (the call cost ~30 ns per fix, 40 % of this pass)
+                rr = f_row[run_start]
+                end_hold = hold[run_start]
+                h = time[rr] if math.isnan(end_hold) else max(end_hold, time[rr])
+                last_frozen = (h - t0_run > frozen_s) and not ground[rr]
+                frozen[run_start] = last_frozen
+            else:
+                last_frozen = _close_run(
+                    run_start, k, t0_run, cont, hold, time, f_row, ground, frozen, frozen_s,
+                    run_frozen[c],
+                )  # fmt: skip
             run_start = k
         if same[g] and frozen[g] and not run_frozen[c]:  # the first run went on from the carry
             retro[n_retro] = c
