@@ -10,48 +10,15 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vertical_strategies import LIMITS, altitude_tracks
 
 from overflight.analysis.check import vertical_pieces
 from overflight.analysis.vertical_many import vertical_pieces_many
-from overflight.geometry.path import TrackPath
 from overflight.geometry.vertical import VerticalProfile
-from overflight.model import VerticalLimit
-
-LIMITS = [
-    VerticalLimit.surface(),
-    VerticalLimit.unlimited(),
-    VerticalLimit.flight_level(30),
-    VerticalLimit.flight_level(45),
-    VerticalLimit.parse("2500ft AMSL"),
-    VerticalLimit.parse("4000ft AMSL"),
-    VerticalLimit.parse("1000ft AGL"),
-    VerticalLimit(
-        30,
-        "FL",
-        VerticalLimit.flight_level(30).reference,
-        "FL30",
-        VerticalLimit.parse("1000ft AGL"),
-        "higher",
-    ),
-]
-
-
-@st.composite
-def tracks(draw: st.DrawFn) -> TrackPath:
-    n = draw(st.integers(1, 10))
-    steps = draw(st.lists(st.sampled_from([0.0, 1.0, 5.0, 20.0]), min_size=n, max_size=n))
-    t = 1000.0 + np.cumsum(steps)
-    alt = st.one_of(st.floats(0.0, 2000.0), st.just(float("nan")), st.sampled_from([914.4, 762.0]))
-    baro = np.array(draw(st.lists(alt, min_size=n, max_size=n)))
-    geo = np.array(draw(st.lists(alt, min_size=n, max_size=n)))
-    if draw(st.booleans()):  # as the scan gives them: gaps filled in time
-        ok = np.isfinite(baro)
-        baro = np.interp(t, t[ok], baro[ok]) if ok.any() else baro
-    return TrackPath(t, np.zeros(n), np.zeros(n), baro, geo, np.ones(n, bool))
 
 
 @settings(max_examples=150, deadline=None)
-@given(paths=st.lists(tracks(), min_size=1, max_size=4), data=st.data())
+@given(paths=st.lists(altitude_tracks(), min_size=1, max_size=4), data=st.data())
 def test_many_equals_one_by_one(paths, data) -> None:
     profiles = []
     for p in paths:

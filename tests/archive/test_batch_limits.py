@@ -9,47 +9,14 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from vertical_strategies import LIMITS, altitude_tracks
 
 from overflight.analysis.check import margin_top, vertical_pieces
 from overflight.analysis.vertical_many import pieces_from_margins
 from overflight.archive.batch_limits import limit_plan, pair_margins
 from overflight.archive.batch_records import tops_from_margins
-from overflight.geometry.path import TrackPath
 from overflight.geometry.vertical import VerticalProfile, availability
 from overflight.model import VerticalLimit
-
-LIMITS = [
-    VerticalLimit.surface(),
-    VerticalLimit.unlimited(),
-    VerticalLimit.flight_level(30),
-    VerticalLimit.parse("2500ft AMSL"),
-    VerticalLimit.parse("900m AMSL"),
-    VerticalLimit.parse("1000ft AGL"),
-    VerticalLimit(
-        30,
-        "FL",
-        VerticalLimit.flight_level(30).reference,
-        "FL30",
-        VerticalLimit.parse("1000ft AGL"),
-        "higher",
-    ),
-]
-
-
-@st.composite
-def tracks(draw: st.DrawFn) -> TrackPath:
-    n = draw(st.integers(1, 12))
-    steps = draw(st.lists(st.sampled_from([0.0, 1.0, 5.0, 20.0]), min_size=n, max_size=n))
-    t = 1000.0 + np.cumsum(steps)
-    alt = st.one_of(st.floats(0.0, 2000.0), st.just(float("nan")), st.sampled_from([914.4, 762.0]))
-    series = []
-    for _ in range(2):
-        a = np.array(draw(st.lists(alt, min_size=n, max_size=n)))
-        if draw(st.booleans()):  # as the scan gives them: gaps filled in time
-            ok = np.isfinite(a)
-            a = np.interp(t, t[ok], a[ok]) if ok.any() else a
-        series.append(a)
-    return TrackPath(t, np.zeros(n), np.zeros(n), series[0], series[1], np.ones(n, bool))
 
 
 def _simple(p: VerticalProfile) -> bool:
@@ -57,7 +24,7 @@ def _simple(p: VerticalProfile) -> bool:
 
 
 @settings(max_examples=200, deadline=None)
-@given(paths=st.lists(tracks(), min_size=1, max_size=4), data=st.data())
+@given(paths=st.lists(altitude_tracks(12), min_size=1, max_size=4), data=st.data())
 def test_simple_pairs_margins_pieces_and_tops_equal_the_profiles(paths, data) -> None:
     off = np.r_[0, np.cumsum([len(p) for p in paths])].astype(np.int64)
     time = np.concatenate([p.time for p in paths])
