@@ -15,9 +15,11 @@ check for every (piece, airspace) pair together:
   (:func:`~overflight.geometry.extremum.distance_extrema`), for all incursions together.
 
 Every computation is element-wise the one of the core check, so times and positions are the
-same to the last bit where the steps are shared: the vertical split is
-:func:`~overflight.analysis.vertical_many.vertical_pieces_many` (the core check's split for
-many intervals at once, element-wise the same), activation is the core check's own function,
+same to the last bit where the steps are shared: the lateral intervals, their vertical
+split and activation are :mod:`.batch_stubs`' columns (the split on the simple pairs'
+margins of :mod:`.batch_limits`, else
+:func:`~overflight.analysis.vertical_many.vertical_pieces_many`: the core check's split for
+many intervals at once, element-wise the same; activation the core check's own function),
 and the incursions' fields are laid out as columns with the core check's operations
 (:mod:`.batch_columns`). A piece with segments longer than the check's densification step
 is taken on the path the core check builds for it (the points it inserts, to the bit).
