@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from vertical_strategies import LIMITS, altitude_tracks
 
 from overflight.analysis.check import margin_top, vertical_pieces
-from overflight.analysis.vertical_many import pieces_from_margins
+from overflight.analysis.vertical_many import piece_table
 from overflight.archive.batch_limits import limit_plan, pair_margins
 from overflight.archive.batch_records import tops_from_margins
 from overflight.geometry.vertical import VerticalProfile, availability
@@ -70,9 +70,9 @@ def test_simple_pairs_margins_pieces_and_tops_equal_the_profiles(paths, data) ->
     s_of = pm.slot[fast]
     t_first = np.array([paths[j].time[0] for j in jj[fast].tolist()])
     t_last = np.array([paths[j].time[-1] for j in jj[fast].tolist()])
-    got = pieces_from_margins(
+    got = piece_table(
         pm.time, pm.off, pm.floor, pm.ceiling, s_of, ta[fast], tb[fast], t_first, t_last
-    )
+    ).lists(fast.size)
     tops = tops_from_margins(
         pm.time, pm.floor, pm.ceiling, pm.off[s_of], pm.off[s_of + 1], ta[fast], tb[fast]
     )
@@ -80,8 +80,12 @@ def test_simple_pairs_margins_pieces_and_tops_equal_the_profiles(paths, data) ->
         path, prof = paths[pairs[i]], profiles[i]
         a, b = float(ta[i]), float(tb[i])
         assert got[r] == vertical_pieces(path, prof, a, b, float(t_first[r]), float(t_last[r]))
-        want = margin_top(prof, path, a, b)
-        assert np.array_equal(np.array([tops[r]]), np.array([want]), equal_nan=True)
+        if (np.diff(path.time) > 0).all():
+            # the tops take the fixes inside as they are, the core check its interpolated
+            # altitudes: the same where fix times never repeat, as in a scan's cleaned pieces
+            # (fixes at one time with two altitudes: the core check sees one of them)
+            want = margin_top(prof, path, a, b)
+            assert np.array_equal(np.array([tops[r]]), np.array([want]), equal_nan=True)
 
 
 def test_a_pair_without_the_altitude_its_limit_needs_keeps_its_profile() -> None:

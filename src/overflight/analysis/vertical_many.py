@@ -33,7 +33,7 @@ from ..geometry.path import TrackPath, interp_many, search_sorted
 from ..geometry.vertical import LimitSeries, VerticalProfile
 from .check import vertical_pieces
 
-__all__ = ["PieceTable", "piece_table", "pieces_from_margins", "vertical_pieces_many"]
+__all__ = ["PieceTable", "piece_table", "vertical_pieces_many"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -82,10 +82,10 @@ def vertical_pieces_many(
         )
         for kind in (0, 1)
     ]
-    found = pieces_from_margins(
+    found = piece_table(
         time, off, margins[0], margins[1], slot[owner[items]], ta[items], tb[items],
         t_first[items], t_last[items],
-    )  # fmt: skip
+    ).lists(items.size)  # fmt: skip
     for i, pieces in zip(items.tolist(), found, strict=True):
         out[i] = pieces
     return out
@@ -102,28 +102,13 @@ class PieceTable(NamedTuple):
     via0: NDArray[np.str_]
     via1: NDArray[np.str_]
 
-
-def pieces_from_margins(
-    time: F64,
-    off: I64,
-    floor: F64,
-    ceiling: F64,
-    s_of: I64,
-    a: F64,
-    b: F64,
-    t_first: F64,
-    t_last: F64,
-) -> list[list[VPiece]]:
-    """:func:`vertical_pieces_many` of intervals ``[a[i], b[i]]`` on tracks given by their
-    simple profiles' margins: track ``s`` has the points ``off[s]:off[s + 1]`` of ``time``,
-    ``floor`` and ``ceiling`` (each limit part's ``margin``), interval ``i`` is on track
-    ``s_of[i]`` whose first and last times are ``t_first[i]`` and ``t_last[i]``."""
-    t = piece_table(time, off, floor, ceiling, s_of, a, b, t_first, t_last)
-    out: list[list[VPiece]] = [[] for _ in range(a.size)]
-    cols = (t.t0.tolist(), t.t1.tolist(), t.status.tolist(), t.via0.tolist(), t.via1.tolist())
-    for i, *piece in zip(t.item.tolist(), *cols, strict=True):
-        out[i].append(tuple(piece))  # type: ignore[arg-type]
-    return out
+    def lists(self, n: int) -> list[list[VPiece]]:
+        """The pieces of intervals ``0..n-1`` as :func:`vertical_pieces_many` gives them."""
+        out: list[list[VPiece]] = [[] for _ in range(n)]
+        cols = (self.t0, self.t1, self.status, self.via0, self.via1)
+        for i, *piece in zip(self.item.tolist(), *(c.tolist() for c in cols), strict=True):
+            out[i].append(tuple(piece))  # type: ignore[arg-type]
+        return out
 
 
 def piece_table(
@@ -137,7 +122,10 @@ def piece_table(
     t_first: F64,
     t_last: F64,
 ) -> PieceTable:
-    """:func:`pieces_from_margins` as columns."""
+    """:func:`vertical_pieces_many` of intervals ``[a[i], b[i]]`` on tracks given by their
+    simple profiles' margins, as columns: track ``s`` has the points ``off[s]:off[s + 1]``
+    of ``time``, ``floor`` and ``ceiling`` (each limit part's ``margin``), interval ``i`` is
+    on track ``s_of[i]`` whose first and last times are ``t_first[i]`` and ``t_last[i]``."""
     n_s = off.size - 1
     margins = [floor, ceiling]
     # every crossing of floor (kind 0) or ceiling (kind 1): owner slot, kind, segment, time

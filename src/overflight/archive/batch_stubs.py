@@ -156,18 +156,16 @@ def vertical(
     return Vertical(profiles, pm, slot)
 
 
+def _columns(rows: list[tuple], dtypes: tuple[str, ...]) -> list[np.ndarray]:  # type: ignore[type-arg]
+    """Rows of equal length as one array per column, of ``dtypes``."""
+    cols = list(zip(*rows, strict=True)) if rows else [()] * len(dtypes)
+    return [np.array(c, d) for c, d in zip(cols, dtypes, strict=True)]
+
+
 def _table(item: I64, pieces: list[list[tuple[float, float, str, str, str]]]) -> PieceTable:
     """Lists of vertical pieces (of intervals ``item``) as a :class:`PieceTable`."""
     flat = [(i, *pc) for i, ps in zip(item.tolist(), pieces, strict=True) for pc in ps]
-    cols = list(zip(*flat, strict=True)) if flat else [()] * 6
-    return PieceTable(
-        np.array(cols[0], np.int64),
-        np.array(cols[1], np.float64),
-        np.array(cols[2], np.float64),
-        np.array(cols[3], "<U7"),
-        np.array(cols[4], "<U7"),
-        np.array(cols[5], "<U7"),
-    )
+    return PieceTable(*_columns(flat, ("int64", "float64", "float64", "<U7", "<U7", "<U7")))
 
 
 def stubs(
@@ -240,16 +238,5 @@ def stubs(
             cut0 = w0 if a0 == a0_ else "activation"
             cut1 = w1 if a1 == a1_ else "activation"
             rows.append((p, a0, a1, st, cut0, cut1, ac))
-    c = list(zip(*rows, strict=True))
-    return (
-        Stubs(
-            np.array(c[0], np.int64),
-            np.array(c[1], np.float64),
-            np.array(c[2], np.float64),
-            np.array(c[3], "<U7"),
-            np.array(c[4], "<U10"),
-            np.array(c[5], "<U10"),
-            np.array(c[6], "<U8"),
-        ),
-        vert,
-    )
+    kinds = ("int64", "float64", "float64", "<U7", "<U10", "<U10", "<U8")
+    return Stubs(*_columns(rows, kinds)), vert
