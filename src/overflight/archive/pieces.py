@@ -125,6 +125,16 @@ class FixStore:
         self.dead += int(lens.sum())
         return tuple(c[idx] for c in self.cols), lens
 
+    def copy(self) -> FixStore:
+        """A store to go back to: the same columns (appending writes only past ``n``, and a
+        compaction or a growth makes new ones), but its own flags, which :class:`Piece`
+        writes in place."""
+        new = FixStore.__new__(FixStore)
+        new.__dict__.update(self.__dict__)
+        new.cols = list(self.cols)
+        new.cols[5] = self.cols[5].copy()
+        return new
+
     def compact(self, pieces: Iterable[Piece], force: bool = False) -> None:
         """Copy the rows of ``pieces`` (every open piece) to new columns, one range each, when
         more than half of the store is dead (or with ``force``)."""
@@ -157,6 +167,10 @@ class Piece:
     n: int = 0
     _cols: PieceColumns | None = field(default=None, repr=False)
     _gathered: tuple[PieceColumns, int, int] | None = field(default=None, repr=False)
+
+    def moved(self, store: FixStore) -> Piece:
+        """A copy of this open piece on ``store`` (a :meth:`FixStore.copy` of its own)."""
+        return Piece(self.code, self.track_start, store, list(self.ranges), self.n)
 
     def add(self, a: int, b: int) -> None:
         """Append the store's rows ``a:b``."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -221,7 +220,7 @@ def _run(
     for n, info in enumerate(infos[start:], start):
         if overlap is not None:
             overlap.tag = n
-        snapshot = pickle.dumps(kernel, protocol=5)
+        before = kernel.copy()
         rows: list[dict[str, Any] | pa.RecordBatch] = []  # record batches: from the pool
         try:
             dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
@@ -251,9 +250,7 @@ def _run(
             else:
                 kernel.drain()
                 rows = []
-            kernel = pickle.loads(snapshot)
-            kernel.index = index
-            kernel.pool = pool
+            kernel = before
             errors.append(str(exc))
         kernel.errors = errors
         settle()

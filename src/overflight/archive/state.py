@@ -11,7 +11,7 @@ as aircraft appear, so one state costs a few hundred bytes per aircraft ever see
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,6 +43,11 @@ class Codes:
     def __init__(self) -> None:
         self.ids: dict[str, int] = {}
         self.names: list[str] = []
+
+    def copy(self) -> Codes:
+        new = Codes()
+        new.ids, new.names = dict(self.ids), list(self.names)
+        return new
 
     def encode_unique(self, values: list[str | None]) -> NDArray[np.int64]:
         """Codes of distinct values (None/empty -> -1)."""
@@ -100,6 +105,11 @@ class AircraftState:
     hold_t: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     run_t0: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     track_t0: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+
+    def copy(self) -> AircraftState:
+        """A copy with arrays of its own (:func:`~.clean.clean` writes them in place)."""
+        arrays = {f.name: getattr(self, f.name).copy() for f in fields(self) if f.name != "size"}
+        return replace(self, **arrays)
 
     def ensure(self, max_code: int) -> None:
         """Grow every array to hold code ``max_code``."""
