@@ -304,8 +304,8 @@ def clean(
     state.ensure(int(r.code.max()))
     st = state
     (
-        f_row, ft, flags, has_prev, brk, dist, pft, plat, plon, pbaro, pgeo, pflags, pcs, first,
-        tstart, drops, r_code, r_kind, r_pos,
+        f_code, ft, f_lat, f_lon, f_baro, f_geo, f_cs, flags, has_prev, brk, dist, pft, plat,
+        plon, pbaro, pgeo, pflags, pcs, first, tstart, drops, r_code, r_kind, r_pos,
     ) = clean_sorted(
         r.code, r.time, r.lastpos, r.lat, r.lon, r.baro, r.geo, r.vel, r.ground, r.cs,
         st.seen, st.has_fix, st.fix_flags, st.fix_cs, st.fix_ground, st.run_frozen, st.row_t,
@@ -329,16 +329,16 @@ def clean(
         for kind in (0, 1)
         for c, (la, lo) in zip(r_code[r_kind == kind], r_pos[r_kind == kind], strict=True)
     }
-    if f_row.size == 0:
+    if f_code.size == 0:
         return _empty(retro)
     return Fixes(
-        r.code[f_row],
+        f_code,
         ft,
-        r.lat[f_row],
-        r.lon[f_row],
-        r.baro[f_row],
-        r.geo[f_row],
-        r.cs[f_row],
+        f_lat,
+        f_lon,
+        f_baro,
+        f_geo,
+        f_cs,
         flags,
         has_prev,
         brk,

@@ -112,10 +112,10 @@ def clean_sorted(
     speed_factor,
     speed_slack_ms,
 ):
-    """Returns (fix rows (indices into the sorted columns), fix times, flags, has_prev, brk, dist,
-    prev fix time/lat/lon/baro/geo, pflags, pcs, first, track start, drop counts, retro
-    codes with the kind of each (0: found from the hold, 1: from a continued run) and the
-    carried fix's (lat, lon))."""
+    """Returns (the fixes' codes, times, lat, lon, baro, geo and callsign codes, flags,
+    has_prev, brk, dist, prev fix time/lat/lon/baro/geo, pflags, pcs, first, track start,
+    drop counts, retro codes with the kind of each (0: found from the hold, 1: from a
+    continued run) and the carried fix's (lat, lon))."""
     n = code.size
     counts = np.zeros(5, np.int64)
     f_row = np.empty(n, np.int64)
@@ -208,6 +208,11 @@ def clean_sorted(
             n_retro += 1
         i = e
     # -- 5. fixes against the fix before them ----------------------------------------------
+    f_lat = np.empty(m)
+    f_lon = np.empty(m)
+    f_baro = np.empty(m)
+    f_geo = np.empty(m)
+    f_cs = np.empty(m, np.int64)
     flags = np.zeros(m, np.uint8)
     has_prev = np.empty(m, np.bool_)
     brk = np.empty(m, np.bool_)
@@ -235,6 +240,8 @@ def clean_sorted(
         latest_brk = -1
         for k in range(g, ge):
             r = f_row[k]
+            f_lat[k], f_lon[k], f_baro[k], f_geo[k] = lat[r], lon[r], baro[r], geo[r]
+            f_cs[k] = cs[r]
             if k == g:
                 has_prev[k] = had
                 pft[k], plat[k], plon[k] = fix_t[c], fix_lat[c], fix_lon[c]
@@ -323,8 +330,13 @@ def clean_sorted(
         track_t0[c] = tstart[ge - 1]
         g = ge
     return (
-        f_row[:m],
+        f_code[:m],
         f_t[:m],
+        f_lat,
+        f_lon,
+        f_baro,
+        f_geo,
+        f_cs,
         flags,
         has_prev,
         brk,
