@@ -323,3 +323,37 @@ def test_a_dip_past_a_corner_between_two_samples_is_bracketed() -> None:
             -1.0,
         )
         assert got.tolist() == want
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
+def test_first_probes_left_out_change_nothing(seed: int, maximize: bool) -> None:
+    """The first probes whose plane value cannot be the best (the ends of a stretch that
+    enters and leaves across the boundary, mostly) are not computed exactly: the result is
+    the one with every probe computed, to the bit. Stretches start or end anywhere along the
+    paths, inside and outside, as incursions through a floor or a ceiling do."""
+    import overflight.geometry.extremum as extremum
+
+    rng = np.random.default_rng(seed)
+    shapes = [_shape(rng) for _ in range(2)]
+    stretches = []
+    for _ in range(int(rng.integers(1, 10))):
+        pe = shapes[int(rng.integers(0, len(shapes)))]
+        path = _path(pe.center_lat, pe.center_lon, rng)
+        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+        stretches.append((path, pe, float(a), float(b)))
+    got = distance_extrema(stretches, maximize=maximize)
+    skipped = []
+    real = extremum._may_win
+
+    def every(v, owner, top, slack):  # type: ignore[no-untyped-def]
+        skipped.append(int((~real(v, owner, top, slack)).sum()))
+        return np.ones(v.shape, bool)
+
+    extremum._may_win = every
+    try:
+        want = distance_extrema(stretches, maximize=maximize)
+    finally:
+        extremum._may_win = real
+    assert got == want
+    assert skipped  # (the probes were chosen from)

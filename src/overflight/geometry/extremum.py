@@ -226,6 +226,12 @@ def distance_extremum(
     )[0]
 
 
+def _may_win(v: F64, owner: I64, top: F64, slack: F64) -> NDArray[np.bool_]:
+    """Which first probes (plane values ``v``, of stretches ``owner``) may still be their
+    stretch's best: within ``slack`` (the plane's error) of the best plane value ``top``."""
+    return v >= top[owner] - slack[owner]
+
+
 def distance_extrema(
     stretches: Sequence[Stretch],
     *,
@@ -316,6 +322,8 @@ def distance_extrema(
         np.concatenate([ts[pick], t_lo_s, t_hi_s]),
         np.concatenate([rs, np.arange(n_s), np.arange(n_s)]),
     )
+    # their values in the plane (the samples' first and last are the stretches' ends)
+    head_v = np.concatenate([v[pick], v[start], v[end - 1]])
     grid = np.linspace(0.0, 1.0, points)
     none = (np.empty(0), np.empty(0, np.int64))
     probes: list[tuple[F64, F64, I64]] = []
@@ -345,9 +353,14 @@ def distance_extrema(
             )
             better = np.where(v[x_i] >= v[x_i + 1], x_i, x_i + 1)
             heads = (np.r_[heads[0], ts[better]], np.r_[heads[1], x_rs])
+            head_v = np.r_[head_v, v[better]]
             slack = 3.0 * plane_error(radius + np.abs(top)) * np.abs(top) + 5.0 + 2.0 * pos_err
         keep = val >= top[rs] - slack[rs]
         rs, lo, hi = rs[keep], lo[keep], hi[keep]
+        # a first probe that cannot be the best either (mostly the ends of a stretch entered
+        # and left across the boundary, ~0 deep) needs no exact value
+        h_keep = _may_win(head_v, heads[1], top, slack)
+        heads = (heads[0][h_keep], heads[1][h_keep])
     grid = np.linspace(0.0, 1.0, exact_points)  # the exact rounds' grid
     points = exact_points
     t_lo = t_lo_s[rs]
