@@ -50,19 +50,28 @@ def _path(lat0: float, lon0: float, rng: np.random.Generator) -> TrackPath:
     return TrackPath.build(t, np.array(lons), np.array(lats))
 
 
+def _stretches(
+    rng: np.random.Generator, shapes: int, most: int, instants: float = 0.0
+) -> list[tuple[TrackPath, PolygonEdges, float, float]]:
+    """1 to ``most - 1`` stretches of paths near ``shapes`` random stars, each from and to
+    anywhere along its path; a share ``instants`` of them of no length (at a fix or between
+    two)."""
+    pes = [_shape(rng) for _ in range(shapes)]
+    out = []
+    for _ in range(int(rng.integers(1, most))):
+        pe = pes[int(rng.integers(0, len(pes)))]
+        path = _path(pe.center_lat, pe.center_lon, rng)
+        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+        if rng.uniform() < instants:
+            a = b = float(path.time[int(rng.integers(0, path.time.size))] if a < b / 2 else a)
+        out.append((path, pe, float(a), float(b)))
+    return out
+
+
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
 def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
-    rng = np.random.default_rng(seed)
-    shapes = [_shape(rng) for _ in range(3)]
-    stretches = []
-    for _ in range(int(rng.integers(1, 8))):
-        pe = shapes[int(rng.integers(0, len(shapes)))]
-        path = _path(pe.center_lat, pe.center_lon, rng)
-        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
-        if rng.uniform() < 0.25:  # a stretch of no length, at a fix or between two
-            a = b = float(path.time[int(rng.integers(0, path.time.size))] if a < b / 2 else a)
-        stretches.append((path, pe, float(a), float(b)))
+    stretches = _stretches(np.random.default_rng(seed), 3, 8, instants=0.25)
     # with the compiled passes for every call, then the numpy paths for every call: calls
     # smaller than jit.COMPILED_MIN take the numpy path, whose distances differ from the
     # compiled ones by nanometres, so a batch and a stretch alone agree to the bit only on one
@@ -334,14 +343,7 @@ def test_first_probes_left_out_change_nothing(seed: int, maximize: bool) -> None
     paths, inside and outside, as incursions through a floor or a ceiling do."""
     import overflight.geometry.extremum as extremum
 
-    rng = np.random.default_rng(seed)
-    shapes = [_shape(rng) for _ in range(2)]
-    stretches = []
-    for _ in range(int(rng.integers(1, 10))):
-        pe = shapes[int(rng.integers(0, len(shapes)))]
-        path = _path(pe.center_lat, pe.center_lon, rng)
-        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
-        stretches.append((path, pe, float(a), float(b)))
+    stretches = _stretches(np.random.default_rng(seed), 2, 10)
     got = distance_extrema(stretches, maximize=maximize)
     skipped = []
     real = extremum._may_win
