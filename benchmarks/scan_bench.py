@@ -74,7 +74,7 @@ def _footprints(zones):
     ]
 
 
-def _duckdb_join(files: list[Path], polys) -> tuple[float, int]:
+def _duckdb_join(files: list[Path], polys) -> tuple[float, int, float]:
     import duckdb
     import duckdb_extension_spatial
 
@@ -85,13 +85,13 @@ def _duckdb_join(files: list[Path], polys) -> tuple[float, int]:
     con.execute("CREATE TABLE zones (id INTEGER, wkt VARCHAR)")
     con.executemany("INSERT INTO zones VALUES (?, ?)", [(i, p.wkt) for i, p in enumerate(polys)])
     con.execute("CREATE TABLE z AS SELECT id, ST_GeomFromText(wkt) AS geom FROM zones")
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()  # (DuckDB's threads are this process's)
     n = con.execute(
         "SELECT count(*) FROM read_parquet(?) p JOIN z ON ST_Contains(z.geom, "
         "ST_Point(p.lon, p.lat))",
         [[str(f) for f in files]],
     ).fetchone()[0]
-    return time.perf_counter() - t0, int(n)
+    return time.perf_counter() - t0, int(n), time.process_time() - c0
 
 
 def _workers(asked: int, rows: int) -> str:
@@ -173,15 +173,17 @@ def main() -> None:
                 f"[{kind}] overflight scan  : {t_scan:8.1f} s  {n / t_scan:12,.0f} rows/s end to "
                 f"end  peak RSS {r['rss_mb']:,.0f} MB (largest worker {r['worker_rss_mb']:,.0f} "
                 f"MB)  ({r['incursions']:,} incursions, {r['pieces']:,} pieces checked)  CPU "
-                f"{r['cpu_s']:,.1f} s ({r['cpu_s'] / n * 1e6:.1f} us/row, all processes)"
+                f"{r['cpu_s']:,.1f} s ({r['cpu_s'] / n * 1e6:.1f} us/row, all processes; main "
+                f"{r['cpu_main_s']:,.1f} s)"
             )
             polys = _footprints(zones)
             if not args.skip_duckdb_join:
-                t_dj, hits = _duckdb_join(files, polys)
+                t_dj, hits, cpu_dj = _duckdb_join(files, polys)
                 print(
                     f"[{kind}] duckdb ST_Contains: {t_dj:8.1f} s  {n / t_dj:12,.0f} rows/s  "
                     f"({hits:,} row x airspace hits, inside/outside only)  scan/join time "
-                    f"ratio {t_scan / t_dj:.2f}"
+                    f"ratio {t_scan / t_dj:.2f}  CPU {cpu_dj:,.1f} s (scan/join "
+                    f"{r['cpu_s'] / cpu_dj:.2f})"
                 )
             per_row, m = _naive(files, polys, args.naive_rows)
             t_naive = per_row * n
