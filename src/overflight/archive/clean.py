@@ -208,15 +208,22 @@ def canonical_order(
 
 def _by_code_then_time(code: I64, time: F64) -> NDArray[np.intp]:
     """``np.lexsort((time, code))`` (``code >= 0``, ``time`` finite). Rows of a time-ordered
-    file come in time order: a stable sort by code alone is then the same permutation, and
-    on the batch's codes numbered densely (at most 65,536 aircraft in a batch) numpy sorts
-    them by radix, ~20x faster than the two-key sort."""
-    if code.size > 1 and (time[1:] >= time[:-1]).all():
-        seen = np.zeros(int(code.max()) + 1, bool)
-        seen[code] = True
-        if int(seen.sum()) <= 1 << 16:
-            dense = (np.cumsum(seen) - 1).astype(np.uint16)[code]  # same order as the codes
-            return np.argsort(dense, kind="stable")
+    file come in time order: a stable sort by code alone is then the same permutation, which
+    a counting sort of the codes gives in two passes
+    (:func:`~.order_compiled.by_code_if_timed`), ~10x faster than numpy's radix sort of
+    dense codes and ~200x than the two-key sort."""
+    if code.size > 1:
+        from .order_compiled import by_code_if_timed
+
+        status, o = by_code_if_timed(code, time)
+        if status == 1:
+            return o
+        if status == 2:  # in time order, codes too far apart to count: numbered densely
+            seen = np.zeros(int(code.max()) + 1, bool)
+            seen[code] = True
+            if int(seen.sum()) <= 1 << 16:  # numpy sorts them by radix
+                dense = (np.cumsum(seen) - 1).astype(np.uint16)[code]  # the codes' order
+                return np.argsort(dense, kind="stable")
     return np.lexsort((time, code))
 
 
