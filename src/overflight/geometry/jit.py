@@ -1,6 +1,7 @@
 """numba's ``njit`` for overflight's compiled passes, cached on disk where it can be.
 
-The compiled passes: the scan's cleaning and prefilters (:mod:`overflight.archive.clean_compiled`,
+The compiled passes: the scan's sort, cleaning and prefilters
+(:mod:`overflight.archive.order_compiled`, :mod:`overflight.archive.clean_compiled`,
 :mod:`overflight.archive.nearby_compiled`, :mod:`overflight.archive.grid_compiled`) and the
 exact distances to a boundary (:mod:`.distance_compiled`, calling PROJ's geodesic routines
 through :mod:`.geodesic_c`, the search of :mod:`.search_compiled`, the crossing candidates
