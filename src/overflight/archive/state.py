@@ -45,6 +45,7 @@ class Codes:
         self.names: list[str] = []
 
     def copy(self) -> Codes:
+        """A copy with its own table and names (new names are added to the copied one only)."""
         new = Codes()
         new.ids, new.names = dict(self.ids), list(self.names)
         return new
