@@ -168,16 +168,19 @@ class Rows:
 def canonical_order(
     rows: Rows, idx: NDArray[np.intp], cs_names: Sequence[str] = ()
 ) -> NDArray[np.intp]:
-    """``idx`` sorted by aircraft and time, and rows of one aircraft at one time (duplicates,
-    or two aircraft sharing an address) by latitude, longitude, altitudes, callsign (by name,
-    ``cs_names``), last position time, speed and ground flag: one order whatever order the
-    rows came in, so a scan gives one result.
+    """``idx`` (increasing row numbers) sorted by aircraft and time, and rows of one aircraft
+    at one time (duplicates, or two aircraft sharing an address) by latitude, longitude,
+    altitudes, callsign (by name, ``cs_names``), last position time, speed and ground flag:
+    one order whatever order the rows came in, so a scan gives one result.
 
     >>> r = Rows.of(code=[0, 0, 0], time=[2.0, 1.0, 1.0], lat=[60.3, 60.2, 60.1], lon=[0] * 3)
     >>> canonical_order(r, np.arange(3)).tolist()
     [2, 1, 0]
     """
-    o = idx[_by_code_then_time(rows.code[idx], rows.time[idx])]
+    if idx.size == len(rows):  # every row (nearly always): no copies of the keys first
+        o = _by_code_then_time(rows.code, rows.time)
+    else:
+        o = idx[_by_code_then_time(rows.code[idx], rows.time[idx])]
     c, t = rows.code[o], rows.time[o]
     tie = (c[1:] == c[:-1]) & (t[1:] == t[:-1])
     if not tie.any():
