@@ -184,3 +184,50 @@ def test_split_last_holds_the_last_time_of_aircraft_that_may_go_on(rows: list) -
     for part in (now, held):
         for f in ("code", "time", "lat", "lon", "baro", "geo", "vel", "ground", "cs", "lastpos"):
             assert len(getattr(part, f)) == len(part)
+
+
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_partitions_split_the_aircraft_by_the_exact_hash_modulo(tmp_path: Path, parts: int) -> None:
+    """Partition ``i`` of ``n`` reads exactly the rows of the aircraft whose DuckDB hash of
+    the normalised icao24 (a 64-bit unsigned integer, taken here as a Python int) is ``i``
+    modulo ``n``: every row in one partition, an aircraft's spellings together. (A modulo
+    taken in floating point would round the hashes past 2**53 and misplace aircraft.)"""
+    from overflight.archive.duckdb import read_batches
+
+    rng = np.random.default_rng(parts)
+    names = [f"{k:06x}" for k in rng.choice(1 << 24, 300, replace=False)]
+    icao = [names[k] for k in rng.integers(0, len(names), 3_000)]
+    # the same aircraft spelled in upper case with spaces: it must stay in its partition
+    icao = [f" {s.upper()} " if k % 5 == 0 else s for k, s in enumerate(icao)]
+    n = len(icao)
+    path = tmp_path / "mixed.parquet"
+    pq.write_table(
+        pa.table(
+            {
+                "time": np.arange(n, dtype=np.int64),
+                "icao24": icao,
+                "lat": np.full(n, 60.0),
+                "lon": np.full(n, 25.0),
+            }
+        ),
+        path,
+    )
+    con = connect()
+    expected = {
+        s: h % parts
+        for s, h in con.execute(
+            "SELECT DISTINCT lower(trim(icao24)), hash(lower(trim(icao24))) FROM read_parquet(?)",
+            [str(path)],
+        ).fetchall()
+    }
+    assert max(expected.values()) >= 1  # the aircraft do spread over the partitions
+    info = file_info(con, path)
+    seen: list[str] = []
+    for part in range(parts):
+        got = pa.concat_tables(
+            [pa.Table.from_batches([b]) for b in read_batches(con, info, None, (part, parts))]
+        )
+        ids = [s.strip().lower() for s in got["icao24"].to_pylist()]
+        assert all(expected[s] == part for s in ids)
+        seen += ids
+    assert sorted(seen) == sorted(s.strip().lower() for s in icao)

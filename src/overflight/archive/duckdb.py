@@ -232,7 +232,9 @@ def read_batches(
         args += [bbox[1], bbox[3], bbox[0], bbox[2]]
     icao = f"lower(trim(CAST({_q(spec.icao24)} AS VARCHAR)))"
     if part[1] > 1:
-        where.append(f"hash({icao}) % ? = ?")
+        # typed parameters: an untyped ``% ?`` makes the modulo HUGEINT, ~12x slower to read
+        # (a 3.8M-row file: 3.4 s against 0.28 s); the partitions are the same
+        where.append(f"hash({icao}) % CAST(? AS UBIGINT) = CAST(? AS UBIGINT)")
         args += [part[1], part[0]]
     sql = f"SELECT {proj} FROM {_source(info.path)}"
     if where:
