@@ -22,6 +22,7 @@ DuckDB, except rows whose position is missing or out of range (so they are count
 from __future__ import annotations
 
 import glob
+import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..errors import ParseError
 from ..formats.tracks._columns import _epoch, _TimeUnit
@@ -150,56 +152,76 @@ class FileInfo:
 
 
 def file_info(con: Any, path: Path) -> FileInfo:
-    """Read the header, count the rows and find the earliest time (ParseError if unusable)."""
+    """Read the header, count the rows and find the earliest time (ParseError if unusable).
+
+    A numeric or timestamp time column is read once for all three answers (the count, the
+    earliest time, whether it is in time order): a CSV file is parsed once here, not twice
+    (6 hourly CSV files of 10M rows in all: the plan 6.8 -> 3.9 s). Text times take
+    DuckDB's ``min`` and count as unsorted."""
     import duckdb
 
     try:
         src = _source(path)
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}", [str(path)]).fetchall()]
         spec = ColumnSpec.of(path, cols)
-        tbl = con.execute(
-            f"SELECT count(*) AS n, min({_q(spec.time)}) AS t FROM {src}", [str(path)]
-        ).to_arrow_table()
+        n, earliest, ordered = _time_pass(con, src, path, spec.time)
+        if earliest is None:
+            tbl = con.execute(
+                f"SELECT count(*) AS n, min({_q(spec.time)}) AS t FROM {src}", [str(path)]
+            ).to_arrow_table()
+            n = int(tbl.column("n")[0].as_py())
+            earliest = tbl.column("t").combine_chunks()
     except duckdb.Error as exc:
         raise ParseError(path, None, f"unreadable: {str(exc).splitlines()[0]}") from exc
     except OSError as exc:
         raise ParseError(path, None, f"unreadable: {exc}") from exc
-    n = int(tbl.column("n")[0].as_py())
     if n == 0:
         raise ParseError(path, None, "no rows")
-    t = _epoch(path, tbl.column("t").combine_chunks(), 0, spec.time, _TimeUnit())
+    t = _epoch(path, earliest, 0, spec.time, _TimeUnit())
     st = path.stat()
     t0 = float(t[0]) if np.isfinite(t[0]) else float("inf")
-    ordered = _time_sorted(con, src, path, spec.time)
     return FileInfo(path, spec, n, t0, st.st_size, st.st_mtime_ns, ordered)
 
 
-def _time_sorted(con: Any, src: str, path: Path, column: str, batch_rows: int = 1 << 20) -> bool:
-    """Whether the numeric or timestamp column ``column`` never decreases in file order (nulls
-    and NaN aside); text times count as unsorted (the file is then sorted on reading)."""
-    import duckdb
-
-    try:
-        reader = con.execute(f"SELECT {_q(column)} FROM {src}", [str(path)]).to_arrow_reader(
-            batch_rows
-        )
-        last = -np.inf
-        for batch in reader:
-            arr = batch.column(0)
-            if pa.types.is_timestamp(arr.type):
-                arr = arr.cast(pa.int64())
-            elif not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
-                return False
-            v = arr.cast(pa.float64()).to_numpy(zero_copy_only=False)
+def _time_pass(
+    con: Any, src: str, path: Path, column: str, batch_rows: int = 1 << 20
+) -> tuple[int, pa.Array | None, bool]:
+    """One read of the time column ``column``: (rows, the earliest time as a one-value array
+    of the column's type, whether it never decreases in file order, nulls and NaN aside).
+    The earliest is None if the column is not numeric or a timestamp (text times: the
+    caller asks DuckDB; such a file counts as unsorted and is sorted on reading)."""
+    reader = con.execute(f"SELECT {_q(column)} FROM {src}", [str(path)]).to_arrow_reader(batch_rows)
+    n, last, ordered = 0, -math.inf, True
+    lows: list[pa.Scalar] = []
+    kind: pa.DataType | None = None
+    for batch in reader:
+        arr = batch.column(0)
+        kind = arr.type
+        if pa.types.is_timestamp(arr.type):
+            arr = arr.cast(pa.int64())
+        elif not (pa.types.is_integer(arr.type) or pa.types.is_floating(arr.type)):
+            return 0, None, False
+        n += len(arr)
+        lows.append(pc.min(arr))  # nulls and NaN aside, as DuckDB's min
+        if not ordered:
+            continue
+        # compared in the column's own numbers: nanosecond stamps do not fit a float
+        if pa.types.is_integer(arr.type):
+            v = arr.drop_null().to_numpy()
+        else:
+            v = arr.to_numpy(zero_copy_only=False)
             v = v[np.isfinite(v)]
-            if v.size == 0:
-                continue
-            if v[0] < last or (v.size > 1 and bool((v[1:] < v[:-1]).any())):
-                return False
-            last = float(v[-1])
-    except duckdb.Error as exc:
-        raise ParseError(path, None, f"unreadable: {str(exc).splitlines()[0]}") from exc
-    return True
+        if v.size == 0:
+            continue
+        if v[0] < last or (v.size > 1 and bool((v[1:] < v[:-1]).any())):
+            ordered = False
+            continue
+        last = v[-1].item()
+    if kind is None:  # no rows
+        return 0, pa.array([], pa.float64()), True
+    values = [v for x in lows if x.is_valid and not math.isnan(v := x.as_py())]
+    low = pa.array([min(values) if values else None], lows[0].type)
+    return n, (low.cast(kind) if pa.types.is_timestamp(kind) else low), ordered
 
 
 def read_batches(
