@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import typer
 from typer.testing import CliRunner
@@ -44,6 +45,16 @@ def test_thy9bp_frozen_positions_are_suspect_not_clean_entries(
     out = scan([str(path)], zones)
     rows = out.table.to_pylist()
     assert {r["airspace_name"] for r in rows} == {"FROZEN-A", "FROZEN-B"}
+    # as pandas saves it (``traffic``: nanosecond UTC timestamps; or without a time zone,
+    # which DuckDB keeps in nanoseconds), the same rows
+    for tz in ("UTC", None):
+        ns = table
+        for name in ("timestamp", "last_position"):
+            ms = pc.cast(table[name], pa.int64())
+            stamps = pc.multiply(ms, 1_000_000).cast(pa.timestamp("ns", tz=tz))
+            ns = ns.set_column(ns.schema.get_field_index(name), name, stamps)
+        pq.write_table(ns, tmp_path / f"thy9bp_ns_{tz}.parquet")
+        assert scan([str(tmp_path / f"thy9bp_ns_{tz}.parquet")], zones).table.equals(out.table)
     for r in rows:
         assert r["icao24"] == "4baac6" and r["callsign"] == "THY9BP"
         assert r["suspect"] and set(r["suspect_reasons"]) <= {"frozen", "speed", "jump"}, r
