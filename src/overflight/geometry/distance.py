@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
+from .distance_wide import nearest_edges, wide
 from .frame import local_xy, plane_error
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
 
@@ -264,19 +265,24 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     for each pair the plane's foot as a fraction of the edge and whether that foot is surely
     inside the geodesic edge (:func:`clear_of_ends`).
 
-    Edges are found through a k-d tree of their midpoints: an edge of half-length h whose
-    midpoint is at distance D from a point is at least D - h away, so only midpoints within
-    the nearest midpoint's distance plus 2 h (with the plane's slack) can hold the nearest edge.
+    Edges are found through a k-d tree of the midpoints of their pieces
+    (:meth:`~.boundary.PolygonEdges.midpoint_tree`): a piece of half-length h whose midpoint
+    is at distance D from a point is at least D - h away, so only midpoints within the
+    nearest midpoint's distance plus 2 h (with the plane's slack) can hold the nearest edge.
     """
     n = lon.shape[0]
+    if wide(pe):  # a national airspace, say
+        best, pi, ej, u, length, dist, reach, eps = nearest_edges(lon, lat, pe)
+        return best, pi, ej, u, clear_of_ends(u, length, dist, reach, eps)
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
     ex1, ey1, ex2, ey2 = pe.plane()
-    tree, half = pe.midpoint_tree()
+    tree, half, edge_of = pe.midpoint_tree()
     dm, _ = tree.query(np.column_stack([x, y]))
     # relative error of plane distances here (both ends within max(r, polygon radius))
     eps = plane_error(np.maximum(np.hypot(x, y), pe.radius_m))
     radius = (dm + half) * (1.0 + 3.0 * eps) + half + 5.0
-    pi, ej = _ball_pairs(tree, x, y, radius)
+    pi, pk = _ball_pairs(tree, x, y, radius)
+    ej = edge_of[pk]  # an edge of several pieces may come more than once: see below
     dx, dy = ex2[ej] - ex1[ej], ey2[ej] - ey1[ej]
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
@@ -286,9 +292,13 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     np.minimum.at(best, pi, approx)
     # keep every edge that could be nearest given the plane's error
     keep = approx <= best[pi] * (1.0 + 3.0 * eps[pi]) + 5.0
-    pi, ej, u = pi[keep], ej[keep], u[keep]
+    # each kept (point, edge) pair once, in order of point and edge
+    kept = np.flatnonzero(keep)
+    _, first = np.unique(pi[kept] * len(pe) + ej[kept], return_index=True)
+    kept = kept[first]
+    pi, ej, u = pi[kept], ej[kept], u[kept]
     reach = np.maximum(np.hypot(x, y), pe.radius_m)[pi]
-    return best, pi, ej, u, clear_of_ends(u, np.sqrt(len2[keep]), approx[keep], reach, eps[pi])
+    return best, pi, ej, u, clear_of_ends(u, np.sqrt(len2[kept]), approx[kept], reach, eps[pi])
 
 
 _CHUNK = 32

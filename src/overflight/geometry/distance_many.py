@@ -29,6 +29,7 @@ from .distance import (
     clear_of_ends,
     edge_distance,
 )
+from .distance_wide import WIDE_EDGES
 from .frame import local_xy, plane_error
 from .geodesic import inverse
 from .jit import worth
@@ -39,7 +40,7 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
 
-_FEW_EDGES = 64
+_FEW_EDGES = WIDE_EDGES - 1
 """Polygons with at most this many edges are ranked against every edge (no k-d tree)."""
 _PAIRS = 500_000
 """(point, edge) pairs ranked at once."""
