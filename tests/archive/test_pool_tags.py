@@ -193,3 +193,20 @@ def test_chunks_checked_here_keep_their_tags() -> None:
         assert pool.done() == [] and pool.drain() == []
     finally:
         pool.close()
+
+
+def test_drain_takes_back_the_chunks_a_worker_has_not_started() -> None:
+    """With ``share``, draining at the end of the data checks here the chunks still queued
+    for a worker (it is still starting: all but the ones handed to it already), instead of
+    waiting while it works through them alone; every row comes back once."""
+    pool = CheckPool([ZONE], CheckParameters(), 1, max_pending=8, share=True)
+    try:
+        names = [f"q{k:05d}" for k in range(8)]
+        pool.submit_many([_job(n) for n in names], chunk=1)
+        assert pool.sent == 8 and pool.checked_here == 0
+        rows = pool.drain()
+        assert sorted(r["icao24"] for r in rows) == names
+        assert pool.checked_here >= 4 and pool.sent + pool.checked_here == 8
+        assert pool.drain() == []
+    finally:
+        pool.close()

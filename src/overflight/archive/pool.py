@@ -301,6 +301,7 @@ class CheckPool:
         _widen_results(self._ex)
         self._pending: list[tuple[int, Future[Rows]]] = []
         self._ready: list[tuple[int, Rows]] = []
+        self._queued: dict[Future[Rows], Sequence[Job]] = {}  # (``share``) for :meth:`drain`
         self.max_pending = max_pending or 4 * max(1, workers)
         self.workers = max(1, workers)
         self.tag = 0
@@ -347,6 +348,9 @@ class CheckPool:
             f = self._ex.submit(self._many, packed)
             if isinstance(packed, Shared):
                 f.add_done_callback(lambda _, k=packed.slot: self._slots.release(k))
+            if self.share:
+                self._queued[f] = part
+                f.add_done_callback(lambda g: self._queued.pop(g, None))
             self._pending.append((self.tag, f))
             self.sent += len(part)
 
@@ -394,7 +398,17 @@ class CheckPool:
         self._pending = keep
 
     def drain(self) -> Rows:
-        """Rows of every job, whatever its tag (waits)."""
+        """Rows of every job, whatever its tag (waits). With ``share``, the chunks a worker
+        has not started yet are taken back (last first) and checked here meanwhile: at the
+        end of the data this process would otherwise wait while a worker works through its
+        queue alone."""
+        if self.share:
+            for i in range(len(self._pending) - 1, -1, -1):
+                tag, f = self._pending[i]
+                jobs = self._queued.get(f)
+                if jobs is not None and f.cancel():
+                    self._pending[i] = (tag, self._here(jobs))
+                    self.sent -= len(jobs)
         out = [r for _, rows in self._ready for r in rows]
         self._ready = []
         for _, f in self._pending:
