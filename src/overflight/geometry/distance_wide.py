@@ -68,11 +68,10 @@ def arc_bound(chord: F64) -> F64:
     return 2.0 * _M0 * np.arcsin(np.minimum(1.0, chord / (2.0 * _M0)))
 
 
-def piece_tree(pe: PolygonEdges) -> tuple[cKDTree, float, I64, float]:
+def piece_tree(pe: PolygonEdges) -> tuple[cKDTree, float, I64]:
     """3-D k-d tree of the midpoints of the edges' geodesic pieces (an edge longer than four
     times the median edge, or a quarter of the mean, is cut into equal pieces), the largest
-    piece's geodesic half-length, each piece's edge, and the longest edge's length in the
-    polygon's plane; cached on ``pe``."""
+    piece's geodesic half-length and each piece's edge; cached on ``pe``."""
     cached = pe.__dict__.get("_piece_tree")
     if cached is None:
         az, _, length = pe.geodesics()
@@ -82,9 +81,7 @@ def piece_tree(pe: PolygonEdges) -> tuple[cKDTree, float, I64, float]:
         edge = np.repeat(np.arange(n, dtype=np.int64), k)
         f = (np.arange(edge.size) - np.repeat(np.cumsum(k) - k, k) + 0.5) / k[edge]
         mlon, mlat, _ = forward(pe.lon1[edge], pe.lat1[edge], az[edge], f * length[edge])
-        x1, y1, x2, y2 = pe.plane()
-        longest = float(np.hypot(x2 - x1, y2 - y1).max())
-        cached = (cKDTree(ecef(mlon, mlat)), 0.5 * float((length / k).max()), edge, longest)
+        cached = (cKDTree(ecef(mlon, mlat)), 0.5 * float((length / k).max()), edge)
         object.__setattr__(pe, "_piece_tree", cached)
     return cached
 
@@ -95,7 +92,7 @@ def nearest_edges(
     """For each point: the distance to the nearest edge in its own plane (for ranking), and the
     (point, edge) pairs that could be nearest, each once, in order of point and edge, with the
     plane's foot as a fraction of the edge, the edge's plane length, the pair's plane
-    distance, and the plane's reach and error for the point (for
+    distance, and how far the pair reaches from the point and the plane's error there (for
     :func:`~.distance.clear_of_ends`)."""
     n = lon.shape[0]
     best = np.full(n, np.inf)
@@ -113,7 +110,7 @@ def nearest_edges(
 
 
 def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
-    tree, half, edge_of, _ = piece_tree(pe)
+    tree, half, edge_of = piece_tree(pe)
     n = lon.shape[0]
     pts = ecef(lon, lat)
     dm, _ = tree.query(pts)
