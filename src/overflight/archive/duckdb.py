@@ -156,7 +156,7 @@ def file_info(con: Any, path: Path) -> FileInfo:
 
     A numeric or timestamp time column is read once for all three answers (the count, the
     earliest time, whether it is in time order): a CSV file is parsed once here, not twice
-    (6 hourly CSV files of 10M rows in all: the plan 6.8 -> 3.9 s). Text times take
+    (6 hourly CSV files of 10M rows in all: the plan 6.8 -> 4.0 s). Text times take
     DuckDB's ``min`` and count as unsorted."""
     import duckdb
 
