@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from hypothesis import strategies as st
 from oracle import direct, inverse
 
@@ -25,7 +26,7 @@ from overflight.model import (
     VerticalLimit,
 )
 
-__all__ = ["Footprint", "Scenario", "footprints", "scenarios", "tracks_near"]
+__all__ = ["Footprint", "Scenario", "footprints", "ragged_coast", "scenarios", "tracks_near"]
 
 T0 = 1_700_000_000.0  # epoch seconds (2023-11-14)
 
@@ -181,3 +182,18 @@ def points_across(
         lon += [p[1] for p in pts]
         which += [k] * len(pts)
     return lon, lat, which
+
+
+def ragged_coast(
+    lat: float, lon: float, radius: float, n: int, seed: int, straight: int
+) -> Polygon:
+    """A ragged ring of ``n`` vertices ~``radius`` from the centre (a coastline's wiggles at a
+    few kilometres), with ``straight`` consecutive vertices left out: one long straight edge
+    (a median line) beside hundreds of short ones."""
+    rng = np.random.default_rng(seed)
+    az = np.sort(rng.uniform(0.0, 360.0, n))
+    r = radius * (1.0 + 0.05 * np.sin(np.radians(az) * 7.0)) + rng.uniform(-3000, 3000, n)
+    keep = np.ones(n, bool)
+    keep[1 : 1 + straight] = False
+    ring = tuple(Vertex(*direct(lat, lon, a, d)) for a, d in zip(az[keep], r[keep], strict=True))
+    return Polygon(ring)

@@ -11,25 +11,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct
+from strategies import ragged_coast
 
 from overflight.geometry import distance_wide
 from overflight.geometry.boundary import polygon_edges
 from overflight.geometry.distance import _approx, boundary_distance, edge_distance
 from overflight.geometry.frame import plane_error
-from overflight.model import Polygon, Vertex
-
-
-def _coast(lat: float, lon: float, radius: float, n: int, seed: int, straight: int) -> Polygon:
-    """A ragged ring of ``n`` vertices ~``radius`` from the centre (a coastline's wiggles at a
-    few kilometres), with ``straight`` consecutive vertices left out: one long straight edge
-    (a median line) beside hundreds of short ones."""
-    rng = np.random.default_rng(seed)
-    az = np.sort(rng.uniform(0.0, 360.0, n))
-    r = radius * (1.0 + 0.05 * np.sin(np.radians(az) * 7.0)) + rng.uniform(-3000, 3000, n)
-    keep = np.ones(n, bool)
-    keep[1 : 1 + straight] = False
-    ring = tuple(Vertex(*direct(lat, lon, a, d)) for a, d in zip(az[keep], r[keep], strict=True))
-    return Polygon(ring)
 
 
 def _brute(lon: np.ndarray, lat: np.ndarray, pe) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -65,7 +52,7 @@ def _brute(lon: np.ndarray, lat: np.ndarray, pe) -> np.ndarray:  # type: ignore[
 def test_wide_polygons_give_the_least_distance_over_every_edge(
     lat, lon, radius, n, straight, seed, data
 ) -> None:
-    pe = polygon_edges(_coast(lat, lon, radius, n, seed, straight))
+    pe = polygon_edges(ragged_coast(lat, lon, radius, n, seed, straight))
     assert float(plane_error(pe.radius_m)) > distance_wide.WIDE_EPS
     pts = [
         direct(lat, lon, data.draw(st.floats(0.0, 360.0)), radius * data.draw(st.floats(0, 1.3)))
@@ -88,7 +75,7 @@ def test_a_point_deep_inside_pairs_with_few_edges() -> None:
     error (the polygon's plane, 2.4 % off at that size, kept 48 at the median, 61 at the
     90th percentile, 143 at most; before its edges were cut into pieces, the k-d tree's
     search around each point also took every edge within the longest edge's length)."""
-    pe = polygon_edges(_coast(62.0, 26.0, 400_000.0, 2000, 3, 80))
+    pe = polygon_edges(ragged_coast(62.0, 26.0, 400_000.0, 2000, 3, 80))
     rng = np.random.default_rng(0)
     pts = [
         direct(62.0, 26.0, a, d)

@@ -34,6 +34,18 @@ def near_runs(idx: NDArray[np.int64], n: int) -> list[tuple[int, int]]:
     return runs
 
 
+_ANCHOR_PROBES = 64
+
+
+def _anchor_probes(n: int) -> NDArray[np.int64]:
+    """The points of a run of ``n`` ranked for its anchor: every one, or for a long run
+    (~an hour inside a national airspace) ``_ANCHOR_PROBES`` spread evenly and the last: the
+    anchor need only be clear of the boundary, not the farthest point."""
+    if n <= _ANCHOR_PROBES:
+        return np.arange(n, dtype=np.int64)
+    return np.unique(np.r_[np.linspace(0, n - 1, _ANCHOR_PROBES).astype(np.int64), n - 1])
+
+
 def inside_intervals(
     path: TrackPath, pe: PolygonEdges, near: NDArray[np.int64]
 ) -> tuple[list[Interval], list[str]]:
@@ -42,8 +54,9 @@ def inside_intervals(
     ``near`` are indices of path points that may be close to the polygon (any point farther
     than the polygon's radius plus the longest segment from its centre is certainly outside).
     Each run of nearby points is anchored by the inside test (``crossing.is_inside``) at its
-    point farthest from the boundary and followed by the parity of exact crossings; the same
-    test at the run's last point checks the result.
+    point farthest from the boundary (of at most ``_ANCHOR_PROBES`` spread along it) and
+    followed by the parity of exact crossings; the same test at the run's last point checks
+    the result.
     """
     warnings: list[str] = []
     out: list[Interval] = []
@@ -51,8 +64,9 @@ def inside_intervals(
     for i0, i1 in near_runs(near, n):
         lon, lat = path.lon[i0 : i1 + 1], path.lat[i0 : i1 + 1]
         seg, frac = crossings(lon, lat, pe)
-        approx = approx_boundary_distance(lon, lat, pe)
-        anchor = int(np.argmax(approx))
+        probe = _anchor_probes(lon.size)
+        approx = approx_boundary_distance(lon[probe], lat[probe], pe)
+        anchor = int(probe[np.argmax(approx)])
         state = bool(is_inside(lon[anchor : anchor + 1], lat[anchor : anchor + 1], pe)[0])
         before = int(np.count_nonzero(seg < anchor))
         state0 = state ^ (before % 2 == 1)

@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
 from .distance_many import boundary_distances
+from .distance_wide import rank_radius
 from .extremum_bounds import hidden_intervals, straight_from_end
 from .extremum_rounds import (
     Stretch,
@@ -334,7 +335,7 @@ def distance_extrema(
         lo, hi, val = zoom_in_plane(ps, table, poly, rs, lo, hi, rounds_p, sign)
         top = np.full(n_s, -np.inf)
         np.maximum.at(top, rs, val)
-        radius = np.array([s[1].radius_m for s in stretches])
+        radius = np.array([rank_radius(s[1]) for s in stretches])
         slack = 3.0 * plane_error(radius + np.abs(top)) * np.abs(top) + 5.0 + 2.0 * pos_err
         # intervals elsewhere that may hold a better point (a peak, or a dip, between
         # samples that rise, or fall, towards a worse one): bracketed too
