@@ -17,13 +17,12 @@ Every point of an edge is within h (half a piece's geodesic length) of a piece's
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
+from .distance_cells import CubeLists
 from .frame import local_xy, plane_error
 from .geodesic import forward
 
@@ -99,6 +98,16 @@ def piece_tree(pe: PolygonEdges) -> tuple[cKDTree, float, I64]:
     return cached
 
 
+def _cubes(pe: PolygonEdges) -> CubeLists:
+    """The candidate pieces of ``pe``'s piece tree by cube of space, cached on ``pe``."""
+    cached = pe.__dict__.get("_cube_lists")
+    if cached is None:
+        tree, half, _ = piece_tree(pe)
+        cached = CubeLists(tree, half, arc_bound)
+        object.__setattr__(pe, "_cube_lists", cached)
+    return cached
+
+
 def nearest_edges(
     lon: F64, lat: F64, pe: PolygonEdges
 ) -> tuple[F64, I64, I64, F64, F64, F64, F64, F64]:
@@ -123,14 +132,14 @@ def nearest_edges(
 
 
 def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
-    tree, half, edge_of = piece_tree(pe)
+    _, _, edge_of = piece_tree(pe)
     n = lon.shape[0]
-    pts = ecef(lon, lat)
-    dm, _ = tree.query(pts)
-    # the nearest edge is at most g away (along a geodesic); a piece whose midpoint is more
-    # than g + h away in space holds no point within g
-    g = arc_bound(dm)
-    pi, pk = _balls(tree, pts, g + half + 1.0)
+    # the nearest edge is at most g = arc_bound(dm) away (along a geodesic), dm the nearest
+    # piece midpoint's distance; a piece whose midpoint is more than g + h away in space holds
+    # no point within g (searched by cube of space: one k-d tree search per point took ~3/4
+    # of the time; one ball around each run of 32 probes was slower still, 9.3 -> 16.6 s on an
+    # hour against Finland, from the local planes of its many more pairs)
+    pi, pk = _cubes(pe).balls(ecef(lon, lat))
     # each candidate edge once per point, in the point's own plane
     pair = np.unique(pi * len(pe) + edge_of[pk])
     pi, ej = pair // len(pe), pair % len(pe)
@@ -151,13 +160,3 @@ def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
     keep = np.flatnonzero(approx * (1.0 - 3.0 * eps) - 5.0 <= sure[pi])
     pi = pi[keep]
     return best, pi, ej[keep], u[keep], length[keep], approx[keep], reach[keep], eps[keep]
-
-
-def _balls(tree: cKDTree, pts: F64, radius: F64) -> tuple[I64, I64]:
-    """(point, piece) pairs: every piece midpoint within ``radius`` of each point. (One ball
-    around each run of 32 probes, paired with all of them, was slower: 9.3 -> 16.6 s on an
-    hour of traffic against Finland, from the local planes of the many more pairs.)"""
-    lists = tree.query_ball_point(pts, radius)
-    cnt = np.fromiter(map(len, lists), dtype=np.int64, count=pts.shape[0])
-    flat = np.fromiter(itertools.chain.from_iterable(lists), np.int64, int(cnt.sum()))
-    return np.repeat(np.arange(pts.shape[0]), cnt), flat

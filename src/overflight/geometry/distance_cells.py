@@ -1,0 +1,97 @@
+"""Which pieces of a wide polygon's boundary may hold a point's nearest edge, found by cube of
+space rather than by point: the search of :mod:`.distance_wide` without a k-d tree walk per
+point.
+
+Space (Earth-centred, metres) is cut into cubes of side ``s``. For a cube of centre ``C`` and
+half-diagonal ``r`` whose nearest piece midpoint is ``dC`` away, every point ``P`` in it has a
+midpoint within ``dC + r``, so its ball (every midpoint within ``arc_bound(dm) + h`` of it,
+``dm`` its nearest midpoint's distance, ``h`` the largest piece's half-length) lies within
+``arc_bound(dC + r) + h + r`` of ``C``: the cube's list, one k-d tree search, holds every ball
+of its points, their nearest midpoints among them. Each point's ball is then taken from its
+cube's list by straight-line distances, in numpy: the same pieces as one search per point.
+Tracks follow airways, so a cube's list serves many points and is kept (up to a bound).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.spatial import cKDTree
+
+__all__ = ["CELL_M", "CubeLists"]
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+CELL_M = 1000.0
+"""Side of the cubes (m): a point's ball is ~1 km of boundary wider in its cube's list."""
+
+_KEEP = 2_000_000
+"""Piece indices kept in the lists of one polygon (16 MB) before they are dropped."""
+
+_SPAN = 1 << 15  # cube indices per axis, centred on the Earth's centre (+-16,384 km at 1 km)
+
+
+class CubeLists:
+    """The candidate pieces of each cube of space for one polygon's piece tree (``tree`` of
+    midpoints, ``half`` the largest piece's half-length; ``arc`` the bound on a geodesic's
+    length from its chord, :func:`~.distance_wide.arc_bound`)."""
+
+    def __init__(self, tree: cKDTree, half: float, arc, cell_m: float = CELL_M) -> None:  # type: ignore[no-untyped-def]
+        self.tree = tree
+        self.mids: F64 = np.asarray(tree.data, dtype=float)
+        self.half = half
+        self.arc = arc
+        self.cell = cell_m
+        self.lists: dict[int, I64] = {}
+        self.kept = 0
+
+    def _keys(self, pts: F64) -> tuple[I64, I64]:
+        ijk = np.floor(pts / self.cell).astype(np.int64) + _SPAN // 2
+        return (ijk[:, 0] * _SPAN + ijk[:, 1]) * _SPAN + ijk[:, 2], ijk
+
+    def _lists(self, keys: I64, ijk: I64) -> list[I64]:
+        """The lists of the cubes ``keys`` (indices ``ijk``), searched where not yet known.
+        (Safe from several threads, as the Dask engine runs: a full store is replaced, not
+        cleared under another thread's feet.)"""
+        store = self.lists
+        got = [store.get(k) for k in keys.tolist()]
+        miss = np.fromiter((g is None for g in got), bool, len(got))
+        if miss.any():
+            if self.kept > _KEEP:
+                store = self.lists = {}
+                self.kept = 0
+            centre = (ijk[miss] - _SPAN // 2 + 0.5) * self.cell
+            r = 0.5 * np.sqrt(3.0) * self.cell
+            dc, _ = self.tree.query(centre)
+            radius = self.arc(dc + r) + self.half + 1.0 + r
+            found = self.tree.query_ball_point(centre, radius, return_sorted=False)
+            for i, lst in zip(np.flatnonzero(miss).tolist(), found, strict=True):
+                got[i] = store[int(keys[i])] = np.asarray(lst, dtype=np.int64)
+                self.kept += len(lst)
+        return got  # type: ignore[return-value]
+
+    def balls(self, pts: F64) -> tuple[I64, I64]:
+        """(point, piece) pairs: every piece midpoint within ``arc_bound(dm) + half + 1`` of
+        each point (rows of ``pts``), ``dm`` the point's nearest midpoint's distance; in order
+        of point."""
+        n = pts.shape[0]
+        if n == 0:
+            e = np.empty(0, np.int64)
+            return e, e
+        key, ijk = self._keys(pts)
+        uk, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        lists = self._lists(uk, ijk[first])
+        size = np.fromiter(map(len, lists), np.int64, uk.size)
+        flat = np.concatenate(lists)
+        start = np.cumsum(size) - size
+        cnt = size[inv]
+        pi = np.repeat(np.arange(n), cnt)
+        lead = np.cumsum(cnt) - cnt
+        pk = flat[np.arange(pi.size) - np.repeat(lead - start[inv], cnt)]
+        d = pts[pi] - self.mids[pk]
+        d2 = np.einsum("ij,ij->i", d, d)
+        dm = np.sqrt(np.minimum.reduceat(d2, lead))
+        lim = self.arc(dm) + self.half + 1.0
+        keep = d2 <= (lim * lim)[pi]
+        return pi[keep], pk[keep]
