@@ -67,14 +67,14 @@ class CubeLists:
             radius = self.arc(dc + r) + self.half + 1.0 + r
             found = self.tree.query_ball_point(centre, radius, return_sorted=False)
             for i, lst in zip(np.flatnonzero(miss).tolist(), found, strict=True):
-                got[i] = store[int(keys[i])] = np.asarray(lst, dtype=np.int64)
+                got[i] = store[int(keys[i])] = np.sort(np.asarray(lst, dtype=np.int64))
                 self.kept += len(lst)
         return got  # type: ignore[return-value]
 
     def balls(self, pts: F64) -> tuple[I64, I64]:
         """(point, piece) pairs: every piece midpoint within ``arc_bound(dm) + half + 1`` of
         each point (rows of ``pts``), ``dm`` the point's nearest midpoint's distance; in order
-        of point."""
+        of point, then of piece."""
         n = pts.shape[0]
         if n == 0:
             e = np.empty(0, np.int64)

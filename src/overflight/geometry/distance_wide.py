@@ -83,7 +83,8 @@ def arc_bound(chord: F64) -> F64:
 def piece_tree(pe: PolygonEdges) -> tuple[cKDTree, float, I64]:
     """3-D k-d tree of the midpoints of the edges' geodesic pieces (an edge longer than four
     times the median edge, or a quarter of the mean, is cut into equal pieces), the largest
-    piece's geodesic half-length and each piece's edge; cached on ``pe``."""
+    piece's geodesic half-length and each piece's edge (an edge's pieces consecutive, in
+    order of edge); cached on ``pe``."""
     cached = pe.__dict__.get("_piece_tree")
     if cached is None:
         az, _, length = pe.geodesics()
@@ -140,9 +141,12 @@ def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
     # of the time; one ball around each run of 32 probes was slower still, 9.3 -> 16.6 s on an
     # hour against Finland, from the local planes of its many more pairs)
     pi, pk = _cubes(pe).balls(ecef(lon, lat))
-    # each candidate edge once per point, in the point's own plane
-    pair = np.unique(pi * len(pe) + edge_of[pk])
-    pi, ej = pair // len(pe), pair % len(pe)
+    # each candidate edge once per point (pieces come in order, and an edge's pieces are
+    # consecutive), in the point's own plane
+    ej = edge_of[pk]
+    once = np.ones(pi.size, bool)
+    once[1:] = (pi[1:] != pi[:-1]) | (ej[1:] != ej[:-1])
+    pi, ej = pi[once], ej[once]
     x1, y1 = local_xy(pe.lon1[ej], pe.lat1[ej], lon, lat, pi)
     x2, y2 = local_xy(pe.lon2[ej], pe.lat2[ej], lon, lat, pi)
     dx, dy = x2 - x1, y2 - y1
