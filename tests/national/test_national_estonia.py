@@ -141,3 +141,17 @@ def test_corridor_is_3nm_from_the_median_each_side(with_corridor, land) -> None:
     # and Estonia stops where the strip starts
     inter = shapely.intersection(with_corridor.geometry, strip)
     assert inter.area < 1e-6
+
+
+def test_no_sliver_is_left_where_the_coasts_meet(land, plain) -> None:
+    """Every part of the result holds Estonian land or covers a hectare at least: the median
+    with Russia pinched off a 780 m² triangle, 19 m wide, at the land border (28.05 E,
+    59.64 N); it is left out and the notes say so."""
+    from overflight.geometry.geodesic import GEOD
+    from overflight.national.build import SLIVER_M2
+
+    for part in shapely.get_parts(plain.geometry):
+        holds_land = shapely.area(shapely.intersection(part, land.land["EE"])) > 0
+        assert holds_land or abs(GEOD.geometry_area_perimeter(part)[0]) >= SLIVER_M2
+    assert any("sliver" in n for n in plain.parameters["notes"])
+    assert not shapely.contains_xy(plain.geometry, 28.04904, 59.63834)  # in it
