@@ -190,18 +190,18 @@ def _run(
     spill: Path | None,
 ) -> ScanOutcome:
     bbox = _padded(index.bbox()) if bbox_filter else None
-    records = [
-        {
-            "path": str(i.path),
-            "size": i.size,
-            "mtime_ns": i.mtime_ns,
-            "sha256": quick_sha256(i.path),
-        }
-        for i in infos
-    ]
     cp = None
     kernel = Kernel(index, params, pool)
     if checkpoint is not None:
+        records = [  # (only a checkpoint needs the files' hashes: ~1.4 ms a file)
+            {
+                "path": str(i.path),
+                "size": i.size,
+                "mtime_ns": i.mtime_ns,
+                "sha256": quick_sha256(i.path),
+            }
+            for i in infos
+        ]
         cp = Checkpoint(checkpoint, _key(airspaces, params, cparams, part, bbox_filter), records)
         loaded = cp.load_state()
         if loaded is not None:
