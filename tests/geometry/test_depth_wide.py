@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct, inverse
+from sampled import sampled_extremum
 from strategies import ragged_coast
 
 from overflight.geometry.boundary import polygon_edges
@@ -35,17 +36,6 @@ def _across(lat: float, lon: float, radius: float, az: float, miss: float, rng) 
     step = np.array([inverse(*pts[i], *pts[i + 1])[2] for i in range(len(pts) - 1)])
     t = 1.7e9 + np.r_[0.0, np.cumsum(step)] / 250.0
     return TrackPath.build(t, lon_, lat_)
-
-
-def _brute(path: TrackPath, pe, a: float, b: float, sign: float) -> float:  # type: ignore[no-untyped-def]
-    ts = np.linspace(a, b, 20_000)
-    v = sign * boundary_distance(*path.point_at(ts), pe)[0]
-    peak = np.flatnonzero((v >= np.r_[-np.inf, v[:-1]]) & (v >= np.r_[v[1:], -np.inf]))
-    best = v.max()
-    for i in peak[np.argsort(-v[peak])][:3]:
-        fine = np.linspace(ts[max(i - 1, 0)], ts[min(i + 1, ts.size - 1)], 4_001)
-        best = max(best, (sign * boundary_distance(*path.point_at(fine), pe)[0]).max())
-    return float(sign * best)
 
 
 @settings(max_examples=8, deadline=None)
@@ -76,7 +66,9 @@ def test_the_depth_in_a_wide_polygon_beats_brute_force(
     lon_t, lat_t = path.point_at(np.array([t]))
     assert (plon, plat) == (lon_t[0], lat_t[0])
     assert abs(boundary_distance(lon_t, lat_t, pe)[0][0] - d) < 1e-6
-    assert sign * d >= sign * _brute(path, pe, float(a), float(b), sign) - 5e-4
+    assert (
+        sign * d >= sign * sampled_extremum(path, pe, float(a), float(b), sign, fine=4_001) - 5e-4
+    )
 
 
 @settings(max_examples=10, deadline=None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sampled import sampled_extremum
 from switches import compiled_path, numpy_path
 
 from overflight.geometry.boundary import PolygonEdges, polygon_edges
@@ -108,24 +109,9 @@ def test_a_stretch_of_no_length_is_its_one_point(seed: int, maximize: bool) -> N
         assert got[1] == distance_extremum(path, pe, float(a), float(b), maximize=maximize)
 
 
-def _brute_force(path: TrackPath, pe, a: float, b: float, sign: float) -> float:
-    """The best exact distance (largest for ``sign`` 1, least for -1) among samples every
-    5 m of track over [a, b], then every 0.5 mm over 10 m around each of the best three
-    local optima of those."""
-    n = max(200, int(path.distances().sum() / 5.0))
-    ts = np.linspace(a, b, min(n, 20_000))
-    v = sign * boundary_distance(*path.point_at(ts), pe)[0]
-    peak = np.flatnonzero((v >= np.r_[-np.inf, v[:-1]]) & (v >= np.r_[v[1:], -np.inf]))
-    best = v.max()
-    for i in peak[np.argsort(-v[peak])][:3]:
-        fine = np.linspace(ts[max(i - 1, 0)], ts[min(i + 1, ts.size - 1)], 20_001)
-        best = max(best, (sign * boundary_distance(*path.point_at(fine), pe)[0]).max())
-    return float(sign * best)
-
-
 @settings(max_examples=60, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
-def test_the_extremum_is_a_true_point_and_beats_brute_force(seed: int, maximize: bool) -> None:
+def test_the_extremum_is_a_true_point_and_beatssampled_extremum(seed: int, maximize: bool) -> None:
     """What the search returns is one point of the track, at its time, at exactly the
     distance returned, and brute force (samples every 5 m, then every 0.5 mm around the best
     ones) does not beat it by 0.5 mm."""
@@ -143,7 +129,7 @@ def test_the_extremum_is_a_true_point_and_beats_brute_force(seed: int, maximize:
         plon, plat = path.point_at(np.array([t]))
         assert (lon, lat) == (plon[0], plat[0])
         assert abs(boundary_distance(np.array([lon]), np.array([lat]), pe)[0][0] - d) < 1e-6
-        assert sign * d >= sign * _brute_force(path, pe, a, b, sign) - 5e-4
+        assert sign * d >= sign * sampled_extremum(path, pe, a, b, sign) - 5e-4
 
 
 def test_a_grid_straight_from_the_stretch_end_settles_there() -> None:
@@ -203,7 +189,7 @@ def test_a_peak_between_samples_rising_elsewhere_is_found() -> None:
     )
     a, b = 1.7e9 + 13.554, 1.7e9 + 20.434
     d = distance_extremum(path, pe, a, b, maximize=True)[0]
-    assert d >= _brute_force(path, pe, a, b, 1.0) - 1e-3  # brute force: 363.48 m, search 357.98
+    assert d >= sampled_extremum(path, pe, a, b, 1.0) - 1e-3  # brute force: 363.48 m, search 357.98
 
 
 # another, 25 km deep in a TMA: samples rising towards a peak 11 m shallower than one between
@@ -264,7 +250,7 @@ def test_a_peak_a_few_metres_above_its_samples_deep_inside_is_found() -> None:
     path = TrackPath.build(t, np.array([f[2] for f in fx]), np.array([f[1] for f in fx]))
     a, b = 1.7e9 + 50.0, 1.7e9 + 110.0
     d = distance_extremum(path, pe, a, b, maximize=True)[0]
-    assert d >= _brute_force(path, pe, a, b, 1.0) - 1e-3  # 25,101.35 m; it returned 25,090.37
+    assert d >= sampled_extremum(path, pe, a, b, 1.0) - 1e-3  # 25,101.35 m; it returned 25,090.37
 
 
 @settings(max_examples=60, deadline=None)

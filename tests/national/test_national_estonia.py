@@ -170,6 +170,7 @@ def test_a_flight_across_estonia_against_dense_sampling(plain, a, b) -> None:
     centimetres around the best three, is deeper than the reported depth by 0.5 mm, which is
     that of a true point."""
     from oracle import direct, inverse
+    from sampled import sampled_extremum
 
     from overflight import check
     from overflight.geometry.boundary import polygon_edges
@@ -200,12 +201,6 @@ def test_a_flight_across_estonia_against_dense_sampling(plain, a, b) -> None:
             abs(boundary_distance(np.array([dlon]), np.array([dlat]), pe)[0][0] - inc.max_depth_m)
             < 1e-3
         )
-        ts = np.linspace(inc.entry_time, inc.exit_time, 20_000)
-        v = boundary_distance(*path.point_at(ts), pe)[0]
-        best = v.max()
-        peak = np.flatnonzero((v >= np.r_[-np.inf, v[:-1]]) & (v >= np.r_[v[1:], -np.inf]))
-        for i in peak[np.argsort(-v[peak])][:3]:
-            fine = np.linspace(ts[max(i - 1, 0)], ts[min(i + 1, ts.size - 1)], 2_001)
-            best = max(best, boundary_distance(*path.point_at(fine), pe)[0].max())
+        best = sampled_extremum(path, pe, inc.entry_time, inc.exit_time, 1.0, fine=2_001)
         assert inc.max_depth_m >= best - 5e-4, (inc.max_depth_m, best)
         print("INC", inc.entry_time - t[0], inc.exit_time - t[0], inc.max_depth_m, best)
