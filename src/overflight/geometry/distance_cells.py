@@ -14,6 +14,8 @@ Tracks follow airways, so a cube's list serves many points and is kept (up to a 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
@@ -38,7 +40,9 @@ class CubeLists:
     midpoints, ``half`` the largest piece's half-length; ``arc`` the bound on a geodesic's
     length from its chord, :func:`~.distance_wide.arc_bound`)."""
 
-    def __init__(self, tree: cKDTree, half: float, arc, cell_m: float = CELL_M) -> None:  # type: ignore[no-untyped-def]
+    def __init__(
+        self, tree: cKDTree, half: float, arc: Callable[[F64], F64], cell_m: float = CELL_M
+    ) -> None:
         self.tree = tree
         mids = np.asarray(tree.data, dtype=float)
         self.mx, self.my, self.mz = (np.ascontiguousarray(mids[:, j]) for j in range(3))
