@@ -28,6 +28,7 @@ ALLOWED: dict[str, set[str]] = {
     "service": LOWER | {"geometry", "analysis", "formats", "reports", "archive", "national", ""},
     "cli": LOWER
     | {"geometry", "analysis", "formats", "reports", "archive", "service", "national", ""},
+    "__main__": {"cli"},  # ``python -m overflight``: the command line, nothing else
 }
 HEAVY = ("fastapi", "duckdb", "matplotlib", "pyarrow", "pyspark", "dask")
 
