@@ -226,6 +226,24 @@ class PolygonEdges:
             object.__setattr__(self, "_geodesics", cached)
         return cached
 
+    def vertex_ids(self) -> tuple[NDArray[np.int64], NDArray[np.int64], int]:
+        """Each edge's first and second end as a vertex number (ends with the same coordinates,
+        bit for bit, get one number), and how many vertices there are; cached. An end
+        shared by two edges then needs one geodesic to a point, not two."""
+        cached = self.__dict__.get("_vertex_ids")
+        if cached is None:
+            n = len(self)
+            ends = np.empty((2 * n, 2))
+            ends[:n, 0], ends[:n, 1] = self.lon1, self.lat1
+            ends[n:, 0], ends[n:, 1] = self.lon2, self.lat2
+            # by bit pattern: -0.0 and 0.0 are two vertices (their geodesics may differ)
+            bits = np.ascontiguousarray(ends).view(np.int64)
+            _, ids = np.unique(bits, axis=0, return_inverse=True)
+            ids = ids.reshape(-1).astype(np.int64)
+            cached = (ids[:n], ids[n:], int(ids.max()) + 1 if n else 0)
+            object.__setattr__(self, "_vertex_ids", cached)
+        return cached
+
     def plane(self) -> tuple[F64, F64, F64, F64]:
         """Edge end points in the local plane about the centre (x1, y1, x2, y2), cached."""
         cached = self.__dict__.get("_plane")

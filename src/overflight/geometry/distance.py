@@ -49,6 +49,7 @@ def edge_distance(
     interior: NDArray[np.bool_] | None = None,
     end: NDArray[np.int8] | None = None,
     distance_only: bool = False,
+    end_keys: tuple[I64, I64] | None = None,
 ) -> tuple[F64, F64, F64]:
     """Geodesic distance from X to the geodesic segment P-Q, and the foot (lon, lat).
 
@@ -71,6 +72,10 @@ def edge_distance(
     form: the foot F is then ``step`` from E along the edge and XF perpendicular to it, so
     ``d = sqrt(XE^2 - step^2)``, instead of a second geodesic step (within 1e-8 m of the
     converged distance). The returned feet are then E, not F.
+
+    ``end_keys``: a number for each pair's (X, P) and (X, Q) such that equal numbers mean
+    the same point and the same end (pairs of one point and edges that share a vertex): each
+    such end's geodesic is then solved once (the same values, bit for bit).
     """
     az_pq, az_q, L = inverse(plon, plat, qlon, qlat) if edge is None else edge
     n = xlon.shape[0]
@@ -93,7 +98,15 @@ def edge_distance(
         e = np.flatnonzero(~sure)
     if e.size:
         d0, d1, g0[e], g1[e] = _ends(
-            xlon[e], xlat[e], plon[e], plat[e], qlon[e], qlat[e], az_pq[e], az_q[e]
+            xlon[e],
+            xlat[e],
+            plon[e],
+            plat[e],
+            qlon[e],
+            qlat[e],
+            az_pq[e],
+            az_q[e],
+            None if end_keys is None else (end_keys[0][e], end_keys[1][e]),
         )
         dist[e] = np.minimum(d0, d1)
         foot_lon[e] = np.where(d0 <= d1, plon[e], qlon[e])
@@ -148,6 +161,7 @@ def edge_distance(
                 qlat[late],
                 az_pq[late],
                 az_q[late],
+                None if end_keys is None else (end_keys[0][late], end_keys[1][late]),
             )
             dist[late] = np.minimum(d0, d1)
             foot_lon[late] = np.where(d0 <= d1, plon[late], qlon[late])
@@ -162,18 +176,29 @@ def edge_distance(
 
 
 def _ends(
-    xlon: F64, xlat: F64, plon: F64, plat: F64, qlon: F64, qlat: F64, az_pq: F64, az_q: F64
+    xlon: F64,
+    xlat: F64,
+    plon: F64,
+    plat: F64,
+    qlon: F64,
+    qlat: F64,
+    az_pq: F64,
+    az_q: F64,
+    keys: tuple[I64, I64] | None = None,
 ) -> tuple[F64, F64, F64, F64]:
     """Distances from X to P and Q, and the cosines of the angles between the edge's
-    direction there and the way to X (> 0 at P and < 0 at Q: the foot is inside)."""
+    direction there and the way to X (> 0 at P and < 0 at Q: the foot is inside).
+    ``keys``: as ``end_keys`` of :func:`edge_distance` (each distinct end solved once)."""
     n = xlon.shape[0]
     # both ends in one call: the edge's direction there is az_pq at P, az_q at Q
-    az_ends, _, d_ends = inverse(
-        np.concatenate([plon, qlon]),
-        np.concatenate([plat, qlat]),
-        np.concatenate([xlon, xlon]),
-        np.concatenate([xlat, xlat]),
-    )
+    elon, elat = np.concatenate([plon, qlon]), np.concatenate([plat, qlat])
+    tlon, tlat = np.concatenate([xlon, xlon]), np.concatenate([xlat, xlat])
+    if keys is None:
+        az_ends, _, d_ends = inverse(elon, elat, tlon, tlat)
+    else:
+        _, first, back = np.unique(np.concatenate(keys), return_index=True, return_inverse=True)
+        az_u, _, d_u = inverse(elon[first], elat[first], tlon[first], tlat[first])
+        az_ends, d_ends = az_u[back], d_u[back]
     g0 = np.cos(np.radians(angle_diff(az_ends[:n], az_pq)))
     g1 = np.cos(np.radians(angle_diff(az_ends[n:], az_q)))
     return d_ends[:n], d_ends[n:], g0, g1
@@ -368,6 +393,7 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
         return _circle_distance(lon, lat, pe.circle)
     _, pi, ej, u, clear = _approx(lon, lat, pe)
     geo = pe.geodesics()
+    p_id, q_id, nv = pe.vertex_ids()
     d, flon, flat = edge_distance(
         lon[pi],
         lat[pi],
@@ -378,6 +404,7 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
         u,
         (geo[0][ej], geo[1][ej], geo[2][ej]),
         clear,
+        end_keys=(pi * nv + p_id[ej], pi * nv + q_id[ej]),
     )
     out = np.full(n, np.inf)
     np.minimum.at(out, pi, d)
