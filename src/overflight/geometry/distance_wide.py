@@ -25,6 +25,7 @@ from .boundary import PolygonEdges
 from .distance_cells import CubeLists
 from .frame import local_xy, plane_error
 from .geodesic import forward
+from .jit import worth
 
 __all__ = ["WIDE_EDGES", "WIDE_EPS", "nearest_edges", "piece_tree", "rank_radius", "wide"]
 
@@ -135,6 +136,21 @@ def nearest_edges(
 def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
     _, _, edge_of = piece_tree(pe)
     n = lon.shape[0]
+    if n and worth(n):
+        from .distance_wide_compiled import wide_block
+
+        cubes = _cubes(pe)
+        pts = ecef(lon, lat)
+        return wide_block(  # type: ignore[no-any-return]
+            lon,
+            lat,
+            pts,
+            cubes.of_points(pts),
+            (cubes.mx, cubes.my, cubes.mz),
+            cubes.half,
+            edge_of,
+            (pe.lon1, pe.lat1, pe.lon2, pe.lat2),
+        )
     # the nearest edge is at most g = arc_bound(dm) away (along a geodesic), dm the nearest
     # piece midpoint's distance; a piece whose midpoint is more than g + h away in space holds
     # no point within g (searched by cube of space: one k-d tree search per point took ~3/4
