@@ -110,6 +110,17 @@ def _cubes(pe: PolygonEdges) -> CubeLists:
     return cached
 
 
+def _ends_trig(pe: PolygonEdges) -> tuple[F64, F64, F64, F64]:
+    """Cosines and sines of the latitudes of ``pe``'s edges' ends (as :func:`~.frame.local_xy`
+    takes them), cached on ``pe``."""
+    cached = pe.__dict__.get("_ends_trig")
+    if cached is None:
+        la1, la2 = np.radians(pe.lat1), np.radians(pe.lat2)
+        cached = (np.cos(la1), np.sin(la1), np.cos(la2), np.sin(la2))
+        object.__setattr__(pe, "_ends_trig", cached)
+    return cached
+
+
 def nearest_edges(
     lon: F64, lat: F64, pe: PolygonEdges
 ) -> tuple[F64, I64, I64, F64, F64, F64, F64, F64]:
@@ -149,7 +160,9 @@ def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
             (cubes.mx, cubes.my, cubes.mz),
             cubes.half,
             edge_of,
-            (pe.lon1, pe.lat1, pe.lon2, pe.lat2),
+            (pe.lon1, pe.lon2),
+            _ends_trig(pe),
+            pe.vertex_ids()[:2],
         )
     # the nearest edge is at most g = arc_bound(dm) away (along a geodesic), dm the nearest
     # piece midpoint's distance; a piece whose midpoint is more than g + h away in space holds

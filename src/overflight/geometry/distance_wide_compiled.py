@@ -36,16 +36,16 @@ _RAD = math.pi / 180.0
 @jit()
 def _xy(
     lon: float,
-    lat: float,
+    cos_la: float,
+    sin_la: float,
     c_lon: float,
     sc: float,
     cc: float,
     east: float,
     north: float,
 ) -> tuple[float, float]:
-    """:func:`~.frame.local_xy` of one point about a centre whose trigonometry is given."""
-    la = lat * _RAD
-    cos_la, sin_la = math.cos(la), math.sin(la)
+    """:func:`~.frame.local_xy` of one point (its latitude's cosine and sine given) about a
+    centre whose trigonometry is given."""
     lo = (lon - c_lon) * _RAD
     cos_lo = math.cos(lo)
     e = cos_la * math.sin(lo)
@@ -57,6 +57,10 @@ def _xy(
     return e * scale * east, n * scale * north
 
 
+_SEEN = 4
+"""Vertices whose plane position a point keeps: consecutive candidate edges share ends."""
+
+
 @jit()
 def wide_block(
     lon: F64,
@@ -66,17 +70,27 @@ def wide_block(
     mids: tuple[F64, F64, F64],
     half: float,
     edge_of: I64,
-    ends: tuple[F64, F64, F64, F64],
+    ends_lon: tuple[F64, F64],
+    ends_trig: tuple[F64, F64, F64, F64],
+    ends_id: tuple[I64, I64],
 ) -> tuple[F64, I64, I64, F64, F64, F64, F64, F64]:
     """:func:`~.distance_wide._block`'s result for points (``lon``, ``lat``; ``pts`` their
     Earth-centred coordinates, rows x 3): ``lists`` is each point's cube list as
     :meth:`~.distance_cells.CubeLists.of_points` gives it (pieces end to end, each list's start
     and size, each point's list), ``mids`` the pieces' midpoints (x, y, z), ``half`` the
-    largest piece's half-length, ``edge_of`` each piece's edge and ``ends`` the edges'
-    (lon1, lat1, lon2, lat2)."""
+    largest piece's half-length, ``edge_of`` each piece's edge, ``ends_lon`` the longitudes of
+    the edges' ends (lon1, lon2), ``ends_trig`` the cosines and sines of their latitudes
+    (cos1, sin1, cos2, sin2) and ``ends_id`` their vertex numbers
+    (:meth:`~.boundary.PolygonEdges.vertex_ids`): a vertex's place in a point's plane is
+    computed once for the point's candidate edges that share it."""
     flat, start, size, which = lists
     mx, my, mz = mids
-    lon1, lat1, lon2, lat2 = ends
+    lon1, lon2 = ends_lon
+    cos1, sin1, cos2, sin2 = ends_trig
+    id1, id2 = ends_id
+    seen_id = np.empty(_SEEN, np.int64)
+    seen_x = np.empty(_SEEN)
+    seen_y = np.empty(_SEEN)
     n = lon.size
     cap = 0
     for i in range(n):
@@ -112,6 +126,8 @@ def wide_block(
         north = _A * (1.0 - _E2) / w**3 / _R
         m0 = m
         last = -1
+        seen_id[:] = -1
+        slot = 0
         sure = np.inf
         bst = np.inf
         for k in range(a, b):
@@ -123,8 +139,25 @@ def wide_block(
             if e == last:  # an edge's pieces are consecutive: each edge once
                 continue
             last = e
-            x1, y1 = _xy(lon1[e], lat1[e], lon[i], sc, cc, east, north)
-            x2, y2 = _xy(lon2[e], lat2[e], lon[i], sc, cc, east, north)
+            v1, v2 = id1[e], id2[e]
+            k1, k2 = -1, -1
+            for q in range(_SEEN):
+                if seen_id[q] == v1:
+                    k1 = q
+                elif seen_id[q] == v2:
+                    k2 = q
+            if k1 >= 0:
+                x1, y1 = seen_x[k1], seen_y[k1]
+            else:
+                x1, y1 = _xy(lon1[e], cos1[e], sin1[e], lon[i], sc, cc, east, north)
+                seen_id[slot], seen_x[slot], seen_y[slot] = v1, x1, y1
+                slot = (slot + 1) % _SEEN
+            if k2 >= 0:
+                x2, y2 = seen_x[k2], seen_y[k2]
+            else:
+                x2, y2 = _xy(lon2[e], cos2[e], sin2[e], lon[i], sc, cc, east, north)
+                seen_id[slot], seen_x[slot], seen_y[slot] = v2, x2, y2
+                slot = (slot + 1) % _SEEN
             ex, ey = x2 - x1, y2 - y1
             len2 = max(ex * ex + ey * ey, 1e-12)
             length = math.sqrt(len2)
