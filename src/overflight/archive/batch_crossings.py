@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import shapely
 from numpy.typing import NDArray
 
 from ..analysis.check import PreparedAirspace
@@ -23,13 +24,13 @@ from ..geometry.crossing import (
     box_bounds,
     crossing_pairs,
     edge_bounds,
-    edge_boxes,
     edge_tree,
     is_inside_many,
     near_pairs,
     near_pairs_xy,
     segment_pad,
 )
+from ..geometry.edge_grid import edge_grid
 from ..geometry.frame import local_xy, plane_error
 from ..geometry.jit import worth
 from .batch_paths import Paths
@@ -125,8 +126,14 @@ def crossings(
         sk = s[a:b]
         pe = pes[int(kf[sk[0]])]
         x1, y1, x2, y2 = x[sk], y[sk], x[sk + 1], y[sk + 1]
-        pad = segment_pad(x1, y1, x2, y2)
-        si, ej = edge_tree(pe).query(edge_boxes(x1, y1, x2, y2, pad), predicate="intersects")
+        box = box_bounds(x1, y1, x2, y2, segment_pad(x1, y1, x2, y2))
+        # only the segments whose boxes touch a cell of the edges' boxes are queried (the
+        # same pairs; most segments over a wide country are far from its boundary)
+        near = np.flatnonzero(edge_grid(pe).touches(*box))
+        if near.size == 0:
+            continue
+        sk, x1, y1, x2, y2 = sk[near], x1[near], y1[near], x2[near], y2[near]
+        si, ej = edge_tree(pe).query(shapely.box(*(b[near] for b in box)), predicate="intersects")
         keep = near_pairs(x1[si], y1[si], x2[si], y2[si], ej, pe)
         si, ej = si[keep], ej[keep]
         if si.size == 0:
