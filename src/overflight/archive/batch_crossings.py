@@ -62,6 +62,19 @@ def _packed(pe: PolygonEdges) -> F64:
     return cached
 
 
+def _summary(pe: PolygonEdges) -> tuple[float, float, float, float, float]:
+    """What the crossings read of each polygon of a call, in one tuple cached on ``pe``:
+    its centre (lon, lat), radius, number of edges and whether it is a circle whose chords
+    are found from their angles (1.0: more than ``FEW_EDGES`` edges and ``ring_angles``)."""
+    cached = pe.__dict__.get("_cross_summary")
+    if cached is None:
+        n = len(pe)
+        ring = n > FEW_EDGES and ring_angles(pe) is not None
+        cached = (pe.center_lon, pe.center_lat, pe.radius_m, float(n), 1.0 if ring else 0.0)
+        object.__setattr__(pe, "_cross_summary", cached)
+    return cached  # type: ignore[no-any-return]
+
+
 def _table(pes: Sequence[PolygonEdges]) -> dict[str, F64]:
     """The polygons' :func:`_packed` edges end to end, by column."""
     t = np.concatenate([_packed(pe) for pe in pes], axis=1) if pes else np.empty((len(_COLS), 0))
@@ -84,19 +97,17 @@ def crossings(
     owner = np.repeat(order, lens)
     kf = rank[owner]  # the airspace of each fix, as its position in uk
     pes = [preps[int(k)].polygons[0] for k in uk]
-    k_lon, k_lat, k_r = (
-        np.array([getattr(pe, a) for pe in pes]) for a in ("center_lon", "center_lat", "radius_m")
-    )
+    summary = np.array([_summary(pe) for pe in pes]).reshape(len(pes), 5)
+    k_lon, k_lat, k_r = summary[:, 0], summary[:, 1], summary[:, 2]
     x, y = _plane(P.lon, P.lat, k_lon, k_lat, kf, fx)
     # only segments (every fix but each job's last to the next) that come within the
     # polygon's reach of its centre can meet an edge
     s = _in_reach(x, y, P.has_next[fx], kf, k_r)
-    n_edges = np.array([len(pe) for pe in pes], np.int64)
+    n_edges = summary[:, 3].astype(np.int64)
     few = n_edges[kf[s]] <= FEW_EDGES
     sf, s = s[few], s[~few]
     tp, tg, tl1, ta1, tl2, ta2, taz = [], [], [], [], [], [], []
-    rings = [ring_angles(pe) if len(pe) > FEW_EDGES else None for pe in pes]
-    circ = np.array([r is not None for r in rings], bool)[kf[s]]
+    circ = (summary[:, 4] > 0)[kf[s]]
     sc, s = s[circ], s[~circ]
     if sc.size:
         # circles: all their segments at once, each against the chords its angles reach
@@ -108,7 +119,7 @@ def crossings(
             x[sc + 1],
             y[sc + 1],
             slot,
-            [rings[int(k)] for k in uc],  # type: ignore[misc]
+            [ring_angles(pes[int(k)]) for k in uc],  # type: ignore[misc]
         )
         ej = ej + (np.cumsum(n_edges[uc]) - n_edges[uc])[slot[si]]  # numbered across cpes
         g = sc[si]

@@ -54,25 +54,22 @@ class EdgeTable:
 
     def __init__(self, pes: Sequence[PolygonEdges]) -> None:
         self.pes = pes
-        self.kind = np.array(
-            [0 if pe.circle is not None else 1 if len(pe) <= _FEW_EDGES else 2 for pe in pes],
-            np.int64,
-        )
-        self.circle = np.array([pe.circle or (np.nan,) * 3 for pe in pes]).reshape(-1, 3)
-        few = [pe for pe, k in zip(pes, self.kind, strict=True) if k == 1]
-        self.cnt = np.array([len(pe) for pe in pes], np.int64) * (self.kind == 1)
+        # one cached tuple and one cached block of columns per polygon: a call's polygons
+        # are gathered by one comprehension and one concatenation
+        summary = np.array([_summary(pe) for pe in pes]).reshape(len(pes), 8)
+        self.kind = summary[:, 0].astype(np.int64)
+        self.circle = np.ascontiguousarray(summary[:, 1:4])
+        few = [pe for pe, k in zip(pes, self.kind.tolist(), strict=True) if k == 1]
+        self.cnt = summary[:, 4].astype(np.int64) * (self.kind == 1)
         self.first = np.cumsum(self.cnt) - self.cnt
-        self.c_lon = np.array([pe.center_lon for pe in pes])
-        self.c_lat = np.array([pe.center_lat for pe in pes])
-        self.radius = np.array([pe.radius_m for pe in pes])
-        planes = [pe.plane() for pe in few]
-        self.ex1, self.ey1, self.ex2, self.ey2 = (_cat([pl[k] for pl in planes]) for k in range(4))
-        self.lon1, self.lat1, self.lon2, self.lat2 = (
-            _cat([getattr(pe, k) for pe in few]) for k in ("lon1", "lat1", "lon2", "lat2")
-        )
+        self.c_lon = np.ascontiguousarray(summary[:, 5])
+        self.c_lat = np.ascontiguousarray(summary[:, 6])
+        self.radius = np.ascontiguousarray(summary[:, 7])
+        cols = np.concatenate([_columns(pe) for pe in few], axis=1) if few else np.empty((11, 0))
+        self.ex1, self.ey1, self.ex2, self.ey2 = cols[0], cols[1], cols[2], cols[3]
+        self.lon1, self.lat1, self.lon2, self.lat2 = cols[4], cols[5], cols[6], cols[7]
         self.dx, self.dy = self.ex2 - self.ex1, self.ey2 - self.ey1
-        self._few = few
-        self._geo: tuple[F64, F64, F64] | None = None
+        self._geo = (cols[8], cols[9], cols[10])
         self._arrays: tuple[NDArray[np.float64] | I64, ...] | None = None
 
     def arrays(self) -> tuple[NDArray[np.float64] | I64, ...]:
@@ -101,18 +98,32 @@ class EdgeTable:
 
     def geodesics(self) -> tuple[F64, F64, F64]:
         """Each few-edge polygon edge's azimuths at both ends and length, end to end."""
-        if self._geo is None:
-            geo = [pe.geodesics() for pe in self._few]
-            self._geo = (
-                _cat([g[0] for g in geo]),
-                _cat([g[1] for g in geo]),
-                _cat([g[2] for g in geo]),
-            )
         return self._geo
 
 
-def _cat(parts: list[F64]) -> F64:
-    return np.concatenate(parts) if parts else np.empty(0)
+def _summary(pe: PolygonEdges) -> tuple[float, ...]:
+    """What :class:`EdgeTable` reads of a polygon besides its edges, cached on ``pe``: its
+    kind (0 circle, 1 few edges, 2 more), circle (lon, lat, r; NaN if none), number of edges,
+    centre and radius."""
+    cached = pe.__dict__.get("_table_summary")
+    if cached is None:
+        kind = 0 if pe.circle is not None else 1 if len(pe) <= _FEW_EDGES else 2
+        circle = pe.circle or (np.nan,) * 3
+        cached = (kind, *circle, len(pe), pe.center_lon, pe.center_lat, pe.radius_m)
+        object.__setattr__(pe, "_table_summary", cached)
+    return cached  # type: ignore[no-any-return]
+
+
+def _columns(pe: PolygonEdges) -> F64:
+    """A few-edge polygon's edges as :class:`EdgeTable` reads them, one row per column (plane
+    ends x1, y1, x2, y2; ends lon1, lat1, lon2, lat2; azimuths at both ends, length), cached
+    on ``pe``."""
+    cached = pe.__dict__.get("_table_columns")
+    if cached is None:
+        cached = np.stack([*pe.plane(), pe.lon1, pe.lat1, pe.lon2, pe.lat2, *pe.geodesics()])
+        cached = cached.reshape(11, len(pe))
+        object.__setattr__(pe, "_table_columns", cached)
+    return cached  # type: ignore[no-any-return]
 
 
 def boundary_distances(
