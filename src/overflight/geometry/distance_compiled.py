@@ -19,6 +19,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from .frame_compiled import plane_xy
 from .geodesic import MEAN_RADIUS
 from .geodesic_c import c_direct, c_inverse, geodesic_struct
 from .jit import jit
@@ -31,35 +32,12 @@ __all__ = ["few_edge_distances"]
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-_A = 6_378_137.0
-_E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
 _R = MEAN_RADIUS
 _RAD = math.pi / 180.0
 _NEWTON_STEPS = 6
 _FOOT_TOL_M = 1e-5
 _PYTHAGORAS_M = 1.0
 _PYTHAGORAS_MIN_D = 100.0
-
-
-@jit()
-def _plane_xy(lon: float, lat: float, c_lon: float, c_lat: float) -> tuple[float, float]:
-    """:func:`~.frame.local_xy` of one point."""
-    c = c_lat * _RAD
-    sc, cc = math.sin(c), math.cos(c)
-    w = math.sqrt(1.0 - _E2 * sc**2)
-    east = _A / w / _R
-    north = _A * (1.0 - _E2) / w**3 / _R
-    la = lat * _RAD
-    cos_la, sin_la = math.cos(la), math.sin(la)
-    lo = (lon - c_lon) * _RAD
-    cos_lo = math.cos(lo)
-    e = cos_la * math.sin(lo)
-    n = cc * sin_la - sc * cos_la * cos_lo
-    u = sc * sin_la + cc * cos_la * cos_lo
-    h = math.sqrt(e * e + n * n)
-    rho = math.atan2(h, u)
-    scale = _R * rho / h if h > 0 else _R
-    return e * scale * east, n * scale * north
 
 
 @jit()
@@ -186,8 +164,8 @@ def _edge(
             return dist
     # the foot of X on the straight P-Q in X's own plane
     s = _clip(u, 0.0, 1.0)
-    px, py = _plane_xy(plon, plat, xlon, xlat)
-    qx, qy = _plane_xy(qlon, qlat, xlon, xlat)
+    px, py = plane_xy(plon, plat, xlon, xlat)
+    qx, qy = plane_xy(qlon, qlat, xlon, xlat)
     dx, dy = qx - px, qy - py
     len2 = dx * dx + dy * dy
     if len2 > 0:
@@ -233,7 +211,7 @@ def few_edge_distances(
     gp, bp = g.ctypes.data, buf.ctypes.data
     for i in range(n):
         p = which[i]
-        x, y = _plane_xy(lon[i], lat[i], c_lon[p], c_lat[p])
+        x, y = plane_xy(lon[i], lat[i], c_lon[p], c_lat[p])
         reach = max(math.hypot(x, y), radius[p])
         eps = 2.0 * (5e-5 + (reach / _R) ** 2)
         e0, e1 = first[p], first[p] + cnt[p]

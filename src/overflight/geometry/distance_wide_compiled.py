@@ -18,6 +18,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from .frame_compiled import centre_terms, xy_about
 from .geodesic import MEAN_RADIUS
 from .jit import jit
 
@@ -30,31 +31,6 @@ _A = 6_378_137.0
 _E2 = (1 / 298.257223563) * (2 - 1 / 298.257223563)
 _M0 = _A * (1.0 - _E2)
 _R = MEAN_RADIUS
-_RAD = math.pi / 180.0
-
-
-@jit()
-def _xy(
-    lon: float,
-    cos_la: float,
-    sin_la: float,
-    c_lon: float,
-    sc: float,
-    cc: float,
-    east: float,
-    north: float,
-) -> tuple[float, float]:
-    """:func:`~.frame.local_xy` of one point (its latitude's cosine and sine given) about a
-    centre whose trigonometry is given."""
-    lo = (lon - c_lon) * _RAD
-    cos_lo = math.cos(lo)
-    e = cos_la * math.sin(lo)
-    n = cc * sin_la - sc * cos_la * cos_lo
-    u = sc * sin_la + cc * cos_la * cos_lo
-    h = math.sqrt(e * e + n * n)
-    rho = math.atan2(h, u)
-    scale = _R * rho / h if h > 0 else _R
-    return e * scale * east, n * scale * north
 
 
 _SEEN = 4
@@ -119,11 +95,7 @@ def wide_block(
         lim = 2.0 * _M0 * math.asin(min(1.0, dm / (2.0 * _M0))) + half + 1.0
         lim2 = lim * lim
         # the point's own plane
-        c = lat[i] * _RAD
-        sc, cc = math.sin(c), math.cos(c)
-        w = math.sqrt(1.0 - _E2 * sc**2)
-        east = _A / w / _R
-        north = _A * (1.0 - _E2) / w**3 / _R
+        sc, cc, east, north = centre_terms(lat[i])
         m0 = m
         last = -1
         seen_id[:] = -1
@@ -149,13 +121,13 @@ def wide_block(
             if k1 >= 0:
                 x1, y1 = seen_x[k1], seen_y[k1]
             else:
-                x1, y1 = _xy(lon1[e], cos1[e], sin1[e], lon[i], sc, cc, east, north)
+                x1, y1 = xy_about(lon1[e], cos1[e], sin1[e], lon[i], sc, cc, east, north)
                 seen_id[slot], seen_x[slot], seen_y[slot] = v1, x1, y1
                 slot = (slot + 1) % _SEEN
             if k2 >= 0:
                 x2, y2 = seen_x[k2], seen_y[k2]
             else:
-                x2, y2 = _xy(lon2[e], cos2[e], sin2[e], lon[i], sc, cc, east, north)
+                x2, y2 = xy_about(lon2[e], cos2[e], sin2[e], lon[i], sc, cc, east, north)
                 seen_id[slot], seen_x[slot], seen_y[slot] = v2, x2, y2
                 slot = (slot + 1) % _SEEN
             ex, ey = x2 - x1, y2 - y1
