@@ -8,7 +8,8 @@ midpoint within ``dC + r``, so its ball (every midpoint within ``arc_bound(dm) +
 ``dm`` its nearest midpoint's distance, ``h`` the largest piece's half-length) lies within
 ``arc_bound(dC + r) + h + r`` of ``C``: the cube's list, one k-d tree search, holds every ball
 of its points, their nearest midpoints among them. Each point's ball is then taken from its
-cube's list by straight-line distances, in numpy: the same pieces as one search per point.
+cube's list by straight-line distances (here in numpy; for calls of many points by
+:mod:`.distance_wide_compiled`): the same pieces as one search per point.
 Tracks follow airways, so a cube's list serves many points and is kept (up to a bound).
 """
 
@@ -35,7 +36,7 @@ _KEEP = 4_000_000
 """Piece indices kept in the lists of one polygon (32 MB) before they are dropped (at 2M, an
 hour against Finland searched a third of its cubes again)."""
 
-_SPAN = 1 << 15  # cube indices per axis, centred on the Earth's centre (+-16,384 km at 1 km)
+_SPAN = 1 << 15  # cube indices per axis, centred on the Earth's centre (+-49,152 km at 3 km)
 
 
 class CubeLists:

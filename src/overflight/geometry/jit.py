@@ -5,8 +5,9 @@ The compiled passes: the scan's sort, cleaning and prefilters
 :mod:`overflight.archive.nearby_compiled`, :mod:`overflight.archive.grid_compiled`) and the
 exact distances to a boundary (:mod:`.distance_compiled`, calling PROJ's geodesic routines
 through :mod:`.geodesic_c`, the search of :mod:`.search_compiled`, the crossing candidates
-of :mod:`overflight.archive.pairs_compiled`). Those with a numpy path take it for small
-calls (:func:`worth`).
+of :mod:`overflight.archive.pairs_compiled`, the wide polygons' ranking of
+:mod:`.distance_wide_compiled`; their one-point plane: :mod:`.frame_compiled`). Those with a
+numpy path take it for small calls (:func:`worth`).
 """
 
 from __future__ import annotations
