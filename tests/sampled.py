@@ -11,7 +11,31 @@ from overflight.geometry.boundary import PolygonEdges
 from overflight.geometry.distance import boundary_distance
 from overflight.geometry.path import TrackPath
 
-__all__ = ["sampled_extremum"]
+__all__ = ["least_edge_distance", "sampled_extremum"]
+
+
+def least_edge_distance(lon: np.ndarray, lat: np.ndarray, pe: PolygonEdges) -> np.ndarray:
+    """Each point's least exact distance over *every* edge of ``pe`` (no ranking, no search):
+    the oracle of the nearest-edge searches."""
+    from overflight.geometry.distance import edge_distance
+
+    geo = pe.geodesics()
+    n = len(pe)
+    out = []
+    for x, y in zip(lon, lat, strict=True):
+        d, _, _ = edge_distance(
+            np.full(n, x),
+            np.full(n, y),
+            pe.lon1,
+            pe.lat1,
+            pe.lon2,
+            pe.lat2,
+            np.full(n, 0.5),
+            geo,
+            np.zeros(n, bool),
+        )
+        out.append(d.min())
+    return np.array(out)
 
 
 def sampled_extremum(

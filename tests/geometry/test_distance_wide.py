@@ -11,32 +11,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct
+from sampled import least_edge_distance
 from strategies import ragged_coast
 
 from overflight.geometry import distance_wide
 from overflight.geometry.boundary import polygon_edges
-from overflight.geometry.distance import _approx, boundary_distance, edge_distance
+from overflight.geometry.distance import _approx, boundary_distance
 from overflight.geometry.frame import plane_error
-
-
-def _brute(lon: np.ndarray, lat: np.ndarray, pe) -> np.ndarray:  # type: ignore[no-untyped-def]
-    geo = pe.geodesics()
-    n = len(pe)
-    out = []
-    for x, y in zip(lon, lat, strict=True):
-        d, _, _ = edge_distance(
-            np.full(n, x),
-            np.full(n, y),
-            pe.lon1,
-            pe.lat1,
-            pe.lon2,
-            pe.lat2,
-            np.full(n, 0.5),
-            geo,
-            np.zeros(n, bool),
-        )
-        out.append(d.min())
-    return np.array(out)
 
 
 @settings(max_examples=12, deadline=None)
@@ -60,7 +41,7 @@ def test_wide_polygons_give_the_least_distance_over_every_edge(
     ]
     plat, plon = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
     got, flon, flat = boundary_distance(plon, plat, pe)
-    want = _brute(plon, plat, pe)
+    want = least_edge_distance(plon, plat, pe)
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-6)
     # the nearest point is on the boundary, that far from the point
     from overflight.geometry.geodesic import inverse
@@ -89,7 +70,7 @@ def test_a_point_deep_inside_pairs_with_few_edges() -> None:
     )
     np.testing.assert_allclose(
         boundary_distance(lon[:10], lat[:10], pe)[0],
-        _brute(lon[:10], lat[:10], pe),
+        least_edge_distance(lon[:10], lat[:10], pe),
         rtol=0,
         atol=1e-6,
     )

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import direct
+from sampled import least_edge_distance
 from strategies import ragged_coast
 
 from overflight.geometry.boundary import polygon_edges
@@ -68,3 +69,8 @@ def test_compiled_ranking_equals_numpy(lat, lon, radius, n, seed) -> None:
         # feet equal to the last bits)
         d_got, d_want = _both(mp, lambda *a: boundary_distance(*a)[0], plon, plat, pe)
         np.testing.assert_allclose(d_got, d_want, rtol=0, atol=1e-6)
+        # and, through the compiled pass, the least exact distance over every edge
+        some = slice(0, None, 40)
+        np.testing.assert_allclose(
+            d_got[some], least_edge_distance(plon[some], plat[some], pe), rtol=0, atol=1e-6
+        )
