@@ -49,8 +49,7 @@ _PAIRS = 500_000
 class EdgeTable:
     """Polygons' edges end to end, for many :func:`boundary_distances` calls on one set of
     polygons: what each call would otherwise gather again (kinds, circles, centres, plane and
-    geodesic ends of the few-edge polygons' edges; geodesic azimuths and lengths on first
-    use)."""
+    geodesic ends of the few-edge polygons' edges, their geodesic azimuths and lengths)."""
 
     def __init__(self, pes: Sequence[PolygonEdges]) -> None:
         self.pes = pes
