@@ -4,75 +4,23 @@ what the one-stretch search (distance_extremum) gives it: same distance, time an
 from __future__ import annotations
 
 import numpy as np
+from extrema_cases import random_path, random_shape, random_stretches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
 from switches import compiled_path, numpy_path
 
-from overflight.geometry.boundary import PolygonEdges, polygon_edges
+from overflight.geometry.boundary import polygon_edges
 from overflight.geometry.distance import boundary_distance
 from overflight.geometry.extremum import distance_extrema, distance_extremum
-from overflight.geometry.geodesic import forward
 from overflight.geometry.path import TrackPath
 from overflight.model import Polygon, Vertex
-
-
-def _star(lat0: float, lon0: float, r: float, m: int, rng: np.random.Generator) -> Polygon:
-    az = np.sort(rng.uniform(0, 360, m))
-    lon, lat, _ = forward(np.full(m, lon0), np.full(m, lat0), az, r * rng.uniform(0.6, 1.0, m))
-    return Polygon(tuple(Vertex(float(a), float(b)) for a, b in zip(lat, lon, strict=True)))
-
-
-def _shape(rng: np.random.Generator) -> PolygonEdges:
-    """A random star of 4-23 vertices, 5-40 km across, between 60 S and 60 N."""
-    return polygon_edges(
-        _star(
-            float(rng.uniform(-60, 60)),
-            float(rng.uniform(-20, 20)),
-            float(rng.uniform(5_000, 40_000)),
-            int(rng.integers(4, 24)),
-            rng,
-        )
-    )
-
-
-def _path(lat0: float, lon0: float, rng: np.random.Generator) -> TrackPath:
-    n = int(rng.integers(2, 30))
-    az0 = rng.uniform(0, 360)
-    lon, lat, _ = forward(lon0, lat0, az0 + 180.0, 40_000.0)
-    lons, lats = [float(lon)], [float(lat)]
-    az = az0
-    for _ in range(n - 1):
-        az += rng.normal(0, 15)
-        lo, la, _ = forward(lons[-1], lats[-1], az, rng.uniform(500, 6_000))
-        lons.append(float(lo))
-        lats.append(float(la))
-    t = np.cumsum(np.r_[0.0, rng.uniform(2, 30, n - 1)]) + 1.7e9
-    return TrackPath.build(t, np.array(lons), np.array(lats))
-
-
-def _stretches(
-    rng: np.random.Generator, shapes: int, most: int, instants: float = 0.0
-) -> list[tuple[TrackPath, PolygonEdges, float, float]]:
-    """1 to ``most - 1`` stretches of paths near ``shapes`` random stars, each from and to
-    anywhere along its path; a share ``instants`` of them of no length (at a fix or between
-    two)."""
-    pes = [_shape(rng) for _ in range(shapes)]
-    out = []
-    for _ in range(int(rng.integers(1, most))):
-        pe = pes[int(rng.integers(0, len(pes)))]
-        path = _path(pe.center_lat, pe.center_lon, rng)
-        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
-        if rng.uniform() < instants:
-            a = b = float(path.time[int(rng.integers(0, path.time.size))] if a < b / 2 else a)
-        out.append((path, pe, float(a), float(b)))
-    return out
 
 
 @settings(max_examples=25, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), maximize=st.booleans())
 def test_batched_search_equals_one_at_a_time(seed: int, maximize: bool) -> None:
-    stretches = _stretches(np.random.default_rng(seed), 3, 8, instants=0.25)
+    stretches = random_stretches(np.random.default_rng(seed), 3, 8, instants=0.25)
     # with the compiled passes for every call, then the numpy paths for every call: calls
     # smaller than jit.COMPILED_MIN take the numpy path, whose distances differ from the
     # compiled ones by nanometres, so a batch and a stretch alone agree to the bit only on one
@@ -90,8 +38,8 @@ def test_a_stretch_of_no_length_is_its_one_point(seed: int, maximize: bool) -> N
     """An instant (an incursion of one fix): its exact distance there, at its time and place,
     in a batch with other stretches or alone."""
     rng = np.random.default_rng(seed)
-    pe = _shape(rng)
-    path = _path(pe.center_lat, pe.center_lon, rng)
+    pe = random_shape(rng)
+    path = random_path(pe.center_lat, pe.center_lon, rng)
     at_fix = float(path.time[int(rng.integers(0, path.time.size))])
     between = float(rng.uniform(path.time[0], path.time[-1]))
     a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
@@ -116,10 +64,10 @@ def test_the_extremum_is_a_true_point_and_beatssampled_extremum(seed: int, maxim
     distance returned, and brute force (samples every 5 m, then every 0.5 mm around the best
     ones) does not beat it by 0.5 mm."""
     rng = np.random.default_rng(seed)
-    pe = _shape(rng)
+    pe = random_shape(rng)
     stretches = []
     for _ in range(int(rng.integers(1, 4))):
-        path = _path(pe.center_lat, pe.center_lon, rng)
+        path = random_path(pe.center_lat, pe.center_lon, rng)
         a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
         stretches.append((path, pe, float(a), float(b)))
     got = distance_extrema(stretches, maximize=maximize)
@@ -329,7 +277,7 @@ def test_first_probes_left_out_change_nothing(seed: int, maximize: bool) -> None
     paths, inside and outside, as incursions through a floor or a ceiling do."""
     import overflight.geometry.extremum as extremum
 
-    stretches = _stretches(np.random.default_rng(seed), 2, 10)
+    stretches = random_stretches(np.random.default_rng(seed), 2, 10)
     got = distance_extrema(stretches, maximize=maximize)
     skipped = []
     real = extremum._may_win

@@ -27,7 +27,7 @@ from .jit import jit
 if geodesic_struct() is None:  # PROJ's symbols must be loaded before any pass here runs
     raise ImportError("PROJ's geodesic routines are not available to compiled code")
 
-__all__ = ["few_edge_distances"]
+__all__ = ["distance_from", "few_edge_distances", "point_distance"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -191,6 +191,82 @@ def _edge(
 
 
 @jit()
+def point_distance(
+    xlon: float,
+    xlat: float,
+    p: int,
+    table: tuple[np.ndarray, ...],
+    exact: bool,
+    gp: int,
+    bp: int,
+    buf: F64,
+) -> float:
+    """Distance from one point to the boundary of polygon ``p`` of an
+    :class:`~.distance_many.EdgeTable` (``table``: its
+    :meth:`~.distance_many.EdgeTable.arrays`), exact or in the plane; ``gp``, ``bp``,
+    ``buf``: PROJ's geodesic struct's address, a scratch buffer of three float64 and its
+    address (:mod:`.geodesic_c`)."""
+    x, y = plane_xy(xlon, xlat, table[0][p], table[1][p])
+    return distance_from(x, y, xlon, xlat, p, table, exact, gp, bp, buf)
+
+
+@jit()
+def distance_from(
+    x: float,
+    y: float,
+    xlon: float,
+    xlat: float,
+    p: int,
+    table: tuple[np.ndarray, ...],
+    exact: bool,
+    gp: int,
+    bp: int,
+    buf: F64,
+) -> float:
+    """:func:`point_distance` of a point whose place ``x``, ``y`` in its polygon's plane is
+    known (:func:`~.frame_compiled.plane_xy`)."""
+    radius, first, cnt, ex1, ey1, edx, edy = table[2:9]
+    lon1, lat1, lon2, lat2, az1, az2, glen = table[9:]
+    reach = max(math.hypot(x, y), radius[p])
+    eps = 2.0 * (5e-5 + (reach / _R) ** 2)
+    e0, e1 = first[p], first[p] + cnt[p]
+    best = math.inf
+    for e in range(e0, e1):
+        dx, dy = edx[e], edy[e]
+        len2 = max(dx * dx + dy * dy, 1e-12)
+        u = _clip(((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2, 0.0, 1.0)
+        fx, fy = x - (ex1[e] + u * dx), y - (ey1[e] + u * dy)
+        a = math.sqrt(fx * fx + fy * fy)
+        if a < best or math.isnan(a):  # NaN sticks, as numpy's minimum
+            best = a
+    if not exact or math.isnan(best):
+        return best
+    limit = best * (1.0 + 3.0 * eps) + 5.0
+    d_min = math.inf
+    for e in range(e0, e1):
+        dx, dy = edx[e], edy[e]
+        len2 = max(dx * dx + dy * dy, 1e-12)
+        raw = ((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2
+        u = _clip(raw, 0.0, 1.0)
+        fx, fy = x - (ex1[e] + u * dx), y - (ey1[e] + u * dy)
+        a = math.sqrt(fx * fx + fy * fy)
+        if not a <= limit:
+            continue
+        ln = math.sqrt(len2)
+        m = 5.0 * eps * (reach + a) + 100.0
+        clear = u * ln > m and (1.0 - u) * ln > m
+        along = raw * ln
+        end = -1 if along < -m else 1 if along > ln + m else 0
+        d = _edge(
+            gp, bp, buf, xlon, xlat, lon1[e], lat1[e], lon2[e], lat2[e],
+            az1[e], az2[e], glen[e], u, clear, end,
+        )  # fmt: skip
+        if d < d_min or math.isnan(d):
+            d_min = d
+    return d_min
+
+
+@jit()
 def few_edge_distances(
     lon: F64,
     lat: F64,
@@ -203,51 +279,10 @@ def few_edge_distances(
     :class:`~.distance_many.EdgeTable` (``table``: its
     :meth:`~.distance_many.EdgeTable.arrays`), exact or in the plane. ``g``: PROJ's
     geodesic struct (:mod:`.geodesic_c`)."""
-    c_lon, c_lat, radius, first, cnt, ex1, ey1, edx, edy = table[:9]
-    lon1, lat1, lon2, lat2, az1, az2, glen = table[9:]
     n = lon.size
     out = np.empty(n)
     buf = np.empty(3)
     gp, bp = g.ctypes.data, buf.ctypes.data
     for i in range(n):
-        p = which[i]
-        x, y = plane_xy(lon[i], lat[i], c_lon[p], c_lat[p])
-        reach = max(math.hypot(x, y), radius[p])
-        eps = 2.0 * (5e-5 + (reach / _R) ** 2)
-        e0, e1 = first[p], first[p] + cnt[p]
-        best = math.inf
-        for e in range(e0, e1):
-            dx, dy = edx[e], edy[e]
-            len2 = max(dx * dx + dy * dy, 1e-12)
-            u = _clip(((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2, 0.0, 1.0)
-            fx, fy = x - (ex1[e] + u * dx), y - (ey1[e] + u * dy)
-            a = math.sqrt(fx * fx + fy * fy)
-            if a < best or math.isnan(a):  # NaN sticks, as numpy's minimum
-                best = a
-        if not exact or math.isnan(best):
-            out[i] = best
-            continue
-        limit = best * (1.0 + 3.0 * eps) + 5.0
-        d_min = math.inf
-        for e in range(e0, e1):
-            dx, dy = edx[e], edy[e]
-            len2 = max(dx * dx + dy * dy, 1e-12)
-            raw = ((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2
-            u = _clip(raw, 0.0, 1.0)
-            fx, fy = x - (ex1[e] + u * dx), y - (ey1[e] + u * dy)
-            a = math.sqrt(fx * fx + fy * fy)
-            if not a <= limit:
-                continue
-            ln = math.sqrt(len2)
-            m = 5.0 * eps * (reach + a) + 100.0
-            clear = u * ln > m and (1.0 - u) * ln > m
-            along = raw * ln
-            end = -1 if along < -m else 1 if along > ln + m else 0
-            d = _edge(
-                gp, bp, buf, lon[i], lat[i], lon1[e], lat1[e], lon2[e], lat2[e],
-                az1[e], az2[e], glen[e], u, clear, end,
-            )  # fmt: skip
-            if d < d_min or math.isnan(d):
-                d_min = d
-        out[i] = d_min
+        out[i] = point_distance(lon[i], lat[i], which[i], table, exact, gp, bp, buf)
     return out

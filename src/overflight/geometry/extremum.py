@@ -34,6 +34,7 @@ from .extremum_bounds import hidden_intervals, straight_from_end
 from .extremum_rounds import (
     Stretch,
     at_start,
+    deepest_compiled,
     edge_table,
     first_best,
     grid_round,
@@ -44,6 +45,7 @@ from .extremum_rounds import (
 )
 from .frame import bow, local_xy, plane_error
 from .geodesic import inverse
+from .jit import worth
 from .path import TrackPath
 
 __all__ = ["deepest_in_circles", "distance_extrema", "distance_extremum"]
@@ -249,7 +251,11 @@ def distance_extrema(
     (path, polygon, t0, t1) stretches at once: each step's geodesic and distance calls are
     made once for all stretches (once per polygon), and every stretch gets exactly the
     result it gets alone (the compiled passes on, or off, for both: a call smaller than
-    ``jit.COMPILED_MIN`` takes the numpy path, whose distances differ by nanometres).
+    ``jit.COMPILED_MIN`` takes the numpy path, whose distances differ by nanometres). The
+    largest distance of a polygon of few edges is searched by one compiled pass per
+    stretch where the compiled passes are taken (:mod:`.extremum_compiled`: the same
+    steps and the same numbers, without numpy's work between them; a scan's check spent
+    ~40 % of its time in this search, half of it between the distance calls).
 
     The first ``plane_rounds`` zoom rounds are made in the local plane; only the candidates
     whose plane value could still be the best (within the plane's error) go on to the
@@ -267,6 +273,10 @@ def distance_extrema(
     plane rounds, two exact) is within 2.9 mm (99 % within 0.05 mm); one plane round and
     three exact rounds were within 0.2 mm, with 40 % more exact distances.
     """
+    if rounds <= max(plane_rounds, 1):
+        raise ValueError(
+            f"rounds ({rounds}) must exceed the plane rounds ({plane_rounds}, at least 1)"
+        )
     if not stretches:
         return []
     flat = [i for i, s in enumerate(stretches) if s[3] == s[2]]
@@ -291,6 +301,30 @@ def distance_extrema(
         for i, r in zip(rest, found, strict=True):
             out[i] = r
         return out
+    options = (step_m, candidates, points, rounds, shifts, exact_points, plane_rounds)
+    if not (maximize and worth(len(stretches))):
+        return _extrema(stretches, maximize, *options)
+    got = deepest_compiled(stretches, *options)
+    left = [i for i, r in enumerate(got) if r is None]
+    if left:
+        found = _extrema([stretches[i] for i in left], maximize, *options)
+        for i, r in zip(left, found, strict=True):
+            got[i] = r
+    return [r for r in got if r is not None]
+
+
+def _extrema(
+    stretches: Sequence[Stretch],
+    maximize: bool,
+    step_m: float,
+    candidates: int,
+    points: int,
+    rounds: int,
+    shifts: int,
+    exact_points: int,
+    plane_rounds: int,
+) -> list[Found]:
+    """:func:`distance_extrema`'s search in numpy (stretches of some length)."""
     n_s = len(stretches)
     sign = 1.0 if maximize else -1.0
     ps = path_set(stretches)

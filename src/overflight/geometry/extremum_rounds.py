@@ -20,6 +20,7 @@ I64 = NDArray[np.int64]
 __all__ = [
     "Stretch",
     "at_start",
+    "deepest_compiled",
     "edge_table",
     "first_best",
     "grid_round",
@@ -184,3 +185,49 @@ def at_start(stretches: Sequence[Stretch]) -> list[tuple[float, float, float, fl
         (float(a_), float(b_), float(x), float(y))
         for a_, b_, x, y in zip(f, t, lon, lat, strict=True)
     ]
+
+
+def deepest_compiled(
+    stretches: Sequence[Stretch],
+    step_m: float,
+    candidates: int,
+    points: int,
+    rounds: int,
+    shifts: int,
+    exact_points: int,
+    plane_rounds: int,
+    work: I64 | None = None,
+) -> list[tuple[float, float, float, float] | None]:
+    """The largest distances of the stretches of polygons of few edges by the compiled
+    pass (:mod:`.extremum_compiled`): the search of :func:`~.extremum.distance_extrema`'s
+    numpy path on each alone; None for the others (other polygons, a NaN met, or no
+    compiled pass here). ``work``: the distances taken in the plane and exactly are added
+    to its two counts."""
+    from . import distance_many
+
+    out: list[tuple[float, float, float, float] | None] = [None] * len(stretches)
+    struct = distance_many._compiled_struct()  # (None: the numpy paths)
+    if struct is None:
+        return out
+    table, poly = edge_table(stretches)
+    long = np.array([s[3] > s[2] for s in stretches], bool)
+    sel = np.flatnonzero((table.kind[poly] == 1) & long)
+    if sel.size == 0:
+        return out
+    from .extremum_compiled import deepest_few_edges
+
+    ps = path_set([stretches[i] for i in sel])
+    wt, wlon, wlat, w, u = ps.layout()
+    win = (wt, wlon, wlat, u, np.zeros(wt.size), np.zeros(wt.size), np.zeros(wt.size, bool))
+    t0 = np.array([stretches[i][2] for i in sel], dtype=float)
+    t1 = np.array([stretches[i][3] for i in sel], dtype=float)
+    fine = max(plane_rounds, 1) - 1
+    grids = (np.linspace(0.0, 1.0, points), np.linspace(0.0, 1.0, exact_points), fine)
+    plan = (np.linspace(0.0, 1.0, exact_points), max(rounds - fine - 1, 0), shifts)
+    ok, f, t, lon, lat = deepest_few_edges(
+        win, w[:, 0], w[:, 1], t0, t1, poly[sel], table.arrays(), grids, plan, float(step_m),
+        candidates, struct, np.zeros(2, np.int64) if work is None else work,
+    )  # fmt: skip
+    for k in np.flatnonzero(ok).tolist():
+        out[int(sel[k])] = (float(f[k]), float(t[k]), float(lon[k]), float(lat[k]))
+    return out

@@ -291,6 +291,18 @@ class PathSet:
         lon[mid], lat[mid], _ = forward(lon1[mid], lat1[mid], self._az[gm], self._d[gm] * frac[mid])
         return lon, lat
 
+    def layout(self) -> tuple[F64, F64, F64, NDArray[np.int64], F64]:
+        """The paths' points end to end (time, lon, lat), path ``i``'s (with windows: window
+        ``i``'s) at ``off[i]:off[i + 1]``, and their unit vectors (:meth:`points_at`'s)."""
+        off = self._off[self._remap]
+        return (
+            self._time,
+            self._lon,
+            self._lat,
+            np.c_[off, off + self._n[self._remap]],
+            self._units(),
+        )
+
     def _units(self) -> F64:
         u = getattr(self, "_u", None)
         if u is None:
