@@ -38,6 +38,7 @@ _NEWTON_STEPS = 6
 _FOOT_TOL_M = 1e-5
 _PYTHAGORAS_M = 1.0
 _PYTHAGORAS_MIN_D = 100.0
+_ALL = np.zeros(0, np.int64)  # (no subset of edges: all of them)
 
 
 @jit()
@@ -207,7 +208,7 @@ def point_distance(
     ``buf``: PROJ's geodesic struct's address, a scratch buffer of three float64 and its
     address (:mod:`.geodesic_c`)."""
     x, y = plane_xy(xlon, xlat, table[0][p], table[1][p])
-    return distance_from(x, y, xlon, xlat, p, table, exact, gp, bp, buf)
+    return distance_from(x, y, xlon, xlat, p, table, exact, gp, bp, buf, _ALL, -1)
 
 
 @jit()
@@ -222,16 +223,22 @@ def distance_from(
     gp: int,
     bp: int,
     buf: F64,
+    edges: I64,
+    n_e: int,
 ) -> float:
     """:func:`point_distance` of a point whose place ``x``, ``y`` in its polygon's plane is
-    known (:func:`~.frame_compiled.plane_xy`)."""
+    known (:func:`~.frame_compiled.plane_xy`), over the polygon's edges ``edges[:n_e]``
+    (numbers in the table, increasing), or all of them if ``n_e < 0``: the same value
+    wherever those hold every edge that could be nearest (:func:`near_edges`)."""
     radius, first, cnt, ex1, ey1, edx, edy = table[2:9]
     lon1, lat1, lon2, lat2, az1, az2, glen = table[9:]
     reach = max(math.hypot(x, y), radius[p])
     eps = 2.0 * (5e-5 + (reach / _R) ** 2)
-    e0, e1 = first[p], first[p] + cnt[p]
+    e0 = first[p]
+    n = cnt[p] if n_e < 0 else n_e
     best = math.inf
-    for e in range(e0, e1):
+    for k in range(n):
+        e = e0 + k if n_e < 0 else edges[k]
         dx, dy = edx[e], edy[e]
         len2 = max(dx * dx + dy * dy, 1e-12)
         u = _clip(((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2, 0.0, 1.0)
@@ -243,7 +250,8 @@ def distance_from(
         return best
     limit = best * (1.0 + 3.0 * eps) + 5.0
     d_min = math.inf
-    for e in range(e0, e1):
+    for k in range(n):
+        e = e0 + k if n_e < 0 else edges[k]
         dx, dy = edx[e], edy[e]
         len2 = max(dx * dx + dy * dy, 1e-12)
         raw = ((x - ex1[e]) * dx + (y - ey1[e]) * dy) / len2
@@ -264,6 +272,48 @@ def distance_from(
         if d < d_min or math.isnan(d):
             d_min = d
     return d_min
+
+
+@jit()
+def near_edges(
+    x: F64, y: F64, n: int, p: int, table: tuple[np.ndarray, ...], out: I64, gaps: F64
+) -> int:
+    """The edges of polygon ``p`` that could be the nearest, or within the exact pass's
+    reach of the nearest (:func:`distance_from`: ``best (1 + 3 eps) + 5``), to some point
+    ``x[:n]``, ``y[:n]`` of its plane, put in ``out`` in order: how many. With ``C`` the
+    centre of the points' box and ``rho`` their farthest from it, a point's best is at most
+    ``G + rho`` (``G`` the least gap from ``C`` to an edge) and its gap to an edge at least
+    that edge's gap from ``C`` less ``rho``: edges farther from ``C`` than ``rho`` plus
+    ``(G + rho) (1 + 3 eps) + 5`` (``eps`` at the points' largest reach), plus a millimetre
+    for rounding, are of no use to any of them. ``gaps``: scratch, one per edge."""
+    radius, first, cnt, ex1, ey1, edx, edy = table[2:9]
+    x0, x1, y0, y1 = x[0], x[0], y[0], y[0]
+    for i in range(1, n):
+        x0, x1 = min(x0, x[i]), max(x1, x[i])
+        y0, y1 = min(y0, y[i]), max(y1, y[i])
+    cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
+    rho, reach = 0.0, radius[p]
+    for i in range(n):
+        rho = max(rho, math.hypot(x[i] - cx, y[i] - cy))
+        reach = max(reach, math.hypot(x[i], y[i]))
+    eps = 2.0 * (5e-5 + (reach / _R) ** 2)
+    e0, e1 = first[p], first[p] + cnt[p]
+    g_min = math.inf
+    for e in range(e0, e1):
+        dx, dy = edx[e], edy[e]
+        u = _clip(
+            ((cx - ex1[e]) * dx + (cy - ey1[e]) * dy) / max(dx * dx + dy * dy, 1e-12), 0.0, 1.0
+        )
+        gaps[e - e0] = math.hypot(cx - (ex1[e] + u * dx), cy - (ey1[e] + u * dy))
+        g_min = min(g_min, gaps[e - e0])
+    limit = (g_min + rho) * (1.0 + 3.0 * eps) + 5.0 + rho
+    limit += 1e-3 + 1e-9 * (math.hypot(cx, cy) + rho + limit)
+    c = 0
+    for e in range(e0, e1):
+        if not gaps[e - e0] > limit:  # (NaN kept)
+            out[c] = e
+            c += 1
+    return c
 
 
 @jit()

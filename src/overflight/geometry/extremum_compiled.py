@@ -24,9 +24,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .extremum_steps_compiled import (
+    Scratch,
     Table,
     Terms,
     distance,
+    distances,
     first_max,
     hidden,
     peaks,
@@ -44,6 +46,9 @@ __all__ = ["deepest_few_edges"]
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
+_RUN = 16
+"""Consecutive samples evaluated over one choice of edges (:func:`.distances`)."""
+
 
 @jit(error_model="numpy")
 def _plane_rounds(
@@ -59,6 +64,8 @@ def _plane_rounds(
     candidates: int,
     grids: tuple[F64, F64, int],
     geo: Geo,
+    scratch: Scratch,
+    room: tuple[F64, F64, F64, F64],
     work: I64,
 ) -> tuple[bool, F64, F64, F64]:
     """The samples ranked in the plane, their best local maxima and the intervals that may
@@ -67,12 +74,14 @@ def _plane_rounds(
     n_s = ts.size
     lon, lat, v = np.empty(n_s), np.empty(n_s), np.empty(n_s)
     none = np.empty(0)
-    top_s, big = -math.inf, 0.0
     for i in range(n_s):
         lon[i], lat[i] = plane_at(win, w0, m, ts[i])
-        v[i] = distance(lon[i], lat[i], p, table, terms, False, geo)
-        if math.isnan(v[i]):
+    for a in range(0, n_s, _RUN):  # runs of samples, each over the edges that may matter
+        b = min(a + _RUN, n_s)
+        if not distances(lon[a:], lat[a:], b - a, p, table, terms, False, geo, scratch, v[a:]):
             return False, none, none, none
+    top_s, big = -math.inf, 0.0
+    for i in range(n_s):
         top_s, big = max(top_s, v[i]), max(big, abs(v[i]))
     slack = 0.03 * big + step_m + 50.0 + 2.0 * pos_err
     cand = np.empty(n_s, np.int64)
@@ -94,7 +103,9 @@ def _plane_rounds(
     for r in range(n_p):
         i = pick[r]
         a, b = ts[max(i - 1, 0)], ts[min(i + 1, n_s - 1)]
-        r_lo[r], r_hi[r], r_v[r], ok = zoom(win, w0, m, p, table, terms, a, b, grids, geo)
+        r_lo[r], r_hi[r], r_v[r], ok = zoom(
+            win, w0, m, p, table, terms, a, b, grids, geo, scratch, room
+        )
         if not ok:
             return False, none, none, none
         top = max(top, r_v[r])
@@ -110,7 +121,7 @@ def _plane_rounds(
     more = hidden(v, lon, lat, covered, p, table, terms, top - 2.0 * slack, rel, pos_err)
     for i in more:
         r_lo[n_r], r_hi[n_r], r_v[n_r], ok = zoom(
-            win, w0, m, p, table, terms, ts[i], ts[i + 1], grids, geo
+            win, w0, m, p, table, terms, ts[i], ts[i + 1], grids, geo, scratch, room
         )
         if not ok:
             return False, none, none, none
@@ -142,6 +153,7 @@ def _exact_rounds(
     heads: F64,
     plan: tuple[F64, int, int],
     geo: Geo,
+    scratch: Scratch,
     work: I64,
 ) -> tuple[bool, float, float]:
     """The exact rounds over the brackets (``plan``: the grid, the rounds, the moves), then
@@ -157,6 +169,8 @@ def _exact_rounds(
     k_t, k_f = np.empty((k_r, 3)), np.empty((k_r, 3))
     tt, gv = np.empty((k_r, k_n)), np.empty((k_r, k_n))
     extra, new_x, two = np.empty(2 * k_r), np.empty(2 * k_r), np.empty(2)
+    at = np.empty(k_n, np.int64)
+    a_lon, a_lat, a_f = np.empty(k_n), np.empty(k_n), np.empty(k_n)
     n_x = 0
     best_f, best_t = -math.inf, math.nan
     while (zooms > 0).any():
@@ -166,14 +180,18 @@ def _exact_rounds(
             if has[r]:
                 tt[r, 0], tt[r, mid], tt[r, k_n - 1] = k_t[r, 0], k_t[r, 1], k_t[r, 2]
                 gv[r, 0], gv[r, mid], gv[r, k_n - 1] = k_f[r, 0], k_f[r, 1], k_f[r, 2]
+            n_a = 0
             for k in range(k_n):
-                if has[r] and (k == 0 or k == mid or k == k_n - 1):
-                    continue
-                x, y = exact_at(win, w0, m, tt[r, k], geo)
-                gv[r, k] = distance(x, y, p, table, terms, True, geo)
-                work[1] += 1
-                if math.isnan(gv[r, k]):
-                    return False, 0.0, 0.0
+                if not (has[r] and (k == 0 or k == mid or k == k_n - 1)):
+                    at[n_a] = k
+                    a_lon[n_a], a_lat[n_a] = exact_at(win, w0, m, tt[r, k], geo)
+                    n_a += 1
+            if not distances(a_lon, a_lat, n_a, p, table, terms, True, geo, scratch, a_f):
+                return False, 0.0, 0.0
+            work[1] += n_a
+            for q in range(n_a):
+                k = at[q]
+                gv[r, k] = a_f[q]
                 if gv[r, k] > best_f:
                     best_f, best_t = gv[r, k], tt[r, k]
         for e in range(n_x):
@@ -253,6 +271,10 @@ def deepest_few_edges(
     f, t, lon, lat = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     buf = np.empty(3)
     geo = (g.ctypes.data, buf.ctypes.data, buf)
+    n_e = max(table[4].max(), 1) if table[4].size else 1
+    n_p = max(grids[0].size, grids[1].size, plan[0].size, _RUN)
+    scratch = (np.empty(n_p), np.empty(n_p), np.empty(n_e, np.int64), np.empty(n_e))
+    room = (np.empty(n_p), np.empty(n_p), np.empty(n_p), np.empty(n_p))
     for s in range(n):
         w0, m, p = w_lo[s], w_hi[s] - w_lo[s], poly[s]
         terms = centre_terms(table[1][p])
@@ -262,12 +284,26 @@ def deepest_few_edges(
             continue
         pos_err = 5e-10 * longest_segment(win, w0, m, bounds, geo) ** 2 + 1e-3
         good, lo, hi, heads = _plane_rounds(
-            win, w0, m, ts, p, table, terms, pos_err, step_m, candidates, grids, geo, work
+            win,
+            w0,
+            m,
+            ts,
+            p,
+            table,
+            terms,
+            pos_err,
+            step_m,
+            candidates,
+            grids,
+            geo,
+            scratch,
+            room,
+            work,
         )
         if not good:
             continue
         good, f[s], t[s] = _exact_rounds(
-            win, w0, m, t0[s], t1[s], p, table, terms, (lo, hi), heads, plan, geo, work
+            win, w0, m, t0[s], t1[s], p, table, terms, (lo, hi), heads, plan, geo, scratch, work
         )
         if good:
             ok[s] = True

@@ -15,13 +15,23 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from .distance_compiled import distance_from
+from .distance_compiled import distance_from, near_edges
 from .frame_compiled import xy_about
 from .geodesic import MEAN_RADIUS
 from .jit import jit
 from .path_compiled import Geo, Window, clip, haversine1, plane_at
 
-__all__ = ["distance", "first_max", "hidden", "peaks", "plane_error", "straight", "zoom"]
+__all__ = [
+    "distance",
+    "distances",
+    "first_max",
+    "hidden",
+    "peaks",
+    "place",
+    "plane_error",
+    "straight",
+    "zoom",
+]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -29,22 +39,50 @@ Table = tuple[np.ndarray, ...]
 """An :class:`~.distance_many.EdgeTable`'s :meth:`~.distance_many.EdgeTable.arrays`."""
 Terms = tuple[float, float, float, float]
 """A polygon's centre's :func:`~.frame_compiled.centre_terms`."""
+Scratch = tuple[F64, F64, I64, F64]
+"""Room for :func:`distances`: x, y (one per point), edges and gaps (one per edge)."""
 
 _R = MEAN_RADIUS
 _RAD = math.pi / 180.0
 _STRAIGHT_M = 1e-4  # extremum_bounds.STRAIGHT_M
+_ALL = np.zeros(0, np.int64)  # (every edge)
+
+
+@jit(error_model="numpy")
+def place(lon: float, lat: float, p: int, table: Table, terms: Terms) -> tuple[float, float]:
+    """A point in polygon ``p``'s plane, its centre's terms given
+    (:func:`~.frame_compiled.plane_xy`: the same numbers)."""
+    sc, cc, east, north = terms
+    la = lat * _RAD
+    return xy_about(lon, math.cos(la), math.sin(la), table[0][p], sc, cc, east, north)
 
 
 @jit(error_model="numpy")
 def distance(
     lon: float, lat: float, p: int, table: Table, terms: Terms, exact: bool, geo: Geo
 ) -> float:
-    """:func:`~.distance_compiled.point_distance` with the polygon's centre's terms given
-    (the same numbers)."""
-    sc, cc, east, north = terms
-    la = lat * _RAD
-    x, y = xy_about(lon, math.cos(la), math.sin(la), table[0][p], sc, cc, east, north)
-    return distance_from(x, y, lon, lat, p, table, exact, geo[0], geo[1], geo[2])
+    """:func:`~.distance_compiled.point_distance`, the polygon's centre's terms given."""
+    x, y = place(lon, lat, p, table, terms)
+    return distance_from(x, y, lon, lat, p, table, exact, geo[0], geo[1], geo[2], _ALL, -1)
+
+
+@jit(error_model="numpy")
+def distances(lon: F64, lat: F64, n: int, p: int, table: Table, terms: Terms, exact: bool,
+              geo: Geo, scratch: Scratch, out: F64) -> bool:  # fmt: skip
+    """:func:`distance` of the points ``lon[:n]``, ``lat[:n]`` into ``out``, each over only
+    the edges that could matter to one of them (:func:`~.distance_compiled.near_edges`:
+    the same numbers); False if one is NaN."""
+    x, y, edges, gaps = scratch
+    for i in range(n):
+        x[i], y[i] = place(lon[i], lat[i], p, table, terms)
+    n_e = near_edges(x, y, n, p, table, edges, gaps)
+    for i in range(n):
+        out[i] = distance_from(
+            x[i], y[i], lon[i], lat[i], p, table, exact, geo[0], geo[1], geo[2], edges, n_e
+        )
+        if math.isnan(out[i]):
+            return False
+    return True
 
 
 @jit(error_model="numpy")
@@ -75,22 +113,24 @@ def zoom(
     hi: float,
     grids: tuple[F64, F64, int],
     geo: Geo,
+    scratch: Scratch,
+    room: tuple[F64, F64, F64, F64],
 ) -> tuple[float, float, float, bool]:
     """:func:`~.extremum_rounds.zoom_in_plane` of one bracket, ``grids``: the first grid,
-    the finer one and how many rounds of it follow: (lo, hi, best value, ok: no NaN)."""
+    the finer one and how many rounds of it follow; ``room``: four arrays of a grid's size
+    at least: (lo, hi, best value, ok: no NaN)."""
     first, fine, n_fine = grids
     val = 0.0
-    gv = np.empty(max(first.size, fine.size))
-    tt = np.empty(gv.size)
+    gv, tt, lon, lat = room
+
     for r in range(1 + n_fine):
         grid = first if r == 0 else fine
         k_n = grid.size
         for k in range(k_n):
             tt[k] = lo + (hi - lo) * grid[k]
-            x, y = plane_at(win, w0, m, tt[k])
-            gv[k] = distance(x, y, p, table, terms, False, geo)
-            if math.isnan(gv[k]):
-                return lo, hi, val, False
+            lon[k], lat[k] = plane_at(win, w0, m, tt[k])
+        if not distances(lon, lat, k_n, p, table, terms, False, geo, scratch, gv):
+            return lo, hi, val, False
         j = first_max(gv, k_n)
         width = (hi - lo) / (k_n - 1)
         lo, hi = max(tt[j] - width, lo), min(tt[j] + width, hi)
