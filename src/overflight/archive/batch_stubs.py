@@ -100,6 +100,15 @@ def lateral_intervals(
     return owner[heads], a[heads], b[tails]
 
 
+def _plan(prep: PreparedAirspace) -> Plan | None:
+    """The airspace's :func:`~.batch_limits.limit_plan`, cached on ``prep`` (its limits are
+    read for every chunk of jobs near it)."""
+    if "_limit_plan" not in prep.__dict__:
+        a = prep.airspace
+        object.__setattr__(prep, "_limit_plan", limit_plan(a.floor, a.ceiling))
+    return prep.__dict__["_limit_plan"]  # type: ignore[no-any-return]
+
+
 def vertical(
     P: Paths,
     pairs: list[tuple[int, int]],
@@ -113,10 +122,7 @@ def vertical(
     same crossings and interpolations there as over its whole path, fixes of equal times
     included), and the profiles of the others (those shared by a path's pairs of equal
     limits built once)."""
-    plans: dict[int, Plan | None] = {}
-    for k in {pairs[p][1] for p in used}:
-        a = preps[k].airspace
-        plans[k] = limit_plan(a.floor, a.ceiling)
+    plans = {k: _plan(preps[k]) for k in {pairs[p][1] for p in used}}
     jj = np.array([pairs[p][0] for p in used], np.int64)
     j_lo, j_hi = P.off[jj], P.off[jj + 1]
     lo = np.maximum(search_sorted(P.time, j_lo, j_hi, span[0], "left") - 1, j_lo)
