@@ -9,7 +9,7 @@ from overflight.geometry.geodesic import forward
 from overflight.geometry.path import TrackPath
 from overflight.model import Polygon, Vertex
 
-__all__ = ["random_path", "random_shape", "random_stretches", "star"]
+__all__ = ["random_path", "random_shape", "random_stretches", "star", "stretches_in_one_shape"]
 
 
 def star(lat0: float, lon0: float, r: float, m: int, rng: np.random.Generator) -> Polygon:
@@ -62,3 +62,17 @@ def random_stretches(
             a = b = float(path.time[int(rng.integers(0, path.time.size))] if a < b / 2 else a)
         out.append((path, pe, float(a), float(b)))
     return out
+
+
+def stretches_in_one_shape(
+    rng: np.random.Generator,
+) -> tuple[PolygonEdges, list[tuple[TrackPath, PolygonEdges, float, float]]]:
+    """A random star and 1-3 stretches of paths near it, each from and to anywhere along
+    its path."""
+    pe = random_shape(rng)
+    stretches = []
+    for _ in range(int(rng.integers(1, 4))):
+        path = random_path(pe.center_lat, pe.center_lon, rng)
+        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
+        stretches.append((path, pe, float(a), float(b)))
+    return pe, stretches

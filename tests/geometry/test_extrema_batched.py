@@ -4,7 +4,7 @@ what the one-stretch search (distance_extremum) gives it: same distance, time an
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import random_path, random_shape, random_stretches
+from extrema_cases import random_path, random_shape, random_stretches, stretches_in_one_shape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
@@ -64,12 +64,7 @@ def test_the_extremum_is_a_true_point_and_beatssampled_extremum(seed: int, maxim
     distance returned, and brute force (samples every 5 m, then every 0.5 mm around the best
     ones) does not beat it by 0.5 mm."""
     rng = np.random.default_rng(seed)
-    pe = random_shape(rng)
-    stretches = []
-    for _ in range(int(rng.integers(1, 4))):
-        path = random_path(pe.center_lat, pe.center_lon, rng)
-        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
-        stretches.append((path, pe, float(a), float(b)))
+    pe, stretches = stretches_in_one_shape(rng)
     got = distance_extrema(stretches, maximize=maximize)
     sign = 1.0 if maximize else -1.0
     for (path, _, a, b), (d, t, lon, lat) in zip(stretches, got, strict=True):

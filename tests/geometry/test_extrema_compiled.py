@@ -6,7 +6,7 @@ options; beats brute force as that does; and leaves to the numpy path what it do
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import random_path, random_shape, random_stretches, star
+from extrema_cases import random_path, random_shape, random_stretches, star, stretches_in_one_shape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
@@ -74,12 +74,7 @@ def test_the_compiled_search_beats_brute_force(seed: int) -> None:
     """Its result is a point of the track at the distance returned, and brute force
     (samples every 5 m, then every 0.5 mm around the best ones) does not beat it by 0.5 mm."""
     rng = np.random.default_rng(seed)
-    pe = random_shape(rng)
-    stretches = []
-    for _ in range(int(rng.integers(1, 4))):
-        path = random_path(pe.center_lat, pe.center_lon, rng)
-        a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
-        stretches.append((path, pe, float(a), float(b)))
+    pe, stretches = stretches_in_one_shape(rng)
     with compiled_path():
         got = deepest_compiled(stretches, *DEFAULTS)
     for (path, _, a, b), found in zip(stretches, got, strict=True):
