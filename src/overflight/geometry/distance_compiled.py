@@ -27,7 +27,7 @@ from .jit import jit
 if geodesic_struct() is None:  # PROJ's symbols must be loaded before any pass here runs
     raise ImportError("PROJ's geodesic routines are not available to compiled code")
 
-__all__ = ["distance_from", "few_edge_distances", "point_distance"]
+__all__ = ["distance_from", "few_edge_distances", "near_edges"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -38,7 +38,6 @@ _NEWTON_STEPS = 6
 _FOOT_TOL_M = 1e-5
 _PYTHAGORAS_M = 1.0
 _PYTHAGORAS_MIN_D = 100.0
-_ALL = np.zeros(0, np.int64)  # (no subset of edges: all of them)
 
 
 @jit()
@@ -192,26 +191,6 @@ def _edge(
 
 
 @jit()
-def point_distance(
-    xlon: float,
-    xlat: float,
-    p: int,
-    table: tuple[np.ndarray, ...],
-    exact: bool,
-    gp: int,
-    bp: int,
-    buf: F64,
-) -> float:
-    """Distance from one point to the boundary of polygon ``p`` of an
-    :class:`~.distance_many.EdgeTable` (``table``: its
-    :meth:`~.distance_many.EdgeTable.arrays`), exact or in the plane; ``gp``, ``bp``,
-    ``buf``: PROJ's geodesic struct's address, a scratch buffer of three float64 and its
-    address (:mod:`.geodesic_c`)."""
-    x, y = plane_xy(xlon, xlat, table[0][p], table[1][p])
-    return distance_from(x, y, xlon, xlat, p, table, exact, gp, bp, buf, _ALL, -1)
-
-
-@jit()
 def distance_from(
     x: float,
     y: float,
@@ -226,10 +205,14 @@ def distance_from(
     edges: I64,
     n_e: int,
 ) -> float:
-    """:func:`point_distance` of a point whose place ``x``, ``y`` in its polygon's plane is
-    known (:func:`~.frame_compiled.plane_xy`), over the polygon's edges ``edges[:n_e]``
-    (numbers in the table, increasing), or all of them if ``n_e < 0``: the same value
-    wherever those hold every edge that could be nearest (:func:`near_edges`)."""
+    """Distance from one point (``xlon``, ``xlat``, at ``x``, ``y`` in its polygon's plane:
+    :func:`~.frame_compiled.plane_xy`) to the boundary of polygon ``p`` of an
+    :class:`~.distance_many.EdgeTable` (``table``: its
+    :meth:`~.distance_many.EdgeTable.arrays`), exact or in the plane, over the polygon's
+    edges ``edges[:n_e]`` (numbers in the table, increasing) or all of them if ``n_e < 0``:
+    the same value wherever those hold every edge that could be nearest
+    (:func:`near_edges`). ``gp``, ``bp``, ``buf``: PROJ's geodesic struct's address, a
+    scratch buffer of three float64 and its address (:mod:`.geodesic_c`)."""
     radius, first, cnt, ex1, ey1, edx, edy = table[2:9]
     lon1, lat1, lon2, lat2, az1, az2, glen = table[9:]
     reach = max(math.hypot(x, y), radius[p])
@@ -333,6 +316,10 @@ def few_edge_distances(
     out = np.empty(n)
     buf = np.empty(3)
     gp, bp = g.ctypes.data, buf.ctypes.data
+    # every edge (n_e < 0), as a typed int: numba compiles a function once per literal
+    every, every_n = np.zeros(0, np.int64), np.int64(-1)
     for i in range(n):
-        out[i] = point_distance(lon[i], lat[i], which[i], table, exact, gp, bp, buf)
+        p = which[i]
+        x, y = plane_xy(lon[i], lat[i], table[0][p], table[1][p])
+        out[i] = distance_from(x, y, lon[i], lat[i], p, table, exact, gp, bp, buf, every, every_n)
     return out

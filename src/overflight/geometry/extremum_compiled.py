@@ -78,7 +78,8 @@ def _plane_rounds(
         lon[i], lat[i] = plane_at(win, w0, m, ts[i])
     for a in range(0, n_s, _RUN):  # runs of samples, each over the edges that may matter
         b = min(a + _RUN, n_s)
-        if not distances(lon[a:], lat[a:], b - a, p, table, terms, False, geo, scratch, v[a:]):
+        plane = scratch[4][0]
+        if not distances(lon, lat, a, b - a, p, table, terms, plane, geo, scratch, v):
             return False, none, none, none
     top_s, big = -math.inf, 0.0
     for i in range(n_s):
@@ -92,8 +93,7 @@ def _plane_rounds(
         if v[i] >= left and v[i] >= right and v[i] >= top_s - slack:
             cand[n_c] = i
             n_c += 1
-    cand = cand[:n_c]
-    pick = cand[np.argsort(-v[cand], kind="mergesort")][:candidates]  # ties: time order
+    pick = _best_first(cand, n_c, v, candidates)
     n_p = pick.size
     # rows: the picks' brackets, then the hidden intervals'; heads: the first probes
     r_lo, r_hi, r_v = np.empty(n_p + n_s), np.empty(n_p + n_s), np.empty(n_p + n_s)
@@ -134,9 +134,34 @@ def _plane_rounds(
         rel = plane_error(radius + abs(top))
         slack = 3.0 * rel * abs(top) + 5.0 + 2.0 * pos_err
     work[0] += n_s + n_r * (grids[0].size + grids[2] * grids[1].size)
-    rows = np.flatnonzero(r_v[:n_r] >= top - slack)
-    heads = h_t[:n_h][h_v[:n_h] >= top - slack]
-    return True, r_lo[rows], r_hi[rows], heads
+    keep = top - slack
+    lo, hi, heads = np.empty(n_r), np.empty(n_r), np.empty(n_h)
+    k_r = k_h = 0
+    for r in range(n_r):
+        if r_v[r] >= keep:
+            lo[k_r], hi[k_r] = r_lo[r], r_hi[r]
+            k_r += 1
+    for h in range(n_h):
+        if h_v[h] >= keep:
+            heads[k_h] = h_t[h]
+            k_h += 1
+    return True, lo[:k_r], hi[:k_r], heads[:k_h]
+
+
+@jit(error_model="numpy")
+def _best_first(cand: I64, n: int, v: F64, k: int) -> I64:
+    """The first ``k`` of ``cand[:n]`` by value ``v``, largest first, ties in their order
+    (a stable sort's first ``k``), by ``k`` passes: no sort to compile."""
+    out = np.empty(min(k, n), np.int64)
+    taken = np.zeros(n, np.bool_)
+    for j in range(out.size):
+        best = -1
+        for c in range(n):
+            if not taken[c] and (best < 0 or v[cand[c]] > v[cand[best]]):
+                best = c
+        taken[best] = True
+        out[j] = cand[best]
+    return out
 
 
 @jit(error_model="numpy")
@@ -160,6 +185,8 @@ def _exact_rounds(
     the first probes and the last kink estimates: (ok, the first largest value over every
     probe in the numpy path's order, its time)."""
     grid, zooms0, shifts = plan
+    exact = scratch[4][1]
+    first_i = np.int64(0)  # (not a literal: numba compiles once per literal argument)
     lo_a, hi_a = brackets[0].copy(), brackets[1].copy()
     k_r, k_n = lo_a.size, grid.size
     mid = (k_n - 1) // 2
@@ -176,17 +203,18 @@ def _exact_rounds(
     while (zooms > 0).any():
         act = np.flatnonzero(zooms > 0)
         for r in act:  # the grids (their known points kept), then the last kink estimates
-            tt[r] = lo_a[r] + (hi_a[r] - lo_a[r]) * grid
+            for k in range(k_n):
+                tt[r, k] = lo_a[r] + (hi_a[r] - lo_a[r]) * grid[k]
             if has[r]:
                 tt[r, 0], tt[r, mid], tt[r, k_n - 1] = k_t[r, 0], k_t[r, 1], k_t[r, 2]
                 gv[r, 0], gv[r, mid], gv[r, k_n - 1] = k_f[r, 0], k_f[r, 1], k_f[r, 2]
-            n_a = 0
+            n_a = np.int64(0)
             for k in range(k_n):
                 if not (has[r] and (k == 0 or k == mid or k == k_n - 1)):
                     at[n_a] = k
                     a_lon[n_a], a_lat[n_a] = exact_at(win, w0, m, tt[r, k], geo)
                     n_a += 1
-            if not distances(a_lon, a_lat, n_a, p, table, terms, True, geo, scratch, a_f):
+            if not distances(a_lon, a_lat, first_i, n_a, p, table, terms, exact, geo, scratch, a_f):
                 return False, 0.0, 0.0
             work[1] += n_a
             for q in range(n_a):
@@ -196,7 +224,7 @@ def _exact_rounds(
                     best_f, best_t = gv[r, k], tt[r, k]
         for e in range(n_x):
             x, y = exact_at(win, w0, m, extra[e], geo)
-            fx = distance(x, y, p, table, terms, True, geo)
+            fx = distance(x, y, p, table, terms, exact, geo, scratch[2])
             work[1] += 1
             if math.isnan(fx):
                 return False, 0.0, 0.0
@@ -205,9 +233,9 @@ def _exact_rounds(
         n_x = 0
         for r in act:
             if k_n >= 6:
-                got = peaks(tt[r], gv[r], two)
-                new_x[n_x : n_x + got] = two[:got]
-                n_x += got
+                for e in range(peaks(tt[r], gv[r], two)):
+                    new_x[n_x] = two[e]
+                    n_x += 1
             j = first_max(gv[r], k_n)
             lo, hi = lo_a[r], hi_a[r]
             at_end = (j == 0 and lo > t0) or (j == k_n - 1 and hi < t1)
@@ -230,11 +258,12 @@ def _exact_rounds(
                 zooms[r] -= 1
             if straight(gv[r], j, lo_a[r] == t0, hi_a[r] == t1):
                 zooms[r] = 0
-        extra[:n_x] = new_x[:n_x]
+        for e in range(n_x):
+            extra[e] = new_x[e]
     for h in range(heads.size + n_x):
         th = heads[h] if h < heads.size else extra[h - heads.size]
         x, y = exact_at(win, w0, m, th, geo)
-        fh = distance(x, y, p, table, terms, True, geo)
+        fh = distance(x, y, p, table, terms, exact, geo, scratch[2])
         work[1] += 1
         if math.isnan(fh):
             return False, 0.0, 0.0
@@ -271,9 +300,12 @@ def deepest_few_edges(
     f, t, lon, lat = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     buf = np.empty(3)
     geo = (g.ctypes.data, buf.ctypes.data, buf)
-    n_e = max(table[4].max(), 1) if table[4].size else 1
+    n_e = 1
+    for c in table[4]:
+        n_e = max(n_e, c)
     n_p = max(grids[0].size, grids[1].size, plan[0].size, _RUN)
-    scratch = (np.empty(n_p), np.empty(n_p), np.empty(n_e, np.int64), np.empty(n_e))
+    flags = np.array([False, True])
+    scratch = (np.empty(n_p), np.empty(n_p), np.empty(n_e, np.int64), np.empty(n_e), flags)
     room = (np.empty(n_p), np.empty(n_p), np.empty(n_p), np.empty(n_p))
     for s in range(n):
         w0, m, p = w_lo[s], w_hi[s] - w_lo[s], poly[s]

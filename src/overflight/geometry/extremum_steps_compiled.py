@@ -39,13 +39,15 @@ Table = tuple[np.ndarray, ...]
 """An :class:`~.distance_many.EdgeTable`'s :meth:`~.distance_many.EdgeTable.arrays`."""
 Terms = tuple[float, float, float, float]
 """A polygon's centre's :func:`~.frame_compiled.centre_terms`."""
-Scratch = tuple[F64, F64, I64, F64]
-"""Room for :func:`distances`: x, y (one per point), edges and gaps (one per edge)."""
+Scratch = tuple[F64, F64, I64, F64, NDArray[np.bool_]]
+"""Room for :func:`distances`: x, y (one per point), edges and gaps (one per edge); and the
+flags (False, True) to pass as ``exact``: read from an array, they are typed as any bool,
+not as two constants that would make numba compile each distance function twice (a cold
+start took ~10 s longer)."""
 
 _R = MEAN_RADIUS
 _RAD = math.pi / 180.0
 _STRAIGHT_M = 1e-4  # extremum_bounds.STRAIGHT_M
-_ALL = np.zeros(0, np.int64)  # (every edge)
 
 
 @jit(error_model="numpy")
@@ -59,28 +61,31 @@ def place(lon: float, lat: float, p: int, table: Table, terms: Terms) -> tuple[f
 
 @jit(error_model="numpy")
 def distance(
-    lon: float, lat: float, p: int, table: Table, terms: Terms, exact: bool, geo: Geo
+    lon: float, lat: float, p: int, table: Table, terms: Terms, exact: bool, geo: Geo, every: I64
 ) -> float:
-    """:func:`~.distance_compiled.point_distance`, the polygon's centre's terms given."""
+    """:func:`~.distance_compiled.distance_from` over every edge (``every``: an array of
+    edge numbers to pass, not read), the polygon's centre's terms given."""
     x, y = place(lon, lat, p, table, terms)
-    return distance_from(x, y, lon, lat, p, table, exact, geo[0], geo[1], geo[2], _ALL, -1)
+    n_all = np.int64(-1)  # (not a literal: numba compiles once per literal argument)
+    return distance_from(x, y, lon, lat, p, table, exact, geo[0], geo[1], geo[2], every, n_all)
 
 
 @jit(error_model="numpy")
-def distances(lon: F64, lat: F64, n: int, p: int, table: Table, terms: Terms, exact: bool,
-              geo: Geo, scratch: Scratch, out: F64) -> bool:  # fmt: skip
-    """:func:`distance` of the points ``lon[:n]``, ``lat[:n]`` into ``out``, each over only
-    the edges that could matter to one of them (:func:`~.distance_compiled.near_edges`:
-    the same numbers); False if one is NaN."""
-    x, y, edges, gaps = scratch
+def distances(lon: F64, lat: F64, i0: int, n: int, p: int, table: Table, terms: Terms,
+              exact: bool, geo: Geo, scratch: Scratch, out: F64) -> bool:  # fmt: skip
+    """:func:`distance` of the points ``i0`` to ``i0 + n`` of ``lon``, ``lat`` into ``out``
+    there, each over only the edges that could matter to one of them
+    (:func:`~.distance_compiled.near_edges`: the same numbers); False if one is NaN."""
+    x, y, edges, gaps, _ = scratch
     for i in range(n):
-        x[i], y[i] = place(lon[i], lat[i], p, table, terms)
+        x[i], y[i] = place(lon[i0 + i], lat[i0 + i], p, table, terms)
     n_e = near_edges(x, y, n, p, table, edges, gaps)
     for i in range(n):
-        out[i] = distance_from(
-            x[i], y[i], lon[i], lat[i], p, table, exact, geo[0], geo[1], geo[2], edges, n_e
+        k = i0 + i
+        out[k] = distance_from(
+            x[i], y[i], lon[k], lat[k], p, table, exact, geo[0], geo[1], geo[2], edges, n_e
         )
-        if math.isnan(out[i]):
+        if math.isnan(out[k]):
             return False
     return True
 
@@ -120,6 +125,7 @@ def zoom(
     the finer one and how many rounds of it follow; ``room``: four arrays of a grid's size
     at least: (lo, hi, best value, ok: no NaN)."""
     first, fine, n_fine = grids
+    first_i = np.int64(0)  # (not a literal: numba compiles once per literal argument)
     val = 0.0
     gv, tt, lon, lat = room
 
@@ -129,7 +135,7 @@ def zoom(
         for k in range(k_n):
             tt[k] = lo + (hi - lo) * grid[k]
             lon[k], lat[k] = plane_at(win, w0, m, tt[k])
-        if not distances(lon, lat, k_n, p, table, terms, False, geo, scratch, gv):
+        if not distances(lon, lat, first_i, k_n, p, table, terms, scratch[4][0], geo, scratch, gv):
             return lo, hi, val, False
         j = first_max(gv, k_n)
         width = (hi - lo) / (k_n - 1)

@@ -163,7 +163,9 @@ def sample_times(
             inner[n_in] = wt[i]
             n_in += 1
     knots = np.empty(n_in + 2)
-    knots[0], knots[1 : n_in + 1], knots[n_in + 1] = t0, inner[:n_in], t1
+    knots[0], knots[n_in + 1] = t0, t1
+    for i in range(n_in):
+        knots[i + 1] = inner[i]
     ks = np.empty(n_in + 1, np.int64)
     s_lo, s_hi = bounds
     for q in range(n_in + 1):
@@ -187,7 +189,10 @@ def sample_times(
         if not np.isfinite(k):
             return np.empty(0)
         ks[q] = int(k)
-    ts = np.empty(ks.sum() + 1)
+    total = 0
+    for q in range(n_in + 1):
+        total += ks[q]
+    ts = np.empty(total + 1)
     c = 0
     for q in range(n_in + 1):
         k = ks[q]
