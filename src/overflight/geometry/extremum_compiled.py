@@ -78,8 +78,7 @@ def _plane_rounds(
         lon[i], lat[i] = plane_at(win, w0, m, ts[i])
     for a in range(0, n_s, _RUN):  # runs of samples, each over the edges that may matter
         b = min(a + _RUN, n_s)
-        plane = scratch[4][0]
-        if not distances(lon, lat, a, b - a, p, table, terms, plane, geo, scratch, v):
+        if not distances(lon, lat, a, b - a, p, table, terms, False, geo, scratch, v):
             return False, none, none, none
     top_s, big = -math.inf, 0.0
     for i in range(n_s):
@@ -185,7 +184,7 @@ def _exact_rounds(
     the first probes and the last kink estimates: (ok, the first largest value over every
     probe in the numpy path's order, its time)."""
     grid, zooms0, shifts = plan
-    exact = scratch[4][1]
+    exact = True  # (a constant: each distance function compiled for the plane and exactly)
     first_i = np.int64(0)  # (not a literal: numba compiles once per literal argument)
     lo_a, hi_a = brackets[0].copy(), brackets[1].copy()
     k_r, k_n = lo_a.size, grid.size
@@ -304,8 +303,7 @@ def deepest_few_edges(
     for c in table[4]:
         n_e = max(n_e, c)
     n_p = max(grids[0].size, grids[1].size, plan[0].size, _RUN)
-    flags = np.array([False, True])
-    scratch = (np.empty(n_p), np.empty(n_p), np.empty(n_e, np.int64), np.empty(n_e), flags)
+    scratch = (np.empty(n_p), np.empty(n_p), np.empty(n_e, np.int64), np.empty(n_e))
     room = (np.empty(n_p), np.empty(n_p), np.empty(n_p), np.empty(n_p))
     for s in range(n):
         w0, m, p = w_lo[s], w_hi[s] - w_lo[s], poly[s]

@@ -39,11 +39,11 @@ Table = tuple[np.ndarray, ...]
 """An :class:`~.distance_many.EdgeTable`'s :meth:`~.distance_many.EdgeTable.arrays`."""
 Terms = tuple[float, float, float, float]
 """A polygon's centre's :func:`~.frame_compiled.centre_terms`."""
-Scratch = tuple[F64, F64, I64, F64, NDArray[np.bool_]]
-"""Room for :func:`distances`: x, y (one per point), edges and gaps (one per edge); and the
-flags (False, True) to pass as ``exact``: read from an array, they are typed as any bool,
-not as two constants that would make numba compile each distance function twice (a cold
-start took ~10 s longer)."""
+Scratch = tuple[F64, F64, I64, F64]
+"""Room for :func:`distances`: x, y (one per point), edges and gaps (one per edge). (Ints
+are passed to the compiled functions as typed values, not literals: numba compiles a
+function once per literal argument, and a cold start took ~25 s, not ~17 s; ``exact`` stays
+a literal, which costs ~2 s of compiling and saves ~4 % of the search.)"""
 
 _R = MEAN_RADIUS
 _RAD = math.pi / 180.0
@@ -76,7 +76,7 @@ def distances(lon: F64, lat: F64, i0: int, n: int, p: int, table: Table, terms: 
     """:func:`distance` of the points ``i0`` to ``i0 + n`` of ``lon``, ``lat`` into ``out``
     there, each over only the edges that could matter to one of them
     (:func:`~.distance_compiled.near_edges`: the same numbers); False if one is NaN."""
-    x, y, edges, gaps, _ = scratch
+    x, y, edges, gaps = scratch
     for i in range(n):
         x[i], y[i] = place(lon[i0 + i], lat[i0 + i], p, table, terms)
     n_e = near_edges(x, y, n, p, table, edges, gaps)
@@ -135,7 +135,7 @@ def zoom(
         for k in range(k_n):
             tt[k] = lo + (hi - lo) * grid[k]
             lon[k], lat[k] = plane_at(win, w0, m, tt[k])
-        if not distances(lon, lat, first_i, k_n, p, table, terms, scratch[4][0], geo, scratch, gv):
+        if not distances(lon, lat, first_i, k_n, p, table, terms, False, geo, scratch, gv):
             return lo, hi, val, False
         j = first_max(gv, k_n)
         width = (hi - lo) / (k_n - 1)
