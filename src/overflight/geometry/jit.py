@@ -6,8 +6,11 @@ The compiled passes: the scan's sort, cleaning and prefilters
 exact distances to a boundary (:mod:`.distance_compiled`, calling PROJ's geodesic routines
 through :mod:`.geodesic_c`, the search of :mod:`.search_compiled`, the crossing candidates
 of :mod:`overflight.archive.pairs_compiled`, the wide polygons' ranking of
-:mod:`.distance_wide_compiled`; their one-point plane: :mod:`.frame_compiled`). Those with a
-numpy path take it for small calls (:func:`worth`).
+:mod:`.distance_wide_compiled`; their one-point plane: :mod:`.frame_compiled`), and the depth
+search of a polygon of few edges (:mod:`.extremum_compiled`, with :mod:`.extremum_steps_compiled`
+and :mod:`.path_compiled`). Those with a numpy path take it for small calls (:func:`worth`).
+Arguments go to a compiled function as typed values, not literals where a value varies: numba
+compiles a function once per literal argument.
 """
 
 from __future__ import annotations
