@@ -172,29 +172,97 @@ class BatchDecoder:
         (by ``lower``), read and replaced: names found among them are not looked up again."""
         if pa.types.is_null(arr.type):
             return np.full(len(arr), -1, np.int64)
-        # the distinct raw values first, then each trimmed (and lowered) once: variants of one
-        # name get one code, in order of first appearance, as when the column is normalised
-        enc = pc.dictionary_encode(pc.cast(arr, pa.string()))
-        if isinstance(enc, pa.ChunkedArray):
-            enc = enc.combine_chunks()
-        names = pc.utf8_trim_whitespace(enc.dictionary)
+        if arr.type in (pa.string(), pa.large_string()) and len(arr):
+            return _packed_codes(arr, codes, lower)
+        return _dictionary_codes(arr, codes, lower, last)
+
+
+def _dictionary_codes(
+    arr: pa.Array,
+    codes: Codes,
+    lower: bool,
+    last: dict[bool, tuple[pa.Array, np.ndarray]] | None = None,
+) -> np.ndarray:
+    """:meth:`BatchDecoder._codes` by Arrow's dictionary encoding of the whole column."""
+    # the distinct raw values first, then each trimmed (and lowered) once: variants of one
+    # name get one code, in order of first appearance, as when the column is normalised
+    enc = pc.dictionary_encode(pc.cast(arr, pa.string()))
+    if isinstance(enc, pa.ChunkedArray):
+        enc = enc.combine_chunks()
+    names = pc.utf8_trim_whitespace(enc.dictionary)
+    if lower:
+        names = pc.utf8_lower(names)
+    prev = last.get(lower) if last is not None else None
+    if prev is None:
+        known = codes.encode_unique(names.to_pylist())
+    else:
+        # names of the last call: their codes by one hash join; the others looked up (in
+        # order, so new names are numbered in order of first appearance)
+        at = pc.index_in(names, value_set=prev[0]).to_numpy(zero_copy_only=False)
+        hit = ~np.isnan(at.astype(np.float64))
+        known = np.empty(len(names), np.int64)
+        known[hit] = prev[1][at[hit].astype(np.int64)]
+        miss = np.flatnonzero(~hit)
+        if miss.size:
+            known[miss] = codes.encode_unique(names.take(miss).to_pylist())
+    if last is not None:
+        last[lower] = (names, known)
+    lut = np.append(known, -1)
+    idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
+    return lut[idx]
+
+
+def _packed_codes(arr: pa.Array, codes: Codes, lower: bool) -> np.ndarray:
+    """:meth:`BatchDecoder._codes` of a string column: names of up to 8 ASCII bytes coded
+    from their bytes (:mod:`.codes_compiled`), the others by Arrow's dictionary encoding;
+    new names get codes in order of first appearance, as there."""
+    from .codes_compiled import grown, lookup, packed_keys, settle_codes
+
+    n = len(arr)
+    wide = arr.type == pa.large_string()
+    validity, offs, data = arr.buffers()
+    offsets = np.frombuffer(
+        offs, np.int64 if wide else np.int32, n + 1, arr.offset * (8 if wide else 4)
+    )
+    raw = np.frombuffer(data, np.uint8) if data is not None and data.size else np.zeros(8, np.uint8)
+    if raw.ctypes.data % 8:  # (Arrow aligns its buffers)
+        raw = raw.copy()
+    words = raw[: raw.size // 8 * 8].view(np.uint64)
+    valid = (
+        np.frombuffer(validity, np.uint8)
+        if validity is not None and arr.null_count
+        else np.zeros(0, np.uint8)
+    )
+    keys, status = packed_keys(offsets, raw, words, valid, np.int64(arr.offset), lower)
+    tk, tc, count = codes.packed_table()
+    out = np.empty(n, np.int64)
+    new_keys = np.empty(n, np.uint64)  # (pages touched only by the new keys)
+    new_rows = np.empty(n, np.int64)
+    row, m = 0, 0
+    while row < n:
+        row, m, count = lookup(keys, status, tk, tc, count, row, m, out, new_keys, new_rows)
+        if 2 * count > tk.size:
+            tk, tc = grown(tk, tc, 2 * tk.size)
+    codes.set_packed_table(tk, tc, count)
+    other = np.flatnonzero(out == -3)
+    if m == 0 and other.size == 0:
+        return out
+    # the new names (and the unpacked values' names), in order of first appearance
+    names = [k.to_bytes(8, "little").rstrip(b"\0").decode("ascii") for k in new_keys[:m].tolist()]
+    firsts = [new_rows[:m]]
+    if other.size:
+        enc = pc.dictionary_encode(arr.take(pa.array(other)))
+        idx = enc.indices.to_numpy()
+        other_names = pc.utf8_trim_whitespace(enc.dictionary)
         if lower:
-            names = pc.utf8_lower(names)
-        prev = last.get(lower) if last is not None else None
-        if prev is None:
-            known = codes.encode_unique(names.to_pylist())
-        else:
-            # names of the last call: their codes by one hash join; the others looked up (in
-            # order, so new names are numbered in order of first appearance)
-            at = pc.index_in(names, value_set=prev[0]).to_numpy(zero_copy_only=False)
-            hit = ~np.isnan(at.astype(np.float64))
-            known = np.empty(len(names), np.int64)
-            known[hit] = prev[1][at[hit].astype(np.int64)]
-            miss = np.flatnonzero(~hit)
-            if miss.size:
-                known[miss] = codes.encode_unique(names.take(miss).to_pylist())
-        if last is not None:
-            last[lower] = (names, known)
-        lut = np.append(known, -1)
-        idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
-        return lut[idx]
+            other_names = pc.utf8_lower(other_names)
+        names += other_names.to_pylist()
+        firsts.append(other[np.unique(idx, return_index=True)[1]])
+    order = np.argsort(np.concatenate(firsts), kind="stable")
+    got = np.empty(order.size, np.int64)
+    got[order] = codes.encode_unique([names[i] for i in order.tolist()])
+    if m:
+        settle_codes(out, tk, tc, new_keys[:m], got[:m])
+    if other.size:
+        out[other] = got[m:][idx]
+    return out

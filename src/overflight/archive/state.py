@@ -48,7 +48,28 @@ class Codes:
         """A copy with its own table and names (new names are added to the copied one only)."""
         new = Codes()
         new.ids, new.names = dict(self.ids), list(self.names)
+        packed = self.__dict__.get("_packed")
+        if packed is not None:
+            new._packed = (packed[0].copy(), packed[1].copy(), packed[2])
         return new
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state.pop("_packed", None)  # rebuilt on use: a checkpoint holds the names alone
+        return state
+
+    def packed_table(self) -> tuple[NDArray[np.uint64], NDArray[np.int64], int]:
+        """The table of packed names already coded (:mod:`.codes_compiled`): keys (0: an
+        empty slot) and their codes, a power of two long, and how many keys it holds."""
+        packed = self.__dict__.get("_packed")
+        if packed is None:
+            packed = self._packed = (np.zeros(1 << 12, np.uint64), np.zeros(1 << 12, np.int64), 0)
+        return packed  # type: ignore[no-any-return]
+
+    def set_packed_table(
+        self, keys: NDArray[np.uint64], codes: NDArray[np.int64], count: int
+    ) -> None:
+        self._packed = (keys, codes, count)
 
     def encode_unique(self, values: list[str | None]) -> NDArray[np.int64]:
         """Codes of distinct values (None/empty -> -1)."""
