@@ -31,7 +31,7 @@ from ..geometry.crossing import (
     segment_pad,
 )
 from ..geometry.edge_grid import edge_grid
-from ..geometry.frame import local_xy, plane_error
+from ..geometry.frame import hyp, local_xy, plane_error
 from ..geometry.jit import worth
 from .batch_paths import Paths
 from .index import haversine
@@ -286,7 +286,7 @@ def _in_reach(x: F64, y: F64, nxt: NDArray[np.bool_], kf: I64, k_r: F64) -> I64:
     dx, dy = x2 - x1, y2 - y1
     u = np.clip(-(x1 * dx + y1 * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
     r = k_r[kf[s]]
-    return s[np.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * plane_error(r)) + 1_000.0]
+    return s[hyp(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * plane_error(r)) + 1_000.0]
 
 
 def _compiled(n: int) -> bool:

@@ -16,6 +16,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from ..geometry.frame_compiled import hyp
 from ..geometry.geodesic import MEAN_RADIUS
 from ..geometry.jit import jit
 
@@ -33,7 +34,7 @@ I64 = NDArray[np.int64]
 def _bow(x1: float, y1: float, x2: float, y2: float) -> float:
     """:func:`~overflight.geometry.frame.bow` of one segment."""
     length2 = (x2 - x1) ** 2 + (y2 - y1) ** 2
-    far = max(math.hypot(x1, y1), math.hypot(x2, y2)) + math.sqrt(length2)
+    far = max(hyp(x1, y1), hyp(x2, y2)) + math.sqrt(length2)
     return 20.0 + 4.0 * length2 * far / (8.0 * MEAN_RADIUS**2)
 
 
@@ -47,7 +48,7 @@ def _to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float
     vx, vy = bx - ax, by - ay
     u = ((px - ax) * vx + (py - ay) * vy) / max(vx * vx + vy * vy, 1e-12)
     u = 0.0 if u < 0 else 1.0 if u > 1 else u
-    return math.hypot(px - (ax + u * vx), py - (ay + u * vy))
+    return hyp(px - (ax + u * vx), py - (ay + u * vy))
 
 
 @jit()
@@ -101,7 +102,7 @@ def few_edge_pairs_compiled(
     for i in range(seg.size):
         g = seg[i]
         sx1, sy1, sx2, sy2 = x[g], y[g], x[g + 1], y[g + 1]
-        pad = 50.0 + 0.02 * (math.hypot(sx1, sy1) + math.hypot(sx2 - sx1, sy2 - sy1))
+        pad = 50.0 + 0.02 * (hyp(sx1, sy1) + hyp(sx2 - sx1, sy2 - sy1))
         lo_x, hi_x = min(sx1, sx2) - pad, max(sx1, sx2) + pad
         lo_y, hi_y = min(sy1, sy2) - pad, max(sy1, sy2) + pad
         e0 = first[poly[i]]
@@ -193,7 +194,7 @@ def in_reach_compiled(x, y, nxt, kf, k_r):  # type: ignore[no-untyped-def]
         u = 0.0 if u < 0.0 else 1.0 if u > 1.0 else u
         r = k_r[kf[j]]
         err = 2.0 * (5e-5 + (r / MEAN_RADIUS) ** 2)
-        if math.hypot(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * err) + 1_000.0:
+        if hyp(x1 + u * dx, y1 + u * dy) <= r * (1.0 + 3.0 * err) + 1_000.0:
             out[m] = j
             m += 1
     return out[:m]

@@ -32,7 +32,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
-from .frame import bow, local_xy
+from .frame import bow, hyp, local_xy
 from .path import search_sorted
 
 __all__ = ["RingAngles", "circle_candidates", "ring_angles"]
@@ -72,8 +72,8 @@ def _build(pe: PolygonEdges) -> RingAngles | None:
     x2, y2 = np.roll(x, -1), np.roll(y, -1)
     dx, dy = x2 - x, y2 - y
     u = np.clip(-(x * dx + y * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0.0, 1.0)
-    r_lo = float(np.hypot(x + u * dx, y + u * dy).min())
-    r_hi = float(np.hypot(x, y).max())
+    r_lo = float(hyp(x + u * dx, y + u * dy).min())
+    r_hi = float(hyp(x, y).max())
     phi = np.unwrap(np.arctan2(y, x))
     sign = 1.0 if phi[-1] > phi[0] else -1.0
     phi = sign * phi

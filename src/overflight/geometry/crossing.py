@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .circle_pairs import circle_candidates, ring_angles
-from .frame import bow, local_xy
+from .frame import bow, hyp, local_xy
 from .geodesic import angle_diff, forward, inverse
 
 __all__ = [
@@ -91,7 +91,7 @@ def segment_pad(x1: F64, y1: F64, x2: F64, y2: F64) -> F64:
     """The pad of a segment's or an edge's box in the local plane: the plane distorts by
     < ~2 % within a few thousand km; geodesics of <= 20 km bow by metres from their chords
     there. 50 m + 2 % of the extent is generous."""
-    return 50.0 + 0.02 * (np.hypot(x1, y1) + np.hypot(x2 - x1, y2 - y1))
+    return 50.0 + 0.02 * (hyp(x1, y1) + hyp(x2 - x1, y2 - y1))
 
 
 def candidate_pairs(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[I64, I64]:
@@ -327,7 +327,7 @@ def _plane_inside(lon: F64, lat: F64, pe: PolygonEdges) -> NDArray[np.bool_]:
             xi = ex1 + (py - ey1) * dx / np.where(dy != 0, dy, 1.0)
         out[a : a + step] = (np.count_nonzero(straddle & (px < xi), axis=1) % 2) == 1
         u = np.clip(((px - ex1) * dx + (py - ey1) * dy) / len2, 0.0, 1.0)
-        gap = np.hypot(px - (ex1 + u * dx), py - (ey1 + u * dy)).min(axis=1)
+        gap = hyp(px - (ex1 + u * dx), py - (ey1 + u * dy)).min(axis=1)
         sure[a : a + step] = gap > most + _PLANE_MARGIN_M
     doubt = np.flatnonzero(~sure)
     if doubt.size:
@@ -407,7 +407,7 @@ def _few_inside(lon: F64, lat: F64, which: I64, pes: Sequence[PolygonEdges]) -> 
     out = (np.add.reduceat((straddle & (px < xi)).astype(np.int64), start) % 2) == 1
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     u = np.clip(((px - ax1) * dx + (py - ay1) * dy) / len2, 0.0, 1.0)
-    gap = np.minimum.reduceat(np.hypot(px - (ax1 + u * dx), py - (ay1 + u * dy)), start)
+    gap = np.minimum.reduceat(hyp(px - (ax1 + u * dx), py - (ay1 + u * dy)), start)
     doubt = np.flatnonzero(~(gap > most[inv] + _PLANE_MARGIN_M))
     for p in np.unique(inv[doubt]).tolist():
         at = doubt[inv[doubt] == p]
@@ -442,7 +442,7 @@ def near_pairs_xy(
     def to_segment(px: F64, py: F64, ax: F64, ay: F64, bx: F64, by: F64) -> F64:
         vx, vy = bx - ax, by - ay
         u = np.clip(((px - ax) * vx + (py - ay) * vy) / np.maximum(vx * vx + vy * vy, 1e-12), 0, 1)
-        return np.hypot(px - (ax + u * vx), py - (ay + u * vy))
+        return hyp(px - (ax + u * vx), py - (ay + u * vy))
 
     gap = np.minimum.reduce(
         [

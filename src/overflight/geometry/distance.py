@@ -22,7 +22,7 @@ from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
 from .distance_wide import nearest_edges, wide
-from .frame import local_xy, plane_error
+from .frame import hyp, local_xy, plane_error
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
 
 __all__ = [
@@ -304,7 +304,7 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     tree, half, edge_of = pe.midpoint_tree()
     dm, _ = tree.query(np.column_stack([x, y]))
     # relative error of plane distances here (both ends within max(r, polygon radius))
-    eps = plane_error(np.maximum(np.hypot(x, y), pe.radius_m))
+    eps = plane_error(np.maximum(hyp(x, y), pe.radius_m))
     radius = (dm + half) * (1.0 + 3.0 * eps) + half + 5.0
     pi, pk = _ball_pairs(tree, x, y, radius)
     ej = edge_of[pk]  # an edge of several pieces may come more than once: see below
@@ -312,7 +312,7 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     px, py = x[pi], y[pi]
     u = np.clip(((px - ex1[ej]) * dx + (py - ey1[ej]) * dy) / len2, 0.0, 1.0)
-    approx = np.hypot(px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy))
+    approx = hyp(px - (ex1[ej] + u * dx), py - (ey1[ej] + u * dy))
     best = np.full(n, np.inf)
     np.minimum.at(best, pi, approx)
     # keep every edge that could be nearest given the plane's error
@@ -322,7 +322,7 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     _, first = np.unique(pi[kept] * len(pe) + ej[kept], return_index=True)
     kept = kept[first]
     pi, ej, u = pi[kept], ej[kept], u[kept]
-    reach = np.maximum(np.hypot(x, y), pe.radius_m)[pi]
+    reach = np.maximum(hyp(x, y), pe.radius_m)[pi]
     return best, pi, ej, u, clear_of_ends(u, np.sqrt(len2[kept]), approx[kept], reach, eps[pi])
 
 
@@ -345,7 +345,7 @@ def _ball_pairs(tree: cKDTree, x: F64, y: F64, radius: F64) -> tuple[I64, I64]:
     cx = np.bincount(ch, x, nch) / size
     cy = np.bincount(ch, y, nch) / size
     rc = np.zeros(nch)
-    np.maximum.at(rc, ch, np.hypot(x - cx[ch], y - cy[ch]) + radius)
+    np.maximum.at(rc, ch, hyp(x - cx[ch], y - cy[ch]) + radius)
     lists = tree.query_ball_point(np.column_stack([cx, cy]), rc)
     cnt = np.fromiter((len(v) for v in lists), dtype=np.int64, count=nch)
     if int((cnt * size).sum()) > max(4096, _MAX_PAIRS_PER_POINT * n):

@@ -19,7 +19,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from .frame_compiled import plane_xy
+from .frame_compiled import hyp, plane_xy
 from .geodesic import MEAN_RADIUS
 from .geodesic_c import c_direct, c_inverse, geodesic_struct
 from .jit import jit
@@ -215,7 +215,7 @@ def distance_from(
     scratch buffer of three float64 and its address (:mod:`.geodesic_c`)."""
     radius, first, cnt, ex1, ey1, edx, edy = table[2:9]
     lon1, lat1, lon2, lat2, az1, az2, glen = table[9:]
-    reach = max(math.hypot(x, y), radius[p])
+    reach = max(hyp(x, y), radius[p])
     eps = 2.0 * (5e-5 + (reach / _R) ** 2)
     e0 = first[p]
     n = cnt[p] if n_e < 0 else n_e
@@ -277,8 +277,8 @@ def near_edges(
     cx, cy = 0.5 * (x0 + x1), 0.5 * (y0 + y1)
     rho, reach = 0.0, radius[p]
     for i in range(n):
-        rho = max(rho, math.hypot(x[i] - cx, y[i] - cy))
-        reach = max(reach, math.hypot(x[i], y[i]))
+        rho = max(rho, hyp(x[i] - cx, y[i] - cy))
+        reach = max(reach, hyp(x[i], y[i]))
     eps = 2.0 * (5e-5 + (reach / _R) ** 2)
     e0, e1 = first[p], first[p] + cnt[p]
     g_min = math.inf
@@ -287,10 +287,10 @@ def near_edges(
         u = _clip(
             ((cx - ex1[e]) * dx + (cy - ey1[e]) * dy) / max(dx * dx + dy * dy, 1e-12), 0.0, 1.0
         )
-        gaps[e - e0] = math.hypot(cx - (ex1[e] + u * dx), cy - (ey1[e] + u * dy))
+        gaps[e - e0] = hyp(cx - (ex1[e] + u * dx), cy - (ey1[e] + u * dy))
         g_min = min(g_min, gaps[e - e0])
     limit = (g_min + rho) * (1.0 + 3.0 * eps) + 5.0 + rho
-    limit += 1e-3 + 1e-9 * (math.hypot(cx, cy) + rho + limit)
+    limit += 1e-3 + 1e-9 * (hyp(cx, cy) + rho + limit)
     c = 0
     for e in range(e0, e1):
         if not gaps[e - e0] > limit:  # (NaN kept)

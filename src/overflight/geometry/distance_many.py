@@ -30,7 +30,7 @@ from .distance import (
     edge_distance,
 )
 from .distance_wide import WIDE_EDGES
-from .frame import local_xy, plane_error
+from .frame import hyp, local_xy, plane_error
 from .geodesic import inverse
 from .jit import worth
 
@@ -190,7 +190,7 @@ def _few_edges(lon: F64, lat: F64, which: I64, table: EdgeTable, exact: bool) ->
     some point of a short run of points are ranked for them (:func:`_run_pairs`)."""
     ex1, ey1 = table.ex1, table.ey1
     x, y = local_xy(lon, lat, table.c_lon, table.c_lat, which)
-    reach = np.maximum(np.hypot(x, y), table.radius[which])
+    reach = np.maximum(hyp(x, y), table.radius[which])
     eps = plane_error(reach)
     pi, ej, start = _run_pairs(x, y, which, table, eps)
     dx, dy = table.dx[ej], table.dy[ej]
@@ -257,7 +257,7 @@ def _run_pairs(x: F64, y: F64, which: I64, table: EdgeTable, eps: F64) -> tuple[
     cx = np.bincount(run, x, n_run) / size
     cy = np.bincount(run, y, n_run) / size
     rho = np.zeros(n_run)
-    np.maximum.at(rho, run, np.hypot(x - cx[run], y - cy[run]))
+    np.maximum.at(rho, run, hyp(x - cx[run], y - cy[run]))
     e_max = np.zeros(n_run)
     np.maximum.at(e_max, run, eps)
     poly = which[np.flatnonzero(new_run)]

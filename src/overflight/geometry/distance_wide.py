@@ -23,7 +23,7 @@ from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
 from .distance_cells import CubeLists
-from .frame import local_xy, plane_error
+from .frame import hyp, local_xy, plane_error
 from .geodesic import forward
 from .jit import worth
 
@@ -182,7 +182,7 @@ def _block(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, ...]:
     len2 = np.maximum(dx * dx + dy * dy, 1e-12)
     length = np.sqrt(len2)
     u = np.clip(-(x1 * dx + y1 * dy) / len2, 0.0, 1.0)
-    approx = np.hypot(x1 + u * dx, y1 + u * dy)
+    approx = hyp(x1 + u * dx, y1 + u * dy)
     # the edge lies within approx + length of the point: the plane is off by eps there
     reach = approx + length
     eps = plane_error(reach)

@@ -18,7 +18,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from .frame_compiled import centre_terms, xy_about
+from .frame_compiled import centre_terms, hyp, xy_about
 from .geodesic import MEAN_RADIUS
 from .jit import jit
 
@@ -134,7 +134,7 @@ def wide_block(
             len2 = max(ex * ex + ey * ey, 1e-12)
             length = math.sqrt(len2)
             u = min(max(-(x1 * ex + y1 * ey) / len2, 0.0), 1.0)
-            approx = math.hypot(x1 + u * ex, y1 + u * ey)
+            approx = hyp(x1 + u * ex, y1 + u * ey)
             reach = approx + length
             eps = 2.0 * (5e-5 + (reach / _R) ** 2)
             s = approx * (1.0 + 3.0 * eps) + 5.0

@@ -43,7 +43,7 @@ from .extremum_rounds import (
     tent_peaks,
     zoom_in_plane,
 )
-from .frame import bow, local_xy, plane_error
+from .frame import bow, hyp, local_xy, plane_error
 from .geodesic import inverse
 from .jit import worth
 from .path import TrackPath
@@ -111,7 +111,7 @@ def _may_matter(x: F64, y: F64, owner: I64, seg: I64, r: F64) -> tuple[I64, NDAr
     is: every other segment is strictly farther than the nearest), and the knots whose exact
     distance is needed (those that may lie outside the radius ``r``, and the ends of those
     segments). Where a bound is not a number, everything is kept."""
-    rk = np.hypot(x, y)
+    rk = hyp(x, y)
     eps = plane_error(rk)
     with np.errstate(divide="ignore"):  # each knot's distance from its centre is at most
         hi = np.where(eps < 0.5, rk / (1.0 - eps) + 1e-3, np.inf)
@@ -125,7 +125,7 @@ def _may_matter(x: F64, y: F64, owner: I64, seg: I64, r: F64) -> tuple[I64, NDAr
     with np.errstate(invalid="ignore", divide="ignore"):
         u = np.clip(-(x1 * dx + y1 * dy) / (dx * dx + dy * dy), 0.0, 1.0)
     u = np.where(np.isfinite(u), u, 0.0)
-    chord = np.hypot(x1 + u * dx, y1 + u * dy)  # the straight segment's nearest point
+    chord = hyp(x1 + u * dx, y1 + u * dy)  # the straight segment's nearest point
     reach = np.maximum(rk[seg], rk[seg + 1])
     lo = (chord - bow(x1, y1, x2, y2)) / (1.0 + plane_error(reach)) - 1e-3
     seg = seg[~(lo > near[owner[seg]])]
@@ -156,7 +156,7 @@ def _centre_to_segments(
     length = np.sqrt(dx * dx + dy * dy)
     with np.errstate(invalid="ignore", divide="ignore"):
         along = np.where(length > 0, -(x1 * dx + y1 * dy) / length, 0.0)  # foot from the start
-    reach = np.maximum(np.hypot(x1, y1), np.hypot(x2, y2))
+    reach = np.maximum(hyp(x1, y1), hyp(x2, y2))
     eps = plane_error(reach)
     gap = np.abs(x1 * dy - y1 * dx) / np.where(length > 0, length, 1.0)
     margin = 5.0 * eps * (reach + gap) + 100.0

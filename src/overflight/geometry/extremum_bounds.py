@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .distance_many import EdgeTable, _plane_gap
-from .frame import local_xy
+from .frame import hyp, local_xy
 from .geodesic import haversine
 
 __all__ = ["STRAIGHT_M", "chord_gap", "hidden_intervals", "point_gap", "straight_from_end"]
@@ -115,7 +115,7 @@ def hidden_intervals(
         xa, ya = local_xy(lon[i[circ]], lat[i[circ]], c[:, 0], c[:, 1])
         xb, yb = local_xy(lon[i[circ] + 1], lat[i[circ] + 1], c[:, 0], c[:, 1])
         d_lo = point_gap(0.0, 0.0, xa, ya, xb, yb)
-        d_hi = np.maximum(np.hypot(xa, ya), np.hypot(xb, yb))
+        d_hi = np.maximum(hyp(xa, ya), hyp(xb, yb))
         r = c[:, 2]
         if sign > 0:
             bound[circ] = np.maximum(r - d_lo, d_hi - r)
@@ -136,7 +136,7 @@ def point_gap(px: F64 | float, py: F64 | float, ax: F64, ay: F64, bx: F64, by: F
     """Plane distance from points to segments a-b."""
     dx, dy = bx - ax, by - ay
     u = np.clip(((px - ax) * dx + (py - ay) * dy) / np.maximum(dx * dx + dy * dy, 1e-12), 0, 1)
-    return np.hypot(px - (ax + u * dx), py - (ay + u * dy))
+    return hyp(px - (ax + u * dx), py - (ay + u * dy))
 
 
 def chord_gap(ax: F64, ay: F64, bx: F64, by: F64, ej: I64, table: EdgeTable) -> F64:

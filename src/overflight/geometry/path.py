@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from .frame import hyp
 from .geodesic import forward, haversine, inverse, unit_vectors
 
 __all__ = ["PathSet", "PathStore", "TrackPath", "interp_many", "points_at", "search_sorted"]
@@ -278,7 +279,7 @@ class PathSet:
             f = np.where(single, 0.0, frac)[:, None]
             v = (1.0 - f) * u[g] + f * u[nxt]
             lon = np.degrees(np.arctan2(v[:, 1], v[:, 0]))
-            lat = np.degrees(np.arctan2(v[:, 2], np.hypot(v[:, 0], v[:, 1])))
+            lat = np.degrees(np.arctan2(v[:, 2], hyp(v[:, 0], v[:, 1])))
             lon[single], lat[single] = lon1[single], lat1[single]
             return lon, lat
         # at a segment's ends (and on a one-fix path): the fixes themselves

@@ -17,6 +17,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
+from .frame_compiled import hyp
 from .geodesic import MEAN_RADIUS
 from .geodesic_c import c_direct, c_inverse
 from .jit import jit
@@ -125,7 +126,7 @@ def plane_at(win: Window, w0: int, m: int, t: float) -> tuple[float, float]:
     v0 = (1.0 - f) * u[g, 0] + f * u[n, 0]
     v1 = (1.0 - f) * u[g, 1] + f * u[n, 1]
     v2 = (1.0 - f) * u[g, 2] + f * u[n, 2]
-    return math.atan2(v1, v0) * _DEG, math.atan2(v2, math.hypot(v0, v1)) * _DEG
+    return math.atan2(v1, v0) * _DEG, math.atan2(v2, hyp(v0, v1)) * _DEG
 
 
 @jit(error_model="numpy")
