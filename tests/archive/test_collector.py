@@ -59,3 +59,27 @@ def test_a_scan_hands_the_process_back_unfrozen(archive, unfrozen) -> None:
     out = scan([str(archive[0])], zones)
     assert out.rows_in > 0
     assert gc.get_freeze_count() == 0
+
+
+@pytest.mark.parametrize("on", [True, False])
+def test_automatic_collections_are_off_inside_and_as_the_caller_had_them_after(
+    unfrozen, on
+) -> None:
+    """Off while the scan runs (its settles collect), then back as they were, even when
+    the block ends by an exception; a scan hands them back the same way."""
+    (gc.enable if on else gc.disable)()
+    try:
+        with settled():
+            assert not gc.isenabled()
+        assert gc.isenabled() is on
+        with pytest.raises(RuntimeError), settled():
+            raise RuntimeError("a failing scan")
+        assert gc.isenabled() is on
+    finally:
+        gc.enable()
+
+
+def test_a_scan_turns_automatic_collections_back_on(archive, unfrozen) -> None:
+    assert gc.isenabled()
+    scan([str(archive[0])], route_airspaces(archive[:1], n=4))
+    assert gc.isenabled()

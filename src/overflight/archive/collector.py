@@ -1,4 +1,5 @@
-"""Keep Python's cyclic garbage collector off the scan's long-lived objects.
+"""Keep Python's cyclic garbage collector off the scan's long-lived objects, and out of its
+way between files.
 
 A scan's processes hold many objects for the whole run: the airspace index and its prepared
 airspaces, the names and codes of every aircraft seen. Each full (generation 2) collection
@@ -10,12 +11,18 @@ counting frees frozen objects as any other, and the collection before each freez
 cycles made since the last one (only a cycle closed later among frozen objects would wait
 for :func:`gc.unfreeze`).
 
+Inside :func:`settled` the automatic collections are off: the scan makes almost no cyclic
+garbage (its main process's :func:`settle` after each of six hourly files found 445
+unreachable objects in all, 24.7M rows), while the automatic collections between them
+(~1,000 young ones, ~100 middle and a few full, each traversing what the file's batches
+left) cost ~0.43 s of its ~9.7 s of CPU; the settles alone ~0.15 s.
+
 >>> with settled() as settle:
 ...     settle()
-...     gc.get_freeze_count() > 0
-True
->>> gc.get_freeze_count()
-0
+...     gc.get_freeze_count() > 0, gc.isenabled()
+(True, False)
+>>> gc.get_freeze_count(), gc.isenabled()
+(0, True)
 """
 
 from __future__ import annotations
@@ -35,11 +42,16 @@ def settle() -> None:
 
 @contextlib.contextmanager
 def settled() -> Iterator[Callable[[], None]]:
-    """:func:`settle` to call within; at the end the frozen objects are handed back to the
-    collector (unless some were frozen before: the caller's own policy is left alone)."""
+    """:func:`settle` to call within, the automatic collections off; at the end the frozen
+    objects are handed back to the collector (unless some were frozen before: the caller's
+    own policy is left alone) and the collections are on again if they were."""
     mine = gc.get_freeze_count() == 0
+    was_on = gc.isenabled()
+    gc.disable()
     try:
         yield settle
     finally:
         if mine:
             gc.unfreeze()
+        if was_on:
+            gc.enable()

