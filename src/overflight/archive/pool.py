@@ -198,9 +198,10 @@ def _run_many_columns(jobs: Packed | Shared) -> list[pa.RecordBatch]:
 
 _ARRAYS = ("time", "lat", "lon", "baro", "geo", "flags")
 
-SLOT_BYTES = 8 << 20
+SLOT_BYTES = 16 << 20
 """The shared memory for one chunk of jobs (:mod:`.shared_jobs`): a 100M-row scan's chunks
-of 512 pieces took 1.5 MB (at most 3.2 MB)."""
+of 512 pieces took 1.5 MB (at most 3.2 MB), so those of 2,048 (``CHECK_CHUNK``) ~6 MB (at
+most ~13 MB); a larger one goes through the pipe."""
 
 
 @dataclass(frozen=True)
