@@ -15,11 +15,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from ..geometry.boundary import PolygonEdges, polygon_edges
 from ..geometry.extremum import distance_extremum
@@ -33,6 +33,9 @@ from .activation import Windows, parse_windows, split_by_activation
 from .caps import airspace_cap
 from .lateral import inside_intervals, near_runs, union_intervals
 from .params import CheckOutcome, CheckParameters
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = [
     "PreparedAirspace",
@@ -124,6 +127,8 @@ def _prepare_track(track: Track) -> _PreparedTrack:
     ab, nb = fill_altitude(track.time, track.alt_baro)
     ag, ng = fill_altitude(track.time, track.alt_geo)
     path = TrackPath.build(track.time, track.lon, track.lat, ab, ag, MAX_SEGMENT_M)
+    from scipy.spatial import cKDTree  # (scipy's import: ~0.25 s, on first use)
+
     tree = cKDTree(unit_vectors(path.lon, path.lat)) if len(path) else None
     return _PreparedTrack(track, path, tree, nb + ng)
 

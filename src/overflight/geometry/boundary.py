@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from ..model import ArcByAngles, ArcByPoints, Circle, Polygon, Ring, Vertex
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = ["PolygonEdges", "densify_geodesic", "polygon_edges", "ring_points"]
 
@@ -212,6 +214,8 @@ class PolygonEdges:
                 half = 0.5 * float((length / k).max())
             else:
                 edge, mx, my, half = np.empty(0, np.int64), np.empty(0), np.empty(0), 0.0
+            from scipy.spatial import cKDTree  # (scipy's import: ~0.25 s, on first use)
+
             cached = (cKDTree(np.column_stack([mx, my])), half, edge)
             object.__setattr__(self, "_midtree", cached)
         return cached

@@ -16,14 +16,18 @@ edge that could be nearest is evaluated exactly.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
 from .distance_wide import nearest_edges, wide
 from .frame import hyp, local_xy, plane_error
 from .geodesic import MEAN_RADIUS, angle_diff, forward, inverse
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = [
     "approx_boundary_distance",

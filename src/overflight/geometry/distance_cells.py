@@ -16,10 +16,13 @@ Tracks follow airways, so a cube's list serves many points and is kept (up to a 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = ["CELL_M", "CubeLists"]
 

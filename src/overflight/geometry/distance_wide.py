@@ -17,15 +17,19 @@ Every point of an edge is within h (half a piece's geodesic length) of a piece's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numpy.typing import NDArray
-from scipy.spatial import cKDTree
 
 from .boundary import PolygonEdges
 from .distance_cells import CubeLists
 from .frame import hyp, local_xy, plane_error
 from .geodesic import forward
 from .jit import worth
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 __all__ = ["WIDE_EDGES", "WIDE_EPS", "nearest_edges", "piece_tree", "rank_radius", "wide"]
 
@@ -95,6 +99,8 @@ def piece_tree(pe: PolygonEdges) -> tuple[cKDTree, float, I64]:
         edge = np.repeat(np.arange(n, dtype=np.int64), k)
         f = (np.arange(edge.size) - np.repeat(np.cumsum(k) - k, k) + 0.5) / k[edge]
         mlon, mlat, _ = forward(pe.lon1[edge], pe.lat1[edge], az[edge], f * length[edge])
+        from scipy.spatial import cKDTree  # (scipy's import: ~0.25 s, on first use)
+
         cached = (cKDTree(ecef(mlon, mlat)), 0.5 * float((length / k).max()), edge)
         object.__setattr__(pe, "_piece_tree", cached)
     return cached

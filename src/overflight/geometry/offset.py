@@ -34,7 +34,6 @@ import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
 from pyproj import Transformer
-from scipy.spatial import cKDTree
 
 from .boundary import densify_geodesic
 from .geodesic import forward, inverse, unit_vectors
@@ -80,6 +79,8 @@ class NearestLine:
         self.lon = np.concatenate(lons) if lons else np.empty(0)
         self.lat = np.concatenate(lats) if lats else np.empty(0)
         self.k = int(min(k, max(len(self.lon), 1)))
+        from scipy.spatial import cKDTree  # (scipy's import: ~0.25 s, on first use)
+
         self._tree = cKDTree(unit_vectors(self.lon, self.lat)) if len(self.lon) else None
 
     def __len__(self) -> int:
