@@ -86,8 +86,12 @@ class Nearby:
         pp, kk = _in_band(self.index, baro, geo, start, pp, kk)
         if pp.size == 0:
             return out
-        half = seg_half(lon, lat, start) if dist is None else _half_from(dist, start)
-        pp, kk = self._touching(lon, lat, start, nl, pp, kk, half)
+        if dist is None:
+            half = seg_half(lon, lat, start)
+            dist = np.r_[np.nan, haversine(lon[:-1], lat[:-1], lon[1:], lat[1:])]
+        else:
+            half = _half_from(dist, start)
+        pp, kk = self._touching(lon, lat, start, nl, pp, kk, half, _segments(dist, start))
         ends = np.searchsorted(pp, np.arange(live.size), side="right")
         for i, a, z in zip(live.tolist(), np.r_[0, ends[:-1]].tolist(), ends.tolist(), strict=True):
             out[i] = kk[a:z].tolist()
@@ -112,10 +116,10 @@ class Nearby:
         return key // self.n, key % self.n
 
     def _touching(
-        self, lon: F64, lat: F64, start: I64, n: I64, pp: I64, kk: I64, half: F64
+        self, lon: F64, lat: F64, start: I64, n: I64, pp: I64, kk: I64, half: F64, seg: F64
     ) -> tuple[I64, I64]:
         """The pairs whose cap some point of the piece's path may reach (sphere, padded);
-        ``half``: :func:`seg_half` of the fixes."""
+        ``half``: :func:`seg_half` of the fixes; ``seg``: :func:`_segments`."""
         if pp.size == 0:
             return pp, kk
         ix = self.index
@@ -134,7 +138,7 @@ class Nearby:
         from .nearby_compiled import touching  # numba: loaded where pieces are finished
 
         cx, cy, cz = self._caps
-        keep = touching(lon, lat, half, start, n, pp, kk, cx, cy, cz, reach, R_SPHERE)
+        keep = touching(lon, lat, half, seg, start, n, pp, kk, cx, cy, cz, reach, R_SPHERE)
         return pp[keep], kk[keep]
 
 
@@ -159,6 +163,14 @@ def _unit(lon: F64, lat: F64) -> tuple[F64, F64, F64]:
     lo, la = np.radians(lon), np.radians(lat)
     c = np.cos(la)
     return c * np.cos(lo), c * np.sin(lo), np.sin(la)
+
+
+def _segments(dist: F64, start: I64) -> F64:
+    """Each fix's distance from the one before where it is known (inf elsewhere, and at each
+    path's first fix): what :func:`~.nearby_compiled.touching` may step over."""
+    seg = np.where(np.isfinite(dist) & (dist >= 0.0), dist, np.inf)
+    seg[start] = np.inf
+    return seg
 
 
 def _half_from(dist: F64, start: I64) -> F64:
