@@ -35,6 +35,7 @@ from .duckdb import (
     file_info,
     read_batches,
 )
+from .heap import kept_heap
 from .index import AirspaceIndex
 from .kernel import Kernel
 from .output import merge_sorted
@@ -397,6 +398,7 @@ def merge(outcomes: Sequence[ScanOutcome], out: Path | None = None) -> ScanOutco
     )
 
 
+@kept_heap()  # the main process's freed arrays reused while it scans (:mod:`.heap`)
 def scan(
     data: Sequence[str],
     airspaces: Sequence[Airspace],
