@@ -7,7 +7,7 @@ import pyarrow as pa
 from hypothesis import given
 from hypothesis import strategies as st
 
-from overflight.archive.columns import BatchDecoder
+from overflight.archive.columns import BatchDecoder, _dictionary_codes
 from overflight.archive.state import Codes
 
 
@@ -60,7 +60,7 @@ def test_batches_reusing_the_last_batch_codes_give_the_same_codes(batches) -> No
     for icao, calls in batches:
         for values, k, lower in ((icao, 0, True), (calls, 1, False)):
             raw = pa.array(values, pa.string())
-            want = BatchDecoder._codes(raw, fresh[k], lower=lower).tolist()
-            got = BatchDecoder._codes(raw, cached[k], lower=lower, last=last).tolist()
+            want = _dictionary_codes(raw, fresh[k], lower=lower).tolist()
+            got = _dictionary_codes(raw, cached[k], lower=lower, last=last).tolist()
             assert got == want
     assert [c.names for c in cached] == [c.names for c in fresh]

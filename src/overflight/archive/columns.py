@@ -168,8 +168,10 @@ class BatchDecoder:
         lower: bool,
         last: dict[bool, tuple[pa.Array, np.ndarray]] | None = None,
     ) -> np.ndarray:
-        """Each value's code in ``codes``. ``last``: the names and codes of the previous call
-        (by ``lower``), read and replaced: names found among them are not looked up again."""
+        """Each value's code in ``codes``: a string column's from its bytes
+        (:func:`_packed_codes`), any other's by :func:`_dictionary_codes`, whose ``last``
+        (the names and codes of the previous call, by ``lower``) is read and replaced: names
+        found among them are not looked up again."""
         if pa.types.is_null(arr.type):
             return np.full(len(arr), -1, np.int64)
         if arr.type in (pa.string(), pa.large_string()) and len(arr):
