@@ -17,6 +17,7 @@ from overflight.archive.index import ALT_SLACK_M, AirspaceIndex, haversine
 from overflight.archive.kernel import Kernel, Piece, _most_common
 from overflight.archive.nearby import Nearby, seg_half
 from overflight.archive.pool import Job
+from overflight.geometry.vertical import LimitSeries, fill_altitude
 from overflight.model import Airspace, Circle, Polygon, Vertex, VerticalLimit
 
 F64 = np.ndarray
@@ -59,7 +60,23 @@ def reference_near(index: AirspaceIndex, lon: F64, lat: F64, baro: F64, geo: F64
     k = np.asarray(near)
     lo, hi = float(alt.min()), float(alt.max())
     ok = (hi >= index.band_lo[k] - ALT_SLACK_M) & (lo <= index.band_hi[k] + ALT_SLACK_M)
-    return k[ok].tolist()
+    return [int(z) for z in k[ok] if not _beyond_limits(index.airspaces[z], baro, geo)]
+
+
+def _beyond_limits(airspace: Airspace, baro: F64, geo: F64) -> bool:
+    """Above the ceiling, or below the floor, at every fix by over a metre, by the check's
+    own limit series (altitudes filled as the batched check fills them); compound limits
+    never."""
+    t = np.arange(baro.size, dtype=float)
+    ab = fill_altitude(t, np.where(np.isfinite(baro), baro, np.nan))[0]
+    ag = fill_altitude(t, np.where(np.isfinite(geo), geo, np.nan))[0]
+    for limit, sign in ((airspace.ceiling, 1.0), (airspace.floor, -1.0)):
+        if limit.is_compound:
+            continue
+        s = LimitSeries.build(limit, ab, ag)
+        if s.state == 1 and bool((sign * s.margin > 1.0).all()):
+            return True
+    return False
 
 
 # -- random airspaces and pieces ---------------------------------------------------------------

@@ -33,8 +33,9 @@ from ..analysis.check import PreparedAirspace, prepare_airspace
 from ..analysis.params import CheckParameters
 from ..geometry.geodesic import MEAN_RADIUS, haversine
 from ..model import Airspace, Reference, VerticalLimit
+from .batch_limits import AMSL, FL
 
-__all__ = ["AirspaceIndex", "altitude_band", "haversine"]
+__all__ = ["AirspaceIndex", "altitude_band", "exact_limit", "haversine"]
 
 F64 = NDArray[np.float64]
 R_SPHERE = MEAN_RADIUS
@@ -63,6 +64,23 @@ def altitude_band(airspace: Airspace) -> tuple[float, float]:
     [304.8, 2895.6]
     """
     return _limit_m(airspace.floor, True), _limit_m(airspace.ceiling, False)
+
+
+def exact_limit(limit: VerticalLimit) -> tuple[int, float]:
+    """(kind, metres) of a limit compared exactly with a piece's altitudes
+    (:func:`~.nearby._in_limits`): :data:`~.batch_limits.FL` (pressure altitude first) or
+    :data:`~.batch_limits.AMSL` (geometric first) for one flight level or altitude above mean
+    sea level, as the check takes them (:meth:`~overflight.geometry.vertical.LimitSeries.build`);
+    -1 (no such test) for the surface, unlimited, above ground level and compound limits.
+
+    >>> exact_limit(VerticalLimit.flight_level(95))[0] == FL
+    True
+    >>> exact_limit(VerticalLimit.parse("500ft AGL"))
+    (-1, nan)
+    """
+    if limit.is_compound or limit.reference not in (Reference.FL, Reference.AMSL):
+        return -1, math.nan
+    return (FL if limit.reference is Reference.FL else AMSL), limit.metres()
 
 
 @contextlib.contextmanager
@@ -101,6 +119,12 @@ class AirspaceIndex:
         self.cap_lon, self.cap_lat, self.cap_r = caps[:, 0], caps[:, 1], caps[:, 2]
         bands = np.array([altitude_band(a) for a in self.airspaces]).reshape(n, 2)
         self.band_lo, self.band_hi = bands[:, 0], bands[:, 1]
+        floors = [exact_limit(a.floor) for a in self.airspaces]
+        ceilings = [exact_limit(a.ceiling) for a in self.airspaces]
+        self.floor_kind = np.array([k for k, _ in floors], np.int64)
+        self.floor_m = np.array([v for _, v in floors], float)
+        self.ceiling_kind = np.array([k for k, _ in ceilings], np.int64)
+        self.ceiling_m = np.array([v for _, v in ceilings], float)
         # reach on the sphere: cap radius (an ellipsoidal bound) + margin, 1 % + 1 km slack
         self.reach = (self.cap_r + self.margin_m) * 1.01 + 1_000.0
         dlat = np.degrees(self.reach / R_SPHERE)

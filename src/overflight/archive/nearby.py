@@ -10,7 +10,9 @@ An airspace is near a piece when
    reach, compiled: :mod:`.nearby_compiled`; candidates too far in latitude alone are
    dropped first); and
 3. the piece's finite altitudes meet the airspace's altitude band, +- the index's slack (any
-   band when no altitude is known).
+   band when no altitude is known), and the piece is not above the ceiling nor below the
+   floor at every fix, compared as the check compares them where the limit is one flight
+   level or altitude above mean sea level (:func:`_in_limits`).
 
 Each piece's airspaces come in increasing index order.
 
@@ -34,6 +36,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
+from .batch_limits import AMSL, FL
 from .index import ALT_SLACK_M, R_SPHERE, AirspaceIndex, haversine
 
 __all__ = ["Nearby", "seg_half"]
@@ -46,6 +49,10 @@ optionally each fix's sphere distance from the one before (m; the first's is not
 without it, the distances are computed here."""
 
 PAD_LAT = 0.5
+
+LIMIT_SLACK_M = 1.0
+"""Slack of :func:`_in_limits`: a piece above a ceiling by less than this at some fix, or
+below a floor, is kept."""
 
 
 class Nearby:
@@ -146,15 +153,52 @@ def _in_band(
     ix: AirspaceIndex, baro: F64, geo: F64, start: I64, pp: I64, kk: I64
 ) -> tuple[I64, I64]:
     """The pairs whose altitude band (+- slack) the piece's finite altitudes meet: outside it
-    every fix is above or below, so nothing is entered (no finite altitude: every band)."""
+    every fix is above or below, so nothing is entered (no finite altitude: every band); of
+    those, the pairs :func:`_in_limits` keeps."""
     if pp.size == 0:
         return pp, kk
     b = np.where(np.isfinite(baro), baro, np.nan)
     g = np.where(np.isfinite(geo), geo, np.nan)
-    lo = np.fmin.reduceat(np.fmin(b, g), start)[pp]
-    hi = np.fmax.reduceat(np.fmax(b, g), start)[pp]
+    b_lo, b_hi = np.fmin.reduceat(b, start), np.fmax.reduceat(b, start)
+    g_lo, g_hi = np.fmin.reduceat(g, start), np.fmax.reduceat(g, start)
+    lo = np.fmin(b_lo, g_lo)[pp]
+    hi = np.fmax(b_hi, g_hi)[pp]
     ok = (hi >= ix.band_lo[kk] - ALT_SLACK_M) & (lo <= ix.band_hi[kk] + ALT_SLACK_M)
     ok |= np.isnan(lo)
+    pp, kk = pp[ok], kk[ok]
+    return _in_limits(ix, (b_lo, b_hi, g_lo, g_hi), pp, kk)
+
+
+def _in_limits(
+    ix: AirspaceIndex, ranges: tuple[F64, F64, F64, F64], pp: I64, kk: I64
+) -> tuple[I64, I64]:
+    """The pairs whose piece is not above the airspace's ceiling nor below its floor at
+    every fix, compared as the check compares them, where the limit is one flight level or
+    one altitude above mean sea level (:func:`~.index.exact_limit`; the others are kept):
+    the piece's pressure altitudes for a flight level (its geometric ones if it has none),
+    its geometric altitudes otherwise (its pressure altitudes if it has none)
+    (:meth:`~overflight.geometry.vertical.LimitSeries.build`). The check fills a missing
+    altitude between the known ones and interpolates between fixes, so its altitudes stay
+    within the known fixes' least and greatest: above the ceiling at every known fix, the
+    piece is above it throughout and enters nothing (a metre of slack). ``ranges``: each
+    piece's least and greatest finite pressure and geometric altitudes (NaN: none).
+
+    The band test alone, with its slack for pressure against geometric altitude, let ~12 %
+    of a scan's pairs (piece, airspace) through that this test drops (the 100M benchmark's
+    pairs replayed: ~3,600 of 29,424, a third of those without an incursion)."""
+    if pp.size == 0:
+        return pp, kk
+    b_lo, b_hi, g_lo, g_hi = (r[pp] for r in ranges)
+    has_b, has_g = np.isfinite(b_lo), np.isfinite(g_lo)
+
+    def series(kind: I64, at_b: F64, at_g: F64) -> F64:
+        use_b = ((kind == FL) & has_b) | ((kind == AMSL) & ~has_g)
+        return np.where(use_b, at_b, at_g)  # (NaN without altitudes: compares False)
+
+    ck, fk = ix.ceiling_kind[kk], ix.floor_kind[kk]
+    above = (ck >= 0) & (series(ck, b_lo, g_lo) > ix.ceiling_m[kk] + LIMIT_SLACK_M)
+    below = (fk >= 0) & (series(fk, b_hi, g_hi) < ix.floor_m[kk] - LIMIT_SLACK_M)
+    ok = ~(above | below)
     return pp[ok], kk[ok]
 
 
