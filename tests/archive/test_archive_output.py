@@ -70,6 +70,31 @@ def test_merged_parts_equal_the_rows_sorted_in_memory(archive: list[Path], tmp_p
     assert not list(tmp_path.glob(".*tmp"))
 
 
+def test_parts_of_other_column_types_are_cast_to_the_schema(
+    archive: list[Path], tmp_path: Path
+) -> None:
+    """Parts whose columns DuckDB would write with other types (int64 airspace numbers,
+    nanosecond times) go through Arrow's writer, cast: the same file as from the schema's."""
+    rows = scan([str(p) for p in archive], route_airspaces(archive)).table
+    assert rows.num_rows >= 5
+    fields = [
+        pa.field(f.name, pa.int64() if f.name == "airspace_index" else f.type)
+        if not pa.types.is_timestamp(f.type)
+        else pa.field(f.name, pa.timestamp("ns", tz="UTC"))
+        for f in rows.schema
+    ]
+    other = rows.cast(pa.schema(fields))
+    parts = [tmp_path / "a.parquet", tmp_path / "b.parquet"]
+    half = other.num_rows // 2
+    pq.write_table(other.slice(half), parts[0])
+    pq.write_table(other.slice(0, half), parts[1])
+    out = tmp_path / "merged.parquet"
+    assert merge_sorted(parts, out) == rows.num_rows
+    got = pq.read_table(out)
+    assert got.schema.equals(rows.schema)
+    assert got.equals(sort_table(rows))
+
+
 def test_scan_with_output_keeps_no_rows_in_memory(archive: list[Path], tmp_path: Path) -> None:
     zones = route_airspaces(archive)
     files = [str(p) for p in archive]
