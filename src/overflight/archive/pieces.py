@@ -123,7 +123,7 @@ class FixStore:
         lens = np.array([p.n for p in pieces], np.int64)
         idx = self.rows(r for p in pieces for r in p.ranges)
         self.dead += int(lens.sum())
-        return tuple(c[idx] for c in self.cols), lens
+        return tuple(np.take(c, idx, mode="clip") for c in self.cols), lens
 
     def copy(self) -> FixStore:
         """A store to go back to: the same columns (appending writes only past ``n``, and a
