@@ -74,8 +74,9 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
     to the bit)."""
     n = np.array([len(j.time) for j in jobs], np.int64)
     off = np.r_[0, np.cumsum(n)]
-    lon = np.concatenate([j.lon for j in jobs]) if jobs else np.empty(0)
-    lat = np.concatenate([j.lat for j in jobs]) if jobs else np.empty(0)
+    time = _cat([j.time for j in jobs])
+    lon = _cat([j.lon for j in jobs])
+    lat = _cat([j.lat for j in jobs])
     last = np.zeros(lon.size, bool)
     last[off[1:] - 1] = True
     long = np.zeros(lon.size, bool)
@@ -100,6 +101,7 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
     ng = _finite_counts([jobs[i].geo for i in keep], k_n)
     paths = []
     known: list[Availability] = []
+    fixes = np.ones(int(k_n.max()) if k_n.size else 0, bool)  # (a plain path's: read only)
     for i, cb, cg, m in zip(keep, nb.tolist(), ng.tolist(), k_n.tolist(), strict=True):
         job = jobs[i]
         ab = job.baro if cb in (0, m) else fill_altitude(job.time, job.baro)[0]
@@ -107,19 +109,24 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
         if dense[i]:
             path = TrackPath.build(job.time, job.lon, job.lat, ab, ag, MAX_SEGMENT_M)
         else:
-            path = TrackPath(job.time, job.lon, job.lat, ab, ag, np.ones(m, bool))
+            path = TrackPath(job.time, job.lon, job.lat, ab, ag, fixes[:m])
         paths.append(path)
         known.append((cb > 0, cg > 0, cb > 0, cg > 0))
     p_n = np.array([len(p) for p in paths], np.int64)
     p_off = np.r_[0, np.cumsum(p_n)].astype(np.int64)
     p_last = np.zeros(int(p_off[-1]), bool)
     p_last[p_off[1:] - 1] = True
-    store = PathStore(
-        _cat([p.time for p in paths]),
-        _cat([p.lon for p in paths]),
-        _cat([p.lat for p in paths]),
-        p_off,
-    )
+    plain = len(keep) == len(jobs) and not dense.any()
+    fix_time = time if len(keep) == len(jobs) else _cat([jobs[i].time for i in keep])
+    if plain:  # every path is its job's fixes: the jobs' columns end to end, as they are
+        store = PathStore(time, lon, lat, p_off)
+    else:
+        store = PathStore(
+            _cat([p.time for p in paths]),
+            _cat([p.lon for p in paths]),
+            _cat([p.lat for p in paths]),
+            p_off,
+        )
     for i, path in enumerate(paths):  # its points lie in the store as they are
         object.__setattr__(path, "at", (store, i))
     return (
@@ -132,7 +139,7 @@ def plain_paths(jobs: Sequence[Job]) -> tuple[Paths, list[bool]]:
             ~p_last,
             paths,
             known,
-            _cat([jobs[i].time for i in keep]),
+            fix_time,
             np.r_[0, np.cumsum(k_n)].astype(np.int64),
             _cat([p.alt_baro for p in paths]),
             _cat([p.alt_geo for p in paths]),
