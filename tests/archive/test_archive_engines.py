@@ -205,6 +205,10 @@ def test_main_process_sharing_the_check_equals_inline(
 
     def one_ahead(self: CheckPool, airspaces, params, workers, **kw) -> None:  # type: ignore[no-untyped-def]
         real_init(self, airspaces, params, workers, **{**kw, "max_pending": 1, "share": True})
+        # the worker up before the first chunk comes: a chunk it has not started by the end
+        # of the data is taken back by the main process (CheckPool.drain), and on this small
+        # archive a worker still importing would leave every chunk to the main process
+        self._ex.submit(int).result()
         pools.append(self)
 
     zones = route_airspaces(archive)
