@@ -16,9 +16,8 @@ order is :func:`~.rows.sort_table`'s. The summary is one ``GROUP BY`` over a fil
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -33,51 +32,25 @@ __all__ = ["merge_sorted", "summary"]
 
 def merge_sorted(parts: Sequence[Path], out: Path, batch_rows: int = 65_536) -> int:
     """Write the rows of the Parquet files ``parts`` to ``out`` in the canonical order
-    (through a temporary file and a rename); returns the number of rows.
-
-    DuckDB sorts and writes the file itself (``COPY``: its threads encode the row groups),
-    ~2x faster than handing its batches to Arrow's Parquet writer (525,312 rows: ~0.7 against
-    ~1.6 s, at the end of a scan when nothing else runs): the same table. Should its
-    columns' types not be the schema's (parts of another version), the batches
-    (``batch_rows`` each) go through Arrow's writer, cast to the schema, as before."""
+    (through a temporary file and a rename); returns the number of rows."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
-    files = [str(p) for p in parts if pq.read_metadata(p).num_rows]
-    if files:
-        import duckdb
-
-        con = connect()
-        con.execute("SET TimeZone = 'UTC'")
-        order = ", ".join(f'"{k}" {d} NULLS LAST' for k, d in _SQL_KEYS)
-        source = f"read_parquet(?, union_by_name = true) ORDER BY {order}"
-        target = str(tmp).replace("'", "''")
-        cols = ", ".join(f'"{name}"' for name in SCHEMA.names)
-        got = None
-        with contextlib.suppress(duckdb.Error):  # (Arrow's way below says what is wrong)
-            got = con.execute(
-                f"COPY (SELECT {cols} FROM {source}) TO '{target}' (FORMAT parquet)", [files]
-            ).fetchone()
-        if got is not None and pq.read_schema(tmp).equals(SCHEMA):
-            con.close()
-            os.replace(tmp, out)
-            return int(got[0])
-        reader = con.execute(f"SELECT * FROM {source}", [files]).to_arrow_reader(batch_rows)
-        n = _write(reader, tmp)
-        con.close()
-    else:
-        n = _write([], tmp)
-    os.replace(tmp, out)
-    return n
-
-
-def _write(batches: Iterable[pa.RecordBatch], path: Path) -> int:
-    """The batches, cast to the schema, written to ``path``; how many rows."""
     n = 0
-    with pq.ParquetWriter(path, SCHEMA) as writer:
-        for batch in batches:
-            t = pa.Table.from_batches([batch]).select(SCHEMA.names).cast(SCHEMA)
-            writer.write_table(t)
-            n += t.num_rows
+    with pq.ParquetWriter(tmp, SCHEMA) as writer:
+        files = [str(p) for p in parts if pq.read_metadata(p).num_rows]
+        if files:
+            con = connect()
+            con.execute("SET TimeZone = 'UTC'")
+            order = ", ".join(f'"{k}" {d} NULLS LAST' for k, d in _SQL_KEYS)
+            reader = con.execute(
+                f"SELECT * FROM read_parquet(?, union_by_name = true) ORDER BY {order}", [files]
+            ).to_arrow_reader(batch_rows)
+            for batch in reader:
+                t = pa.Table.from_batches([batch]).select(SCHEMA.names).cast(SCHEMA)
+                writer.write_table(t)
+                n += t.num_rows
+            con.close()
+    os.replace(tmp, out)
     return n
 
 
