@@ -5,15 +5,17 @@ rows in memory, and the per-airspace summary of a file equals the one of its row
 from __future__ import annotations
 
 import itertools
+import threading
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from archive_helpers import route_airspaces
 
-from overflight.archive.output import merge_sorted, summary
+from overflight.archive.output import merge_sorted, read_ahead, summary
 from overflight.archive.rows import sort_table
 from overflight.archive.scan import scan
 
@@ -117,3 +119,36 @@ def test_summary_of_a_file_equals_the_summary_of_its_rows(
     assert len(want) >= 2 and sum(s["incursions"] for s in want) == table.num_rows
     assert summary(out) == want
     assert summary(table) == want
+
+
+def test_read_ahead_raises_a_reading_error_where_it_is_read() -> None:
+    def batches():  # type: ignore[no-untyped-def]
+        yield 1
+        yield 2
+        raise ValueError("broken part")
+
+    got = []
+    with pytest.raises(ValueError, match="broken part"):
+        for b in read_ahead(batches()):
+            got.append(b)
+    assert got == [1, 2]
+
+
+def test_read_ahead_stops_its_thread_when_the_caller_stops() -> None:
+    made = []
+
+    def batches():  # type: ignore[no-untyped-def]
+        for k in range(1_000):
+            made.append(k)
+            yield k
+
+    it = read_ahead(batches(), depth=2)
+    assert [next(it) for _ in range(3)] == [0, 1, 2]
+    # the caller is done: the thread stops after at most the queue's depth more (closed in
+    # a thread of its own: a reader that never stopped would hang the close)
+    closing = threading.Thread(target=it.close, daemon=True)
+    closing.start()
+    closing.join(timeout=20)
+    assert not closing.is_alive()
+    assert not [t for t in threading.enumerate() if t.name == "overflight-read-ahead"]
+    assert len(made) <= 3 + 2 + 1
