@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from overflight.geometry.boundary import PolygonEdges, polygon_edges
@@ -9,7 +11,15 @@ from overflight.geometry.geodesic import forward
 from overflight.geometry.path import TrackPath
 from overflight.model import Polygon, Vertex
 
-__all__ = ["random_path", "random_shape", "random_stretches", "star", "stretches_in_one_shape"]
+__all__ = [
+    "comb_stretches",
+    "numpy_search",
+    "random_path",
+    "random_shape",
+    "random_stretches",
+    "star",
+    "stretches_in_one_shape",
+]
 
 
 def star(lat0: float, lon0: float, r: float, m: int, rng: np.random.Generator) -> Polygon:
@@ -76,3 +86,70 @@ def stretches_in_one_shape(
         a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
         stretches.append((path, pe, float(a), float(b)))
     return pe, stretches
+
+
+def comb(
+    rng: np.random.Generator,
+) -> tuple[PolygonEdges, Callable[[float, float], Vertex], float, float]:
+    """A polygon whose south side is a row of 3-8 teeth (corners alternating between a base
+    line and 300-800 m north of it, 300-1,000 m apart), its north side 4-8 km away, at a
+    random latitude: (its edges, the point x m east and y m north of its first corner, the
+    highest tooth's height). A track along such a border (as national borders are, and as
+    aircraft fly them) meets peaks of depth a few hundred metres apart, some higher and
+    narrower than their neighbours."""
+    lat0, lon0 = float(rng.uniform(-60, 60)), float(rng.uniform(-20, 20))
+    n = int(rng.integers(3, 9))
+    xs = np.cumsum(rng.uniform(300, 1_000, 2 * n + 1))
+    xs -= xs[0]
+    ys = np.where(np.arange(xs.size) % 2 == 1, rng.uniform(300, 800, xs.size), 0.0)
+    top = float(rng.uniform(4_000, 8_000))
+
+    def at(x: float, y: float) -> Vertex:
+        lon, lat, _ = forward(lon0, lat0, 90.0, x)
+        lon, lat, _ = forward(lon, lat, 0.0, y)
+        return Vertex(float(lat), float(lon))
+
+    corners = [at(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+    corners += [at(float(xs[-1]), top), at(0.0, top)]
+    return polygon_edges(Polygon(tuple(corners))), at, float(xs[-1]), float(ys.max())
+
+
+def comb_stretches(
+    rng: np.random.Generator, most: int
+) -> list[tuple[TrackPath, PolygonEdges, float, float]]:
+    """1 to ``most - 1`` straight stretches along the teeth of :func:`comb` polygons, up to
+    400 m north of their highest tooth, drifting by ~150 m over the stretch, at 200 m/s
+    (with samples every 2 km, ~3 % of them met two peaks in one bracket and the search fell
+    short of brute force by up to 20 m)."""
+    out = []
+    for _ in range(int(rng.integers(1, most))):
+        pe, at, width, high = comb(rng)
+        y = high + float(rng.uniform(0, 400))
+        x0 = float(rng.uniform(0, width / 2))
+        x1 = float(rng.uniform(x0 + 500, width))
+        a, b = at(x0, y), at(x1, y + float(rng.normal(0, 150)))
+        t1 = (x1 - x0) / 200.0
+        path = TrackPath.build(
+            np.array([0.0, t1]), np.array([a.lon, b.lon]), np.array([a.lat, b.lat])
+        )
+        out.append((path, pe, 0.0, t1))
+    return out
+
+
+def numpy_search(stretches: list, options: tuple) -> tuple[list, list[int]]:
+    """The numpy path's results (the largest distances), and how many distances it took in
+    the plane and exactly."""
+    from overflight.geometry import extremum, extremum_rounds
+
+    asked = [0, 0]
+    real = extremum.boundary_distances
+
+    def counted(lon, lat, which, pes, *, exact=True):  # type: ignore[no-untyped-def]
+        asked[int(exact)] += len(lon)
+        return real(lon, lat, which, pes, exact=exact)
+
+    extremum.boundary_distances = extremum_rounds.boundary_distances = counted
+    try:
+        return extremum._extrema(stretches, True, *options), asked
+    finally:
+        extremum.boundary_distances = extremum_rounds.boundary_distances = real

@@ -6,7 +6,14 @@ options; beats brute force as that does; and leaves to the numpy path what it do
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import random_path, random_shape, random_stretches, star, stretches_in_one_shape
+from extrema_cases import (
+    numpy_search,
+    random_path,
+    random_shape,
+    random_stretches,
+    star,
+    stretches_in_one_shape,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
@@ -40,32 +47,14 @@ def search_options(draw: st.DrawFn) -> tuple:
 
 @settings(max_examples=40, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1), options=st.one_of(st.just(DEFAULTS), search_options()))
-def test_the_compiled_search_is_the_numpy_search(seed: int, options: tuple) -> None:
+def test_the_compiled_search_is_thenumpy_search(seed: int, options: tuple) -> None:
     stretches = [s for s in random_stretches(np.random.default_rng(seed), 3, 9) if s[3] > s[2]]
     work = np.zeros(2, np.int64)
     with compiled_path():  # the numpy path's distances compiled too: the same numbers
         got = deepest_compiled(stretches, *options, work=work)
-        want, asked = _numpy_search(stretches, options)
+        want, asked = numpy_search(stretches, options)
     assert got == want  # distance, time, lon, lat of each: the same to the bit
     assert work.tolist() == asked  # and the same distances taken, in the plane and exactly
-
-
-def _numpy_search(stretches: list, options: tuple) -> tuple[list, list[int]]:
-    """The numpy path's results, and how many distances it took in the plane and exactly."""
-    from overflight.geometry import extremum, extremum_rounds
-
-    asked = [0, 0]
-    real = extremum.boundary_distances
-
-    def counted(lon, lat, which, pes, *, exact=True):  # type: ignore[no-untyped-def]
-        asked[int(exact)] += len(lon)
-        return real(lon, lat, which, pes, exact=exact)
-
-    extremum.boundary_distances = extremum_rounds.boundary_distances = counted
-    try:
-        return _extrema(stretches, True, *options), asked
-    finally:
-        extremum.boundary_distances = extremum_rounds.boundary_distances = real
 
 
 @settings(max_examples=40, deadline=None)
@@ -140,6 +129,6 @@ def test_grids_moved_along_the_track_are_the_numpy_paths() -> None:
         work = np.zeros(2, np.int64)
         with compiled_path():
             got = deepest_compiled(stretches, *options, work=work)
-            want, asked = _numpy_search(stretches, options)
+            want, asked = numpy_search(stretches, options)
         assert got == want
         assert work.tolist() == asked

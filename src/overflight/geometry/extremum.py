@@ -257,7 +257,9 @@ def distance_extrema(
     steps and the same numbers, without numpy's work between them; a scan's check spent
     ~40 % of its time in this search, half of it between the distance calls).
 
-    The first ``plane_rounds`` zoom rounds are made in the local plane; only the candidates
+    The first ``plane_rounds`` zoom rounds are made in the local plane (each grid's other
+    intervals that may hold a point as good as its best are zoomed on too: a bracket of two
+    samples can hold two peaks, and a zoom follows one); only the candidates
     whose plane value could still be the best (within the plane's error) go on to the
     ``rounds - plane_rounds`` exact rounds (grids of ``exact_points``), which start from the
     plane rounds' bracket and move it (up to ``shifts`` times, same width) while the
@@ -366,20 +368,23 @@ def _extrema(
         # the plane rounds: where each candidate's best lies, and which candidates can win
         fine = np.linspace(0.0, 1.0, exact_points)
         rounds_p = (grid, *[fine] * (max(plane_rounds, 1) - 1))
-        lo, hi, val = zoom_in_plane(ps, table, poly, rs, lo, hi, rounds_p, sign)
+        radius = np.array([rank_radius(s[1]) for s in stretches])
+        src, lo, hi, val = zoom_in_plane(
+            ps, table, poly, rs, lo, hi, rounds_p, sign, pos_err, radius
+        )
+        rs = rs[src]
         top = np.full(n_s, -np.inf)
         np.maximum.at(top, rs, val)
-        radius = np.array([rank_radius(s[1]) for s in stretches])
         slack = 3.0 * plane_error(radius + np.abs(top)) * np.abs(top) + 5.0 + 2.0 * pos_err
         # intervals elsewhere that may hold a better point (a peak, or a dip, between
         # samples that rise, or fall, towards a worse one): bracketed too
         floor, rel = top - 2.0 * slack, plane_error(radius + np.abs(top))
         x_i = hidden_intervals(table, poly, owner, v, lon, lat, pick, floor, rel, pos_err, sign)
         if x_i.size:
-            x_rs = owner[x_i]
-            x_lo, x_hi, x_val = zoom_in_plane(
-                ps, table, poly, x_rs, ts[x_i], ts[x_i + 1], rounds_p, sign
+            x_src, x_lo, x_hi, x_val = zoom_in_plane(
+                ps, table, poly, owner[x_i], ts[x_i], ts[x_i + 1], rounds_p, sign, pos_err, radius
             )
+            x_rs = owner[x_i][x_src]
             np.maximum.at(top, x_rs, x_val)
             order = np.argsort(np.r_[rs, x_rs], kind="stable")
             rs, lo, hi, val = (
@@ -387,7 +392,7 @@ def _extrema(
                 for a_, b_ in ((rs, x_rs), (lo, x_lo), (hi, x_hi), (val, x_val))
             )
             better = np.where(v[x_i] >= v[x_i + 1], x_i, x_i + 1)
-            heads = (np.r_[heads[0], ts[better]], np.r_[heads[1], x_rs])
+            heads = (np.r_[heads[0], ts[better]], np.r_[heads[1], owner[x_i]])
             head_v = np.r_[head_v, v[better]]
             slack = 3.0 * plane_error(radius + np.abs(top)) * np.abs(top) + 5.0 + 2.0 * pos_err
         keep = val >= top[rs] - slack[rs]

@@ -4,7 +4,8 @@ polygon of few edges) as one compiled pass per stretch (numba, with PROJ's geode
 
 The same steps, in the same order, as the numpy path for one stretch alone: samples every
 ``step_m`` and at each fix, ranked in the polygon's plane on the chords; the best local
-maxima, zoomed in on in the plane; the intervals between samples that may hide a better
+maxima, zoomed in on in the plane (with each grid's other intervals that may hold a point
+as good, and theirs); the intervals between samples that may hide a better
 point, zoomed in on too; the candidates that can still win, zoomed in on exactly (a grid
 moved while its best lies on its end, kink estimates between two straight slopes, a stop
 where the grid runs straight from the stretch's end); the first largest exact value over
@@ -94,51 +95,58 @@ def _plane_rounds(
             n_c += 1
     pick = _best_first(cand, n_c, v, candidates)
     n_p = pick.size
-    # rows: the picks' brackets, then the hidden intervals'; heads: the first probes
-    r_lo, r_hi, r_v = np.empty(n_p + n_s), np.empty(n_p + n_s), np.empty(n_p + n_s)
+    # rows (lo, hi, value, first round): the picks' brackets, then the hidden intervals',
+    # each followed by the rows its zoom added; heads: the first probes
+    rows = np.empty((n_p + n_s, 4))
     h_t, h_v = np.empty(n_p + 2 + n_s), np.empty(n_p + 2 + n_s)
     covered = np.zeros(n_s, np.bool_)
-    top = -math.inf
+    radius = table[2][p]
+    err = (pos_err, radius)
+    n_r = 0
     for r in range(n_p):
         i = pick[r]
         a, b = ts[max(i - 1, 0)], ts[min(i + 1, n_s - 1)]
-        r_lo[r], r_hi[r], r_v[r], ok = zoom(
-            win, w0, m, p, table, terms, a, b, grids, geo, scratch, room
+        rows, n_r, ok = zoom(
+            win, w0, m, p, table, terms, a, b, grids, geo, scratch, room, err, rows, n_r, work
         )
         if not ok:
             return False, none, none, none
-        top = max(top, r_v[r])
         h_t[r], h_v[r] = ts[i], v[i]
         covered[i] = True
         covered[max(i - 1, 0)] = True
+    top = -math.inf
+    for r in range(n_r):
+        top = max(top, rows[r, 2])
     h_t[n_p], h_v[n_p] = ts[0], v[0]
     h_t[n_p + 1], h_v[n_p + 1] = ts[n_s - 1], v[n_s - 1]
-    n_r, n_h = n_p, n_p + 2
-    radius = table[2][p]
+    n_h = n_p + 2
     rel = plane_error(radius + abs(top))
     slack = 3.0 * rel * abs(top) + 5.0 + 2.0 * pos_err
-    more = hidden(v, lon, lat, covered, p, table, terms, top - 2.0 * slack, rel, pos_err)
-    for i in more:
-        r_lo[n_r], r_hi[n_r], r_v[n_r], ok = zoom(
-            win, w0, m, p, table, terms, ts[i], ts[i + 1], grids, geo, scratch, room
-        )
+    more = np.empty(n_s, np.int64)
+    n_m = hidden(v, lon, lat, covered, p, table, terms, top - 2.0 * slack, rel, pos_err, more)
+    for i in more[:n_m]:
+        n_0 = n_r
+        rows, n_r, ok = zoom(
+            win, w0, m, p, table, terms, ts[i], ts[i + 1], grids, geo, scratch, room, err,
+            rows, n_r, work,
+        )  # fmt: skip
         if not ok:
             return False, none, none, none
-        top = max(top, r_v[n_r])
-        n_r += 1
+        for r in range(n_0, n_r):
+            top = max(top, rows[r, 2])
         b = i if v[i] >= v[i + 1] else i + 1
         h_t[n_h], h_v[n_h] = ts[b], v[b]
         n_h += 1
-    if more.size:
+    if n_m:
         rel = plane_error(radius + abs(top))
         slack = 3.0 * rel * abs(top) + 5.0 + 2.0 * pos_err
-    work[0] += n_s + n_r * (grids[0].size + grids[2] * grids[1].size)
+    work[0] += n_s
     keep = top - slack
     lo, hi, heads = np.empty(n_r), np.empty(n_r), np.empty(n_h)
     k_r = k_h = 0
     for r in range(n_r):
-        if r_v[r] >= keep:
-            lo[k_r], hi[k_r] = r_lo[r], r_hi[r]
+        if rows[r, 2] >= keep:
+            lo[k_r], hi[k_r] = rows[r, 0], rows[r, 1]
             k_r += 1
     for h in range(n_h):
         if h_v[h] >= keep:

@@ -12,6 +12,8 @@ from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
 from .distance_many import EdgeTable, boundary_distances
+from .extremum_bounds import hidden_intervals
+from .frame import plane_error
 from .path import PathSet, TrackPath
 
 F64 = NDArray[np.float64]
@@ -114,6 +116,23 @@ def grid_round(
     evaluated (rows, their times and values, rows x 3): those take these times and values.
     Returns the grid's times and values (rows x points) and every (time, value, stretch)
     asked, grid first."""
+    tt, g, asked, _ = _grid_round(ps, table, poly, rs, lo, hi, grid, extra, exact, known)
+    return tt, g, asked
+
+
+def _grid_round(
+    ps: PathSet,
+    table: EdgeTable,
+    poly: I64,
+    rs: I64,
+    lo: F64,
+    hi: F64,
+    grid: F64,
+    extra: tuple[F64, I64],
+    exact: bool,
+    known: tuple[I64, F64, F64] | None = None,
+) -> tuple[F64, F64, tuple[F64, F64, I64], tuple[F64, F64]]:
+    """:func:`grid_round`, and the positions asked (lon, lat, in the order asked)."""
     tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
     ask = np.ones(tt.shape, bool)
     ends = [0, (grid.size - 1) // 2, grid.size - 1]
@@ -129,7 +148,7 @@ def grid_round(
     g[ask] = f_all[: int(ask.sum())]
     if known is not None:
         g[known[0][:, None], ends] = known[2]
-    return tt, g, (q, f_all, q_owner)
+    return tt, g, (q, f_all, q_owner), (plon, plat)
 
 
 def zoom_in_plane(
@@ -141,20 +160,66 @@ def zoom_in_plane(
     hi: F64,
     grids: tuple[F64, ...],
     sign: float,
-) -> tuple[F64, F64, F64]:
+    pos_err: F64,
+    radius: F64,
+) -> tuple[I64, F64, F64, F64]:
     """Zoom rounds in the plane, one per grid: each row's bracket about its best point
-    (one grid step either side, within the last bracket), and that best value."""
-    rows = np.arange(lo.size)
+    (one grid step either side, within the last bracket), and that best value.
+
+    A zoom follows one peak (``sign`` 1; a dip: -1) of its grid; another peak between two
+    grid points may stand higher (a bracket of two samples can hold two peaks). So each
+    grid's intervals away from its best point that may hold a point as good as that best
+    (the test :func:`~.extremum_bounds.hidden_intervals` makes of the samples' intervals,
+    for circles and polygons of few edges, whose bound is tight; the margin: the plane's
+    error and the positions', twice) add a row each: bracket the interval, value its
+    better end, zoomed from the next round on, and adding rows of its own. Returns (each
+    row's first row, lo, hi, value): the rows of one first row together, that row first,
+    then those it added (by round, then by time), then those they added, row by row."""
+    src, rs, start = np.arange(lo.size), rs.copy(), np.zeros(lo.size, np.int64)
+    val = np.full(lo.size, -np.inf)
     none = (np.empty(0), np.empty(0, np.int64))
-    g = np.empty((lo.size, 0))
-    j = np.zeros(lo.size, np.int64)
-    for gr in grids:
-        tt, g, _ = grid_round(ps, table, poly, rs, lo, hi, gr, none, exact=False)
-        g = sign * g
-        j = np.argmax(g, axis=1)
-        width = (hi - lo) / (gr.size - 1)
-        lo, hi = np.maximum(tt[rows, j] - width, lo), np.minimum(tt[rows, j] + width, hi)
-    return lo, hi, g[rows, j]
+    done: list[tuple[I64, F64, F64, F64]] = []
+    while src.size:  # the rows given, then the rows they add, then the rows those add
+        lo, hi = lo.copy(), hi.copy()
+        kids: list[tuple[I64, I64, F64, F64, F64]] = []  # parent, round, lo, hi, value
+        for r, gr in enumerate(grids):
+            act = np.flatnonzero(start <= r)
+            if act.size == 0:
+                continue
+            n = gr.size
+            tt, g, _, (plon, plat) = _grid_round(
+                ps, table, poly, rs[act], lo[act], hi[act], gr, none, exact=False
+            )
+            g = sign * g
+            rows = np.arange(act.size)
+            j = np.argmax(g, axis=1)
+            width = (hi[act] - lo[act]) / (n - 1)
+            best = g[rows, j]
+            lo[act] = np.maximum(tt[rows, j] - width, lo[act])
+            hi[act] = np.minimum(tt[rows, j] + width, hi[act])
+            val[act] = best
+            o = rs[act]
+            rel = plane_error(radius[o] + np.abs(best))
+            margin = 3.0 * rel * np.abs(best) + 1.0 + 2.0 * pos_err[o]
+            floor = np.where(table.kind[poly[o]] < 2, best - 2.0 * margin, np.inf)
+            i = hidden_intervals(
+                table, poly[o], np.repeat(rows, n), g.ravel(), plon, plat, rows * n + j, floor,
+                rel, pos_err[o], sign,
+            )  # fmt: skip
+            if i.size:
+                gf, tf = g.ravel(), tt.ravel()
+                ends = np.maximum(gf[i], gf[i + 1])
+                kids.append((act[i // n], np.full(i.size, r), tf[i], tf[i + 1], ends))
+        done.append((src, lo, hi, val))
+        if not kids:
+            break
+        parent, round_, lo, hi, val = (np.concatenate(c) for c in zip(*kids, strict=True))
+        order = np.lexsort((round_, parent))  # (stable: by time within a round)
+        parent, round_, lo, hi, val = parent[order], round_[order], lo[order], hi[order], val[order]
+        src, rs, start = src[parent], rs[parent], round_ + 1
+    src, lo, hi, val = (np.concatenate(c) for c in zip(*done, strict=True))
+    order = np.argsort(src, kind="stable")
+    return src[order], lo[order], hi[order], val[order]
 
 
 def first_best(t: F64, f: F64, owner: I64, n: int, sign: float) -> tuple[F64, F64]:

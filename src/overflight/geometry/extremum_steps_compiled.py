@@ -25,6 +25,7 @@ __all__ = [
     "distance",
     "distances",
     "first_max",
+    "grown",
     "hidden",
     "peaks",
     "place",
@@ -120,28 +121,68 @@ def zoom(
     geo: Geo,
     scratch: Scratch,
     room: tuple[F64, F64, F64, F64],
-) -> tuple[float, float, float, bool]:
-    """:func:`~.extremum_rounds.zoom_in_plane` of one bracket, ``grids``: the first grid,
-    the finer one and how many rounds of it follow; ``room``: four arrays of a grid's size
-    at least: (lo, hi, best value, ok: no NaN)."""
+    err: tuple[float, float],
+    out: F64,
+    n_out: int,
+    work: I64,
+) -> tuple[F64, int, bool]:
+    """:func:`~.extremum_rounds.zoom_in_plane` of one bracket, its rows (lo, hi, value,
+    first round) put in ``out`` (rows x 4, grown if full) from row ``n_out``: (out, rows in
+    it, ok: no NaN). ``grids``: the first grid, the finer one and how many rounds of it
+    follow; ``room``: four arrays of a grid's size at least; ``err``: the stretch's
+    position error and the polygon's radius; the plane distances taken are added to
+    ``work[0]``."""
     first, fine, n_fine = grids
     first_i = np.int64(0)  # (not a literal: numba compiles once per literal argument)
-    val = 0.0
     gv, tt, lon, lat = room
+    pos_err, radius = err
+    if n_out == out.shape[0]:
+        out = grown(out)
+    out[n_out, 0], out[n_out, 1], out[n_out, 2], out[n_out, 3] = lo, hi, -math.inf, 0.0
+    n = n_out + 1
+    covered = np.zeros(max(first.size, fine.size), np.bool_)
+    more = np.empty(covered.size, np.int64)
+    q = n_out
+    while q < n:  # each row in turn, all its rounds; the rows it adds go after the last
+        lo, hi, val = out[q, 0], out[q, 1], out[q, 2]
+        for r in range(int(out[q, 3]), 1 + n_fine):
+            grid = first if r == 0 else fine
+            k_n = grid.size
+            for k in range(k_n):
+                tt[k] = lo + (hi - lo) * grid[k]
+                lon[k], lat[k] = plane_at(win, w0, m, tt[k])
+            if not distances(lon, lat, first_i, k_n, p, table, terms, False, geo, scratch, gv):
+                return out, n, False
+            work[0] += k_n
+            j = first_max(gv, k_n)
+            width = (hi - lo) / (k_n - 1)
+            lo, hi = max(tt[j] - width, lo), min(tt[j] + width, hi)
+            val = gv[j]
+            # another peak of the grid that it steps over: a row of its own
+            rel = plane_error(radius + abs(val))
+            floor = val - 2.0 * (3.0 * rel * abs(val) + 1.0 + 2.0 * pos_err)
+            covered[:k_n] = False
+            covered[j] = True
+            covered[max(j - 1, 0)] = True
+            n_i = hidden(gv[:k_n], lon[:k_n], lat[:k_n], covered[:k_n], p, table, terms, floor,
+                         rel, pos_err, more)  # fmt: skip
+            for i in more[:n_i]:
+                if n == out.shape[0]:
+                    out = grown(out)
+                out[n, 0], out[n, 1] = tt[i], tt[i + 1]
+                out[n, 2], out[n, 3] = max(gv[i], gv[i + 1]), r + 1.0
+                n += 1
+        out[q, 0], out[q, 1], out[q, 2] = lo, hi, val
+        q += 1
+    return out, n, True
 
-    for r in range(1 + n_fine):
-        grid = first if r == 0 else fine
-        k_n = grid.size
-        for k in range(k_n):
-            tt[k] = lo + (hi - lo) * grid[k]
-            lon[k], lat[k] = plane_at(win, w0, m, tt[k])
-        if not distances(lon, lat, first_i, k_n, p, table, terms, False, geo, scratch, gv):
-            return lo, hi, val, False
-        j = first_max(gv, k_n)
-        width = (hi - lo) / (k_n - 1)
-        lo, hi = max(tt[j] - width, lo), min(tt[j] + width, hi)
-        val = gv[j]
-    return lo, hi, val, True
+
+@jit(error_model="numpy")
+def grown(a: F64) -> F64:
+    """``a`` with twice its rows, the first ones copied."""
+    b = np.empty((2 * a.shape[0], a.shape[1]))
+    b[: a.shape[0]] = a
+    return b
 
 
 @jit(error_model="numpy")
@@ -165,19 +206,21 @@ def hidden(
     floor: float,
     rel: float,
     pos_err: float,
-) -> I64:
+    out: I64,
+) -> int:
     """:func:`~.extremum_bounds.hidden_intervals` of one stretch of a polygon of few edges
     (largest distance; samples' plane values ``v`` at ``lon``, ``lat``): the intervals'
-    first samples."""
+    first samples, put in ``out`` (room for ``v.size - 1``); how many."""
     n = v.size
-    out = np.empty(max(n - 1, 0), np.int64)
     c = 0
     c_lon, first, cnt = table[0][p], table[3][p], table[4][p]
     sc, cc, east, north = terms
     pad = 2.0 * pos_err + 1.0
     for i in range(n - 1):
+        if covered[i]:
+            continue
         length = haversine1(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
-        if not (0.5 * (v[i] + v[i + 1] + length) >= floor) or covered[i]:
+        if not (0.5 * (v[i] + v[i + 1] + length) >= floor):
             continue
         la, lb = lat[i] * _RAD, lat[i + 1] * _RAD
         xa, ya = xy_about(lon[i], math.cos(la), math.sin(la), c_lon, sc, cc, east, north)
@@ -190,7 +233,7 @@ def hidden(
         if bound >= floor and bound > max(v[i], v[i + 1]) + grain:
             out[c] = i
             c += 1
-    return out[:c]
+    return c
 
 
 @jit(error_model="numpy")
