@@ -219,6 +219,12 @@ def hidden(
     for i in range(n - 1):
         if covered[i]:
             continue
+        # most intervals fail the first bound by far: first with more than the haversine
+        # (sin x <= x, cos <= 1; asin y <= y + y^3 for y <= 1/2; 1 % more for rounding)
+        dp, dl = (lat[i + 1] - lat[i]) * _RAD, (lon[i + 1] - lon[i]) * _RAD
+        y = 0.5 * math.sqrt(dp * dp + dl * dl)
+        if y <= 0.5 and v[i] + v[i + 1] + 2.0 * _R * y * (1.0 + y * y) * 1.02 + pad < 2.0 * floor:
+            continue
         length = haversine1(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
         if not (0.5 * (v[i] + v[i + 1] + length) >= floor):
             continue

@@ -1,4 +1,5 @@
-"""numba's ``njit`` for overflight's compiled passes, cached on disk where it can be.
+"""numba's ``njit`` for overflight's compiled passes, cached on disk where it can be, in a
+folder named by a digest of every compiled module's source (:func:`cache_dir`).
 
 The compiled passes: the scan's sort, cleaning and prefilters
 (:mod:`overflight.archive.order_compiled`, :mod:`overflight.archive.clean_compiled`,
@@ -16,11 +17,23 @@ compiles a function once per literal argument.
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TypeVar
 
-__all__ = ["COMPILED_MIN", "compiled_for_all", "enabled", "jit", "worth"]
+__all__ = [
+    "COMPILED_MIN",
+    "cache_dir",
+    "compiled_for_all",
+    "enabled",
+    "first_writable",
+    "jit",
+    "sources_digest",
+    "worth",
+]
 
 COMPILED_MIN = 1000
 """Calls on fewer elements than this take the numpy path of a pass that has one: loading
@@ -31,18 +44,75 @@ F = TypeVar("F", bound=Callable[..., object])
 
 
 def jit(**options: object) -> Callable[[F], F]:
-    """numba's ``njit``, cached on disk where numba finds a writable folder for it (next to
-    the package, the user's cache folder or ``NUMBA_CACHE_DIR``), else compiled in each
-    process. numba itself is imported here, by the compiled modules, not with this one."""
+    """numba's ``njit``, cached on disk where it can be (:func:`cache_dir`), else compiled in
+    each process. numba itself is imported here, by the compiled modules, not with this one."""
     import numba
+    from numba import config
 
     def wrap(f: F) -> F:
+        where = cache_dir()
+        saved = config.CACHE_DIR
+        if where is not None:  # (read when the function's cache is made, here)
+            config.CACHE_DIR = where
         try:
             return numba.njit(cache=True, **options)(f)  # type: ignore[no-any-return]
         except RuntimeError:  # "cannot cache function ...: no locator available"
             return numba.njit(**options)(f)  # type: ignore[no-any-return]
+        finally:
+            config.CACHE_DIR = saved
 
     return wrap
+
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+"""The overflight package's folder."""
+
+
+def sources_digest(root: Path = _PACKAGE) -> str:
+    """A digest of the source of every module under ``root`` with a compiled function: it
+    names the cache's folder, so that a change to any of them compiles every function
+    again. (numba checks only the function's own file: a function whose callee in another
+    module changed would otherwise run its cached machine code, the callee's old code in
+    it, and give the old results under the new version.)"""
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_bytes()
+        if b"@jit(" in text:
+            h.update(path.relative_to(root).as_posix().encode() + b"\0" + text + b"\0")
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def cache_dir() -> str | None:
+    """The folder of the compiled functions' caches: ``overflight-numba-<digest>`` (by
+    :func:`sources_digest`) in ``NUMBA_CACHE_DIR`` if set, else in the package's
+    ``__pycache__``, else in the user's cache folder (:func:`first_writable`)."""
+    env = os.environ.get("NUMBA_CACHE_DIR")
+    user = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "overflight"
+    bases = [Path(env)] if env else [_PACKAGE / "__pycache__", user]
+    found = first_writable(bases, f"overflight-numba-{sources_digest()}")
+    return None if found is None else str(found)
+
+
+def first_writable(bases: list[Path], name: str) -> Path | None:
+    """Folder ``name`` in the first of ``bases`` where it can be made and written to (None:
+    in none); the folders beside it named as it is up to its last ``-`` (other digests')
+    are removed: the code they were compiled from is gone."""
+    import shutil
+
+    stem = name.rsplit("-", 1)[0]
+    for base in bases:
+        try:
+            (base / name).mkdir(parents=True, exist_ok=True)
+        except OSError:
+            continue
+        if not os.access(base / name, os.W_OK):
+            continue
+        for old in base.glob(f"{stem}-*"):
+            if old.name != name and old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+        return base / name
+    return None
 
 
 def enabled() -> bool:

@@ -1,0 +1,50 @@
+"""The compiled functions' caches live in a folder named by a digest of every compiled
+module's source: a change to a callee in another module compiles its callers again (numba
+checks only a function's own file, and would run the callee's old code cached in them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from overflight.geometry import distance_compiled, extremum_compiled, jit
+
+
+def _tree(root: Path, callee: str) -> None:
+    (root / "geometry").mkdir(parents=True, exist_ok=True)
+    (root / "geometry" / "caller.py").write_text(
+        "@jit(error_model='numpy')\ndef caller(x):\n    return callee(x)\n"
+    )
+    (root / "geometry" / "callee.py").write_text(
+        f"@jit(error_model='numpy')\ndef callee(x):\n    return {callee}\n"
+    )
+    (root / "plain.py").write_text("def plain():\n    return 1\n")
+
+
+def test_the_digest_follows_every_compiled_module_and_only_those(tmp_path: Path) -> None:
+    _tree(tmp_path, "x + 1")
+    first = jit.sources_digest(tmp_path)
+    assert jit.sources_digest(tmp_path) == first  # the same sources: the same caches
+    (tmp_path / "plain.py").write_text("def plain():\n    return 2\n")
+    assert jit.sources_digest(tmp_path) == first  # no compiled function there
+    _tree(tmp_path, "x + 2")  # the callee changed, its caller's file did not
+    assert jit.sources_digest(tmp_path) != first
+
+
+def test_the_compiled_functions_are_cached_under_the_digest() -> None:
+    where = jit.cache_dir()
+    assert where is not None and Path(where).name == f"overflight-numba-{jit.sources_digest()}"
+    for f in (distance_compiled.distance_from, extremum_compiled.deepest_few_edges):
+        assert f._cache._cache_path.startswith(where)
+
+
+def test_the_first_writable_base_is_taken_and_other_digests_removed(tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    base = tmp_path / "cache"
+    (base / "overflight-numba-0ld").mkdir(parents=True)
+    (base / "overflight-numba-0ld" / "x.nbi").write_text("")
+    (base / "someone-else").mkdir()
+    got = jit.first_writable([blocked, base], "overflight-numba-new")
+    assert got == base / "overflight-numba-new" and got.is_dir()
+    assert sorted(p.name for p in base.iterdir()) == ["overflight-numba-new", "someone-else"]
+    assert jit.first_writable([blocked], "overflight-numba-new") is None
