@@ -89,16 +89,16 @@ def stretches_in_one_shape(
 
 
 def comb(
-    rng: np.random.Generator,
+    rng: np.random.Generator, teeth: tuple[int, int] = (3, 8)
 ) -> tuple[PolygonEdges, Callable[[float, float], Vertex], float, float]:
-    """A polygon whose south side is a row of 3-8 teeth (corners alternating between a base
+    """A polygon whose south side is a row of ``teeth`` teeth (corners alternating between a base
     line and 300-800 m north of it, 300-1,000 m apart), its north side 4-8 km away, at a
     random latitude: (its edges, the point x m east and y m north of its first corner, the
     highest tooth's height). A track along such a border (as national borders are, and as
     aircraft fly them) meets peaks of depth a few hundred metres apart, some higher and
     narrower than their neighbours."""
     lat0, lon0 = float(rng.uniform(-60, 60)), float(rng.uniform(-20, 20))
-    n = int(rng.integers(3, 9))
+    n = int(rng.integers(teeth[0], teeth[1] + 1))
     xs = np.cumsum(rng.uniform(300, 1_000, 2 * n + 1))
     xs -= xs[0]
     ys = np.where(np.arange(xs.size) % 2 == 1, rng.uniform(300, 800, xs.size), 0.0)
@@ -115,18 +115,19 @@ def comb(
 
 
 def comb_stretches(
-    rng: np.random.Generator, most: int
+    rng: np.random.Generator, most: int, teeth: tuple[int, int] = (3, 8)
 ) -> list[tuple[TrackPath, PolygonEdges, float, float]]:
     """1 to ``most - 1`` straight stretches along the teeth of :func:`comb` polygons, up to
-    400 m north of their highest tooth, drifting by ~150 m over the stretch, at 200 m/s
-    (with samples every 2 km, ~3 % of them met two peaks in one bracket and the search fell
-    short of brute force by up to 20 m)."""
+    400 m north of their highest tooth, 0.5-8 km long, drifting by ~150 m over the stretch,
+    at 200 m/s (with samples every 2 km, ~3 % of them met two peaks in one bracket and the
+    search fell short of brute force by up to 20 m). 33 teeth or more: a polygon of many
+    edges."""
     out = []
     for _ in range(int(rng.integers(1, most))):
-        pe, at, width, high = comb(rng)
+        pe, at, width, high = comb(rng, teeth)
         y = high + float(rng.uniform(0, 400))
         x0 = float(rng.uniform(0, width / 2))
-        x1 = float(rng.uniform(x0 + 500, width))
+        x1 = float(rng.uniform(x0 + 500, min(width, x0 + 8_000)))
         a, b = at(x0, y), at(x1, y + float(rng.normal(0, 150)))
         t1 = (x1 - x0) / 200.0
         path = TrackPath.build(

@@ -16,7 +16,12 @@ from strategies import ragged_coast
 
 from overflight.geometry import distance_wide
 from overflight.geometry.boundary import polygon_edges
-from overflight.geometry.distance import _approx, boundary_distance
+from overflight.geometry.distance import (
+    _approx,
+    approx_boundary_distance,
+    approx_nearest,
+    boundary_distance,
+)
 from overflight.geometry.frame import plane_error
 
 
@@ -63,7 +68,7 @@ def test_a_point_deep_inside_pairs_with_few_edges() -> None:
         for a, d in zip(rng.uniform(0, 360, 200), rng.uniform(150e3, 250e3, 200), strict=True)
     ]
     lat, lon = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
-    _, pi, _, _, _ = _approx(lon, lat, pe)
+    pi = _approx(lon, lat, pe)[1]
     per = np.bincount(pi, minlength=lat.size)
     assert per.min() >= 1 and np.percentile(per, 90) <= 40 and per.max() <= 80, np.percentile(
         per, [50, 90, 100]
@@ -74,3 +79,27 @@ def test_a_point_deep_inside_pairs_with_few_edges() -> None:
         rtol=0,
         atol=1e-6,
     )
+
+
+def test_each_points_nearest_edge_in_the_ranking() -> None:
+    """Points 30 m to either side of an edge's middle (of a ragged 800 km-wide polygon of
+    ~2,000 edges, and of one of ~100, not wide): their nearest edge is that edge, unless
+    another is nearer, and the distances are the ranking's own."""
+    from overflight.geometry.geodesic import forward, inverse
+
+    for edges in (2000, 100):
+        pe = polygon_edges(ragged_coast(62.0, 26.0, 400_000.0, edges, 3, 80))
+        k = np.arange(0, len(pe), max(1, len(pe) // 60))
+        az, _, length = inverse(pe.lon1[k], pe.lat1[k], pe.lon2[k], pe.lat2[k])
+        mlon, mlat, back = forward(pe.lon1[k], pe.lat1[k], az, length / 2)
+        lon, lat = [], []
+        for side in (90.0, -90.0):
+            plon, plat, _ = forward(mlon, mlat, back + side, np.full(k.size, 30.0))
+            lon.append(plon)
+            lat.append(plat)
+        lon, lat = np.concatenate(lon), np.concatenate(lat)
+        d, near = approx_nearest(lon, lat, pe)
+        assert np.array_equal(d, approx_boundary_distance(lon, lat, pe))
+        own = np.abs(d - 30.0) < 0.5  # (a few lie nearer another edge of a sharp spike)
+        assert own.mean() > 0.95 and (d[~own] < 29.5).all()
+        assert np.array_equal(near[own], np.r_[k, k][own])

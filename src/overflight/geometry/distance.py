@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "approx_boundary_distance",
+    "approx_nearest",
     "beyond_end",
     "boundary_distance",
     "clear_of_ends",
@@ -289,10 +290,13 @@ def _bracketed_foot(
     return d, elon, elat
 
 
-def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, NDArray[np.bool_]]:
-    """Plane distance to the nearest edge, the (point, edge) pairs that could be nearest, and
-    for each pair the plane's foot as a fraction of the edge and whether that foot is surely
-    inside the geodesic edge (:func:`clear_of_ends`).
+def _approx(
+    lon: F64, lat: F64, pe: PolygonEdges
+) -> tuple[F64, I64, I64, F64, NDArray[np.bool_], I64]:
+    """Plane distance to the nearest edge, the (point, edge) pairs that could be nearest, for
+    each pair the plane's foot as a fraction of the edge and whether that foot is surely
+    inside the geodesic edge (:func:`clear_of_ends`), and each point's nearest edge in the
+    plane (the first of equals).
 
     Edges are found through a k-d tree of the midpoints of their pieces
     (:meth:`~.boundary.PolygonEdges.midpoint_tree`): a piece of half-length h whose midpoint
@@ -302,7 +306,8 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     n = lon.shape[0]
     if wide(pe):  # a national airspace, say
         best, pi, ej, u, length, dist, reach, eps = nearest_edges(lon, lat, pe)
-        return best, pi, ej, u, clear_of_ends(u, length, dist, reach, eps)
+        near = _nearest_of(best, pi, ej, dist)
+        return best, pi, ej, u, clear_of_ends(u, length, dist, reach, eps), near
     x, y = local_xy(lon, lat, pe.center_lon, pe.center_lat)
     ex1, ey1, ex2, ey2 = pe.plane()
     tree, half, edge_of = pe.midpoint_tree()
@@ -327,7 +332,33 @@ def _approx(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64, I64, F64, N
     kept = kept[first]
     pi, ej, u = pi[kept], ej[kept], u[kept]
     reach = np.maximum(hyp(x, y), pe.radius_m)[pi]
-    return best, pi, ej, u, clear_of_ends(u, np.sqrt(len2[kept]), approx[kept], reach, eps[pi])
+    clear = clear_of_ends(u, np.sqrt(len2[kept]), approx[kept], reach, eps[pi])
+    return best, pi, ej, u, clear, _nearest_of(best, pi, ej, approx[kept])
+
+
+def _nearest_of(best: F64, pi: I64, ej: I64, dist: F64) -> I64:
+    """Each point's edge of least ``dist`` among its pairs (``pi``, ``ej``, in order of point
+    and edge): the first whose ``dist`` is the point's ``best``, else the first of least
+    ``dist``; -1 for a point without pairs."""
+    near = np.full(best.size, -1, np.int64)
+    hit = np.flatnonzero(dist == best[pi])
+    hit = hit[np.r_[True, pi[hit][1:] != pi[hit][:-1]]] if hit.size else hit
+    near[pi[hit]] = ej[hit]
+    left = np.flatnonzero(near[pi] < 0)
+    if left.size:
+        order = left[np.lexsort((dist[left], pi[left]))]
+        first = order[np.r_[True, pi[order][1:] != pi[order][:-1]]]
+        near[pi[first]] = ej[first]
+    return near
+
+
+def approx_nearest(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, I64]:
+    """:func:`approx_boundary_distance` of a polygon (not a circle), and each point's
+    nearest edge in the plane (-1: none found)."""
+    lon = np.atleast_1d(np.asarray(lon, dtype=float))
+    lat = np.atleast_1d(np.asarray(lat, dtype=float))
+    found = _approx(lon, lat, pe)
+    return found[0], found[5]
 
 
 _CHUNK = 32
@@ -395,7 +426,7 @@ def boundary_distance(lon: F64, lat: F64, pe: PolygonEdges) -> tuple[F64, F64, F
     n = lon.shape[0]
     if pe.circle is not None:
         return _circle_distance(lon, lat, pe.circle)
-    _, pi, ej, u, clear = _approx(lon, lat, pe)
+    _, pi, ej, u, clear, _ = _approx(lon, lat, pe)
     geo = pe.geodesics()
     p_id, q_id, nv = pe.vertex_ids()
     d, flon, flat = edge_distance(

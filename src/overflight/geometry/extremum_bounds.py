@@ -11,14 +11,24 @@ stop, and where it must look although no sample points there.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
+from .boundary import PolygonEdges
 from .distance_many import EdgeTable, _plane_gap
-from .frame import hyp, local_xy
+from .frame import hyp, local_xy, plane_error
 from .geodesic import haversine
 
-__all__ = ["STRAIGHT_M", "chord_gap", "hidden_intervals", "point_gap", "straight_from_end"]
+__all__ = [
+    "STRAIGHT_M",
+    "chord_gap",
+    "hidden_intervals",
+    "point_gap",
+    "straight_from_end",
+    "wide_hidden",
+]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -130,6 +140,57 @@ def hidden_intervals(
     ends = np.maximum(v[i], v[i + 1])
     grain = 3.0 * rel_err[owner[i]] * length[keep] + 1.0 + 2.0 * pos_err[owner[i]]
     return i[(bound >= floor[owner[i]]) & (bound > ends + grain)]
+
+
+def wide_hidden(
+    pes: Sequence[PolygonEdges],
+    poly: I64,
+    owner: I64,
+    v: F64,
+    lon: F64,
+    lat: F64,
+    pick: I64,
+    floor: F64,
+    pos_err: F64,
+    near: I64,
+) -> I64:
+    """:func:`hidden_intervals` for the largest distance inside polygons of many edges
+    (``pes[poly[owner]]``; their tables hold no edges; ``near``: each point's nearest edge
+    in its ranking, -1 if none): an interval that passes the first bound is bounded over its
+    two ends' nearest edges (any set of edges bounds the boundary's distance from above,
+    each edge's distance along the chord being at most its ends' larger), in the plane about
+    its first end, and kept if that rises above the ends' least distances to those edges in
+    the same plane by more than the plane's error on a difference over its length (plus a
+    metre and the positions' error)."""
+    if v.size < 2:
+        return np.empty(0, np.int64)
+    i = np.flatnonzero(owner[:-1] == owner[1:])
+    pad = 2.0 * pos_err[owner[i]] + 1.0
+    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
+    covered = np.zeros(v.size, bool)
+    covered[pick] = True
+    covered[np.maximum(pick - 1, 0)] = True
+    keep = (0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i]
+    keep &= (near[i] >= 0) & (near[i + 1] >= 0)
+    i, length = i[keep], length[keep]
+    out = []
+    for p in np.unique(poly[owner[i]]).tolist():
+        mine = poly[owner[i]] == p
+        k, lk = i[mine], length[mine]
+        pe = pes[p]
+        xb, yb = local_xy(lon[k + 1], lat[k + 1], lon[k], lat[k])
+        gaps = []
+        for e in (near[k], near[k + 1]):  # each end's nearest edge, from both ends
+            x1, y1 = local_xy(pe.lon1[e], pe.lat1[e], lon[k], lat[k])
+            x2, y2 = local_xy(pe.lon2[e], pe.lat2[e], lon[k], lat[k])
+            gaps.append((point_gap(0.0, 0.0, x1, y1, x2, y2), point_gap(xb, yb, x1, y1, x2, y2)))
+        (ga1, gb1), (ga2, gb2) = gaps
+        bound = np.minimum(np.maximum(ga1, gb1), np.maximum(ga2, gb2))
+        ends = np.maximum(np.minimum(ga1, ga2), np.minimum(gb1, gb2))
+        rel = plane_error(np.maximum(np.maximum(ga1, gb1), np.maximum(ga2, gb2)) + lk)
+        grain = 3.0 * rel * lk + 1.0 + 2.0 * pos_err[owner[k]]
+        out.append(k[(bound >= floor[owner[k]]) & (bound > ends + grain)])
+    return np.sort(np.concatenate(out)) if out else np.empty(0, np.int64)
 
 
 def point_gap(px: F64 | float, py: F64 | float, ax: F64, ay: F64, bx: F64, by: F64) -> F64:

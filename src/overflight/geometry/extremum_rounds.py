@@ -11,8 +11,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .boundary import PolygonEdges
+from .distance import approx_nearest
 from .distance_many import EdgeTable, boundary_distances
-from .extremum_bounds import hidden_intervals
+from .extremum_bounds import hidden_intervals, wide_hidden
 from .frame import plane_error
 from .path import PathSet, TrackPath
 
@@ -131,8 +132,11 @@ def _grid_round(
     extra: tuple[F64, I64],
     exact: bool,
     known: tuple[I64, F64, F64] | None = None,
-) -> tuple[F64, F64, tuple[F64, F64, I64], tuple[F64, F64]]:
-    """:func:`grid_round`, and the positions asked (lon, lat, in the order asked)."""
+    edges: bool = False,
+) -> tuple[F64, F64, tuple[F64, F64, I64], tuple[F64, F64, I64]]:
+    """:func:`grid_round`, and the positions asked (lon, lat, in the order asked) with, if
+    ``edges`` (in the plane), the nearest edge of each point of a polygon of many edges (-1
+    for the others; none without such points)."""
     tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
     ask = np.ones(tt.shape, bool)
     ends = [0, (grid.size - 1) // 2, grid.size - 1]
@@ -143,12 +147,26 @@ def _grid_round(
     q = np.concatenate([tt[ask], extra[0]])
     q_owner = np.concatenate([np.broadcast_to(rs[:, None], tt.shape)[ask], extra[1]])
     plon, plat = ps.points_at(q_owner, q, exact=exact)
-    f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
+    near = np.empty(0, np.int64)
+    many = np.flatnonzero(table.kind[poly[q_owner]] == 2) if edges and not exact else near
+    if many.size:  # their nearest edges too: each such polygon alone
+        near = np.full(q.size, -1, np.int64)
+        f_all = np.empty(q.size)
+        rest = np.setdiff1d(np.arange(q.size), many)
+        if rest.size:
+            f_all[rest] = boundary_distances(
+                plon[rest], plat[rest], poly[q_owner[rest]], table, exact=False
+            )
+        for p in np.unique(poly[q_owner[many]]).tolist():
+            sel = many[poly[q_owner[many]] == p]
+            f_all[sel], near[sel] = approx_nearest(plon[sel], plat[sel], table.pes[p])
+    else:
+        f_all = boundary_distances(plon, plat, poly[q_owner], table, exact=exact)
     g = np.empty(tt.shape)
     g[ask] = f_all[: int(ask.sum())]
     if known is not None:
         g[known[0][:, None], ends] = known[2]
-    return tt, g, (q, f_all, q_owner), (plon, plat)
+    return tt, g, (q, f_all, q_owner), (plon, plat, near)
 
 
 def zoom_in_plane(
@@ -170,8 +188,9 @@ def zoom_in_plane(
     grid points may stand higher (a bracket of two samples can hold two peaks). So each
     grid's intervals away from its best point that may hold a point as good as that best
     (the test :func:`~.extremum_bounds.hidden_intervals` makes of the samples' intervals,
-    for circles and polygons of few edges, whose bound is tight; the margin: the plane's
-    error and the positions', twice) add a row each: bracket the interval, value its
+    for circles and polygons of few edges; for polygons of many edges, largest distances
+    only, :func:`~.extremum_bounds.wide_hidden`, over the ends' nearest edges; the margin:
+    the plane's error and the positions', twice) add a row each: bracket the interval, value its
     better end, zoomed from the next round on, and adding rows of its own. Returns (each
     row's first row, lo, hi, value): the rows of one first row together, that row first,
     then those it added (by round, then by time), then those they added, row by row."""
@@ -187,9 +206,10 @@ def zoom_in_plane(
             if act.size == 0:
                 continue
             n = gr.size
-            tt, g, _, (plon, plat) = _grid_round(
-                ps, table, poly, rs[act], lo[act], hi[act], gr, none, exact=False
-            )
+            tt, g, _, (plon, plat, near) = _grid_round(
+                ps, table, poly, rs[act], lo[act], hi[act], gr, none, exact=False,
+                edges=sign > 0,
+            )  # fmt: skip
             g = sign * g
             rows = np.arange(act.size)
             j = np.argmax(g, axis=1)
@@ -201,11 +221,17 @@ def zoom_in_plane(
             o = rs[act]
             rel = plane_error(radius[o] + np.abs(best))
             margin = 3.0 * rel * np.abs(best) + 1.0 + 2.0 * pos_err[o]
-            floor = np.where(table.kind[poly[o]] < 2, best - 2.0 * margin, np.inf)
+            wide = table.kind[poly[o]] == 2
+            owner, flat, pick = np.repeat(rows, n), g.ravel(), rows * n + j
             i = hidden_intervals(
-                table, poly[o], np.repeat(rows, n), g.ravel(), plon, plat, rows * n + j, floor,
-                rel, pos_err[o], sign,
+                table, poly[o], owner, flat, plon, plat, pick,
+                np.where(wide, np.inf, best - 2.0 * margin), rel, pos_err[o], sign,
             )  # fmt: skip
+            if near.size:  # (their own bound: over their ends' nearest edges)
+                floor = np.where(wide, best - 2.0 * margin, np.inf)
+                more = wide_hidden(table.pes, poly[o], owner, flat, plon, plat, pick, floor,
+                                   pos_err[o], near)  # fmt: skip
+                i = np.union1d(i, more)
             if i.size:
                 gf, tf = g.ravel(), tt.ravel()
                 ends = np.maximum(gf[i], gf[i + 1])
