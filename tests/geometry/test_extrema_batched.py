@@ -4,7 +4,13 @@ what the one-stretch search (distance_extremum) gives it: same distance, time an
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import random_path, random_shape, random_stretches, stretches_in_one_shape
+from extrema_cases import (
+    R0007,
+    random_path,
+    random_shape,
+    random_stretches,
+    stretches_in_one_shape,
+)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
@@ -99,20 +105,6 @@ def test_a_grid_straight_from_the_stretch_end_settles_there() -> None:
 # a stretch of the 10M-row benchmark archive (aircraft 466e78 across R0007, a star polygon):
 # two peaks 3.3 s apart, the deeper one between samples that rise towards the shallower (the
 # search took its candidates from the samples' local maxima alone, and returned the shallower)
-_R0007 = (
-    (53.36015126220033, -1.6969618946313683), (53.35176987428037, -1.6917259325421052),
-    (53.33383898099469, -1.6322645776531395), (53.322976952555585, -1.6479173885068428),
-    (53.31280770572207, -1.6341086194630445), (53.29040863313833, -1.6241907992235571),
-    (53.28232215532603, -1.6334479235169672), (53.267468141468534, -1.666057402339551),
-    (53.23498762693974, -1.6767097979559002), (53.2419402710581, -1.6831077717131877),
-    (53.2343236970485, -1.7058388247917602), (53.247612452901436, -1.712242001464568),
-    (53.23054039302802, -1.7193551104453362), (53.234635249876845, -1.7309946377274668),
-    (53.230235307563454, -1.7369759793193842), (53.253588285038056, -1.7412336666789656),
-    (53.260060834561564, -1.78654149830667), (53.2729192556509, -1.7979649924071033),
-    (53.311433604767245, -1.8200743360624698), (53.3199023250701, -1.7978745111332548),
-    (53.32212884727051, -1.7882067276528861), (53.32888703930052, -1.802553434869735),
-    (53.352983837427104, -1.7739623510444942), (53.34862081542982, -1.7619887952717794),
-)  # fmt: skip
 _FIXES_466E78 = (
     (-12.405, 53.255246153405544, -1.8142276581092196),
     (-4.038, 53.250383084853205, -1.7920045152922845),
@@ -125,7 +117,7 @@ _FIXES_466E78 = (
 
 
 def test_a_peak_between_samples_rising_elsewhere_is_found() -> None:
-    pe = polygon_edges(Polygon(tuple(Vertex(a, b) for a, b in _R0007)))
+    pe = polygon_edges(Polygon(tuple(Vertex(a, b) for a, b in R0007)))
     t = np.array([f[0] for f in _FIXES_466E78]) + 1.7e9
     path = TrackPath.build(
         t, np.array([f[2] for f in _FIXES_466E78]), np.array([f[1] for f in _FIXES_466E78])

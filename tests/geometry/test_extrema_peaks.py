@@ -7,7 +7,7 @@ fell short of brute force by up to 20 m on them."""
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import comb_stretches, numpy_search
+from extrema_cases import R0007, comb_stretches, numpy_search
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
@@ -113,21 +113,7 @@ def test_a_track_along_a_toothed_border_from_a_scan() -> None:
     """Aircraft d4c97c of a generated 24.7M-row archive through R0007 (24 edges), 6.4 s:
     with samples every 1,000 m its one bracket held both peaks of depth (352.744 m at
     1.55 s, 361.086 m at 4.66 s) and the search returned the lower: 352.764 m."""
-    corners = (
-        (53.36015126220033, -1.6969618946313683), (53.35176987428037, -1.6917259325421052),
-        (53.33383898099469, -1.6322645776531395), (53.322976952555585, -1.6479173885068428),
-        (53.31280770572207, -1.6341086194630445), (53.29040863313833, -1.6241907992235571),
-        (53.28232215532603, -1.6334479235169672), (53.267468141468534, -1.666057402339551),
-        (53.23498762693974, -1.6767097979559002), (53.2419402710581, -1.6831077717131877),
-        (53.2343236970485, -1.7058388247917602), (53.247612452901436, -1.712242001464568),
-        (53.23054039302802, -1.7193551104453362), (53.234635249876845, -1.7309946377274668),
-        (53.230235307563454, -1.7369759793193842), (53.253588285038056, -1.7412336666789656),
-        (53.260060834561564, -1.78654149830667), (53.2729192556509, -1.7979649924071033),
-        (53.311433604767245, -1.8200743360624698), (53.3199023250701, -1.7978745111332548),
-        (53.32212884727051, -1.7882067276528861), (53.32888703930052, -1.802553434869735),
-        (53.352983837427104, -1.7739623510444942), (53.34862081542982, -1.7619887952717794),
-    )  # fmt: skip
-    pe = polygon_edges(Polygon(tuple(Vertex(lat, lon) for lat, lon in corners)))
+    pe = polygon_edges(Polygon(tuple(Vertex(lat, lon) for lat, lon in R0007)))
     path = TrackPath.build(
         np.array([1717204462.0, 1717204468.0, 1717204474.0]),
         np.array([-1.7077132196722802, -1.7269490623008856, -1.7466268945910663]),

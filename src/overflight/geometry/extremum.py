@@ -418,7 +418,7 @@ def _extrema(
         act = np.flatnonzero(zooms > 0)
         sub = np.flatnonzero(has[act])
         known = (sub, k_t[act[sub]], k_f[act[sub]]) if sub.size else None
-        tt, g, asked = grid_round(
+        tt, g, asked, _ = grid_round(
             ps, table, poly, rs[act], lo[act], hi[act], grid, extra, True, known
         )
         probes.append(asked)

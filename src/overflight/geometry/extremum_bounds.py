@@ -86,16 +86,7 @@ def hidden_intervals(
     edges keeps the first bound. An interval is kept if its bound reaches ``floor`` and
     rises above both its ends' values by more than the plane's error on a difference over
     its length (``rel_err`` times it, plus a metre and the positions' error)."""
-    if v.size < 2:
-        return np.empty(0, np.int64)
-    i = np.flatnonzero(owner[:-1] == owner[1:])
-    pad = 2.0 * pos_err[owner[i]] + 1.0
-    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
-    covered = np.zeros(v.size, bool)  # the intervals p - 1 -> p and p -> p + 1 of a pick
-    covered[pick] = True
-    covered[np.maximum(pick - 1, 0)] = True
-    keep = np.flatnonzero((0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i])
-    i = i[keep]
+    i, length = _first_bound(owner, v, lon, lat, pick, floor, pos_err)
     if i.size == 0:
         return i
     pid = poly[owner[i]]
@@ -138,8 +129,27 @@ def hidden_intervals(
     # varies slowly: over an interval it moves a difference by its relative error times the
     # interval's length, not by the error of a value
     ends = np.maximum(v[i], v[i + 1])
-    grain = 3.0 * rel_err[owner[i]] * length[keep] + 1.0 + 2.0 * pos_err[owner[i]]
+    grain = 3.0 * rel_err[owner[i]] * length + 1.0 + 2.0 * pos_err[owner[i]]
     return i[(bound >= floor[owner[i]]) & (bound > ends + grain)]
+
+
+def _first_bound(
+    owner: I64, v: F64, lon: F64, lat: F64, pick: I64, floor: F64, pos_err: F64
+) -> tuple[I64, F64]:
+    """The intervals between consecutive samples of one stretch (by their first sample), not
+    next to a pick, whose values may reach ``floor`` (a distance changes by at most the
+    distance flown, ``L``: the sphere's, padded by 1 % and the positions' error), and their
+    ``L``."""
+    if v.size < 2:
+        return np.empty(0, np.int64), np.empty(0)
+    i = np.flatnonzero(owner[:-1] == owner[1:])
+    pad = 2.0 * pos_err[owner[i]] + 1.0
+    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
+    covered = np.zeros(v.size, bool)  # the intervals p - 1 -> p and p -> p + 1 of a pick
+    covered[pick] = True
+    covered[np.maximum(pick - 1, 0)] = True
+    keep = np.flatnonzero((0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i])
+    return i[keep], length[keep]
 
 
 def wide_hidden(
@@ -162,16 +172,8 @@ def wide_hidden(
     its first end, and kept if that rises above the ends' least distances to those edges in
     the same plane by more than the plane's error on a difference over its length (plus a
     metre and the positions' error)."""
-    if v.size < 2:
-        return np.empty(0, np.int64)
-    i = np.flatnonzero(owner[:-1] == owner[1:])
-    pad = 2.0 * pos_err[owner[i]] + 1.0
-    length = haversine(lon[i], lat[i], lon[i + 1], lat[i + 1]) * 1.01 + pad
-    covered = np.zeros(v.size, bool)
-    covered[pick] = True
-    covered[np.maximum(pick - 1, 0)] = True
-    keep = (0.5 * (v[i] + v[i + 1] + length) >= floor[owner[i]]) & ~covered[i]
-    keep &= (near[i] >= 0) & (near[i + 1] >= 0)
+    i, length = _first_bound(owner, v, lon, lat, pick, floor, pos_err)
+    keep = (near[i] >= 0) & (near[i + 1] >= 0)
     i, length = i[keep], length[keep]
     out = []
     for p in np.unique(poly[owner[i]]).tolist():

@@ -110,33 +110,16 @@ def grid_round(
     extra: tuple[F64, I64],
     exact: bool,
     known: tuple[I64, F64, F64] | None = None,
-) -> tuple[F64, F64, tuple[F64, F64, I64]]:
+    edges: bool = False,
+) -> tuple[F64, F64, tuple[F64, F64, I64], tuple[F64, F64, I64]]:
     """One zoom round: ``grid`` over each row's [lo, hi] (row ``i`` belongs to stretch
     ``rs[i]``, rows sorted by stretch), plus the ``extra`` (times, stretches), evaluated in
     one call. ``known``: rows whose grid's first, middle and last points are points already
     evaluated (rows, their times and values, rows x 3): those take these times and values.
-    Returns the grid's times and values (rows x points) and every (time, value, stretch)
-    asked, grid first."""
-    tt, g, asked, _ = _grid_round(ps, table, poly, rs, lo, hi, grid, extra, exact, known)
-    return tt, g, asked
-
-
-def _grid_round(
-    ps: PathSet,
-    table: EdgeTable,
-    poly: I64,
-    rs: I64,
-    lo: F64,
-    hi: F64,
-    grid: F64,
-    extra: tuple[F64, I64],
-    exact: bool,
-    known: tuple[I64, F64, F64] | None = None,
-    edges: bool = False,
-) -> tuple[F64, F64, tuple[F64, F64, I64], tuple[F64, F64, I64]]:
-    """:func:`grid_round`, and the positions asked (lon, lat, in the order asked) with, if
-    ``edges`` (in the plane), the nearest edge of each point of a polygon of many edges (-1
-    for the others; none without such points)."""
+    Returns the grid's times and values (rows x points), every (time, value, stretch)
+    asked, grid first, and the positions asked (lon, lat, in that order) with, if ``edges``
+    (in the plane), the nearest edge of each point of a polygon of many edges (-1 for the
+    others; none without such points)."""
     tt = lo[:, None] + (hi - lo)[:, None] * grid[None, :]
     ask = np.ones(tt.shape, bool)
     ends = [0, (grid.size - 1) // 2, grid.size - 1]
@@ -206,7 +189,7 @@ def zoom_in_plane(
             if act.size == 0:
                 continue
             n = gr.size
-            tt, g, _, (plon, plat, near) = _grid_round(
+            tt, g, _, (plon, plat, near) = grid_round(
                 ps, table, poly, rs[act], lo[act], hi[act], gr, none, exact=False,
                 edges=sign > 0,
             )  # fmt: skip
