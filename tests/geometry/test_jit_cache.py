@@ -37,14 +37,27 @@ def test_the_compiled_functions_are_cached_under_the_digest() -> None:
         assert f._cache._cache_path.startswith(where)
 
 
-def test_the_first_writable_base_is_taken_and_other_digests_removed(tmp_path: Path) -> None:
+def test_the_first_writable_base_is_taken_and_unused_digests_removed(tmp_path: Path) -> None:
+    """Another digest's folder unused for over a week goes; one used lately (another
+    version installed beside this one, sharing the folder) stays."""
+    import os
+    import time
+
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     base = tmp_path / "cache"
-    (base / "overflight-numba-0ld").mkdir(parents=True)
-    (base / "overflight-numba-0ld" / "x.nbi").write_text("")
+    for old in ("overflight-numba-0ld", "overflight-numba-l8ly"):
+        (base / old).mkdir(parents=True)
+        (base / old / "x.nbi").write_text("")
+    week = time.time() - 8 * 86_400
+    os.utime(base / "overflight-numba-0ld", (week, week))
     (base / "someone-else").mkdir()
     got = jit.first_writable([blocked, base], "overflight-numba-new")
     assert got == base / "overflight-numba-new" and got.is_dir()
-    assert sorted(p.name for p in base.iterdir()) == ["overflight-numba-new", "someone-else"]
+    assert sorted(p.name for p in base.iterdir()) == [
+        "overflight-numba-l8ly",
+        "overflight-numba-new",
+        "someone-else",
+    ]
+    assert time.time() - got.stat().st_mtime < 60  # (its last use: now)
     assert jit.first_writable([blocked], "overflight-numba-new") is None

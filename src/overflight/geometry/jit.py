@@ -94,22 +94,34 @@ def cache_dir() -> str | None:
     return None if found is None else str(found)
 
 
+_UNUSED_S = 7 * 86_400.0
+"""Cache folders of other digests unused for this long are removed (a folder shared by two
+installed versions keeps both)."""
+
+
 def first_writable(bases: list[Path], name: str) -> Path | None:
     """Folder ``name`` in the first of ``bases`` where it can be made and written to (None:
-    in none); the folders beside it named as it is up to its last ``-`` (other digests')
-    are removed: the code they were compiled from is gone."""
+    in none), its time set to now (its last use); the folders beside it named as it is up
+    to its last ``-`` (other digests') and unused for :data:`_UNUSED_S` are removed."""
     import shutil
+    import time
 
     stem = name.rsplit("-", 1)[0]
     for base in bases:
         try:
             (base / name).mkdir(parents=True, exist_ok=True)
+            os.utime(base / name)
         except OSError:
             continue
         if not os.access(base / name, os.W_OK):
             continue
+        now = time.time()
         for old in base.glob(f"{stem}-*"):
-            if old.name != name and old.is_dir():
+            try:
+                unused = now - old.stat().st_mtime > _UNUSED_S
+            except OSError:
+                continue
+            if old.name != name and old.is_dir() and unused:
                 shutil.rmtree(old, ignore_errors=True)
         return base / name
     return None
