@@ -135,20 +135,24 @@ def comb(
 
 
 def comb_stretches(
-    rng: np.random.Generator, most: int, teeth: tuple[int, int] = (3, 8)
+    rng: np.random.Generator, most: int, teeth: tuple[int, int] = (3, 8), outside: bool = False
 ) -> list[tuple[TrackPath, PolygonEdges, float, float]]:
     """1 to ``most - 1`` straight stretches along the teeth of :func:`comb` polygons, up to
     400 m north of their highest tooth, 0.5-8 km long, drifting by ~150 m over the stretch,
     at 200 m/s (with samples every 2 km, ~3 % of them met two peaks in one bracket and the
     search fell short of brute force by up to 20 m). 33 teeth or more: a polygon of many
-    edges."""
+    edges. ``outside``: south of the teeth instead, drifting away from them (for the
+    closest approach)."""
     out = []
     for _ in range(int(rng.integers(1, most))):
         pe, at, width, high = comb(rng, teeth)
-        y = high + float(rng.uniform(0, 400))
+        # outside: 50-600 m south of the teeth's base line, where the least distance dips
+        # towards each corner of the base
+        y = -float(rng.uniform(50, 600)) if outside else high + float(rng.uniform(0, 400))
         x0 = float(rng.uniform(0, width / 2))
         x1 = float(rng.uniform(x0 + 500, min(width, x0 + 8_000)))
-        a, b = at(x0, y), at(x1, y + float(rng.normal(0, 150)))
+        drift = float(rng.normal(0, 150))
+        a, b = at(x0, y), at(x1, y - abs(drift) if outside else y + drift)
         t1 = (x1 - x0) / 200.0
         path = TrackPath.build(
             np.array([0.0, t1]), np.array([a.lon, b.lon]), np.array([a.lat, b.lat])

@@ -67,6 +67,23 @@ def test_the_deeper_of_two_close_peaks_is_found_along_a_border_of_many_edges(see
         assert d >= sampled_extremum(path, pe, a, b, 1.0) - 0.01
 
 
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), teeth=st.sampled_from([(3, 8), (33, 40)]))
+def test_the_closest_approach_along_a_toothed_border(seed: int, teeth: tuple[int, int]) -> None:
+    """The least distance of tracks 50-600 m outside a toothed border (a dip towards each
+    corner of its base, a few hundred metres apart), samples every 2 km, few edges and many
+    (no grid rows bound for the latter): within 1 cm of brute force. (Measured on 123
+    stretches of many edges: at most 1.0 mm above it at 2 km, 0.1 mm at 500 m.)"""
+    stretches = comb_stretches(np.random.default_rng(seed), 6, teeth=teeth, outside=True)
+    with compiled_path():
+        got = distance_extrema(stretches, maximize=False, step_m=2_000.0)
+    for (path, pe, a, b), (d, t, lon, lat) in zip(stretches, got, strict=True):
+        assert a <= t <= b
+        plon, plat = path.point_at(np.array([t]))
+        assert (lon, lat) == (plon[0], plat[0])
+        assert d <= sampled_extremum(path, pe, a, b, -1.0) + 0.01
+
+
 @st.composite
 def coarse_options(draw: st.DrawFn) -> tuple:
     """distance_extrema's options with long steps and coarse grids (step_m, candidates,
