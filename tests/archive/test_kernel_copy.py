@@ -100,3 +100,28 @@ def test_a_copy_is_the_kernel_as_it_was(
     assert pickle.dumps(copy) == pickle.dumps(twin)
     # and the copy goes on as the kernel did
     assert pickle.dumps(_run(copy, batches[half:]) + copy.finish()) == pickle.dumps(later)
+
+
+def test_the_store_grows_only_when_its_live_rows_do_not_fit(
+    archive: list[Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch that would overflow a store holding finished pieces' rows compacts it first:
+    the columns grow (copying every row into columns twice as long, kept ever after) only
+    when the open pieces' rows and the batch's do not fit; the rows are the same."""
+    index = AirspaceIndex(route_airspaces(archive))
+    batches = _batches(archive, 2_000)
+    grown_with_dead: list[int] = []
+    reserve = pieces.FixStore._reserve
+
+    def watched(self: pieces.FixStore, m: int) -> int:
+        if not self.fits(m):
+            grown_with_dead.append(self.dead)
+        return reserve(self, m)
+
+    kernel, twin = Kernel(index), Kernel(index)
+    kernel.store = pieces.FixStore(capacity=64)
+    monkeypatch.setattr(pieces.FixStore, "_reserve", watched)
+    rows = _run(kernel, batches) + kernel.finish()
+    assert grown_with_dead and not any(grown_with_dead)  # it grew, never with dead rows
+    monkeypatch.setattr(pieces.FixStore, "_reserve", reserve)
+    assert pickle.dumps(rows) == pickle.dumps(_run(twin, batches) + twin.finish())

@@ -180,3 +180,56 @@ def test_compaction_keeps_the_capacity() -> None:
     assert [id(c) for c in store.cols] == before
     for p in pieces[250:]:
         assert p.columns()[0].size == 400
+
+
+def _filled(rng: np.random.Generator, capacity: int = 1 << 10) -> tuple[FixStore, list[Piece]]:
+    """A store of 30 pieces of 40 rows each, the first 20 finished (their rows dead)."""
+    store = FixStore(capacity=capacity)
+    pieces = []
+    for c in range(30):
+        p = Piece(c, 0.0, store)
+        a = store.append(*_rows(rng, 40, 0))
+        p.add(a, a + 40)
+        pieces.append(p)
+    store.gather_concat(pieces[:20])
+    return store, pieces[20:]
+
+
+def test_a_compaction_writes_over_the_columns_of_the_one_before() -> None:
+    """Compactions take turns between two sets of columns (no fresh memory each time) while
+    no copy holds the other set."""
+    store, live = _filled(np.random.default_rng(4))
+    want = [p.columns() for p in live]
+    first = store.cols
+    store.compact(live, force=True)
+    second = store.cols
+    assert all(a is not b for a, b in zip(first, second, strict=True))
+    store.compact(live, force=True)
+    assert all(a is b for a, b in zip(store.cols, first, strict=True))
+    store.compact(live, force=True)
+    assert all(a is b for a, b in zip(store.cols, second, strict=True))
+    for p, w in zip(live, want, strict=True):
+        p._cols = None
+        for got, exp in zip(p.columns(), w, strict=True):
+            assert np.array_equal(got, exp)
+
+
+def test_columns_a_copy_holds_are_not_written_over() -> None:
+    """A copy (the store a scan goes back to if a file breaks) keeps its rows through any
+    number of the store's compactions: the columns it shares are never reused."""
+    rng = np.random.default_rng(5)
+    store, live = _filled(rng)
+    store.compact(live, force=True)  # a spare set of columns now
+    copy = store.copy()
+    moved = [p.moved(copy) for p in live]
+    want = [p.columns() for p in moved]
+    held = copy.cols
+    for _ in range(4):
+        a = store.append(*_rows(rng, 40, 0))
+        live[0].add(a, a + 40)
+        store.compact(live, force=True)
+        assert all(c is not h for c, h in zip(store.cols, held, strict=True) if c.dtype != np.uint8)
+    for p, w in zip(moved, want, strict=True):
+        p._cols = None
+        for got, exp in zip(p.columns(), w, strict=True):
+            assert np.array_equal(got, exp)

@@ -223,6 +223,11 @@ class Kernel:
             True, ~cand[idx[1:]] | (f.code[idx[1:]] != f.code[idx[:-1]]) | (idx[1:] != idx[:-1] + 1)
         ]
         bounds = np.r_[np.flatnonzero(starts), idx.size].tolist()
+        # the finished pieces' rows make room before the columns would grow: a growth copies
+        # every row, dead or not, into columns twice as long, kept ever after (a day of
+        # traffic doubled them once, ~250 MB of the main process's memory)
+        if self.store.dead and not self.store.fits(idx.size + len(bounds)):
+            self.store.compact([*self.pieces.values(), *self._done], force=True)
         # the batch's fixes of every piece, appended to the store at once: run [a, z) of idx
         # is rows base + a .. base + z
         base = self.store.append_take(

@@ -48,18 +48,26 @@ class FixStore:
         self.cols: list[np.ndarray] = [np.empty(capacity, d) for d in _DTYPES]
         self.n = 0  # rows used
         self.dead = 0  # rows of finished pieces, until the next compaction
+        self._spare: list[np.ndarray] | None = None  # the columns before the last compaction
+        self._lent = False  # the columns are held by a copy too (:meth:`copy`)
 
     def __len__(self) -> int:
         return self.n
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self.__dict__, "cols": [c[: self.n] for c in self.cols]}  # not the spare room
+        # not the spare room, nor the spare columns
+        cols = [c[: self.n] for c in self.cols]
+        return {**self.__dict__, "cols": cols, "_spare": None, "_lent": False}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         cols = list(state["cols"])  # type: ignore[call-overload]
         if len(cols) < len(COLUMNS):  # checkpoints of versions without the distances
             cols.append(np.full(cols[0].shape[0], np.nan))
-        self.__dict__.update({**state, "cols": cols})
+        self.__dict__.update({"_spare": None, "_lent": False, **state, "cols": cols})
+
+    def fits(self, m: int) -> bool:
+        """Whether ``m`` more rows fit in the columns as they are (no growth)."""
+        return self.n + m <= self.cols[0].shape[0]
 
     def _reserve(self, m: int) -> int:
         """Room for ``m`` more rows (the columns grown by doubling); returns the first."""
@@ -69,7 +77,7 @@ class FixStore:
             grown = [np.empty(size, d) for d in _DTYPES]
             for new, old in zip(grown, self.cols, strict=True):
                 new[:start] = old[:start]
-            self.cols = grown
+            self.cols, self._lent = grown, False
         self.n = start + m
         return start
 
@@ -133,7 +141,17 @@ class FixStore:
         new.__dict__.update(self.__dict__)
         new.cols = list(self.cols)
         new.cols[5] = self.cols[5].copy()
+        new._spare, new._lent = None, True  # (its columns are this store's)
+        self._lent = True  # not written over by a later compaction while the copy may be used
         return new
+
+    def _reusable(self, size: int) -> list[np.ndarray] | None:
+        """The columns before the last compaction, to be written over by this one, if they
+        have ``size`` rows and no copy holds them (:meth:`copy`: the store to go back to if
+        a file breaks): each compaction's new columns came from fresh memory, which the
+        kernel zeroes page by page and the heap does not give back in one piece."""
+        spare, self._spare = self._spare, None
+        return spare if spare is not None and spare[0].shape[0] == size else None
 
     def compact(self, pieces: Iterable[Piece], force: bool = False) -> None:
         """Copy the rows of ``pieces`` (every open piece) to new columns, one range each, when
@@ -145,10 +163,11 @@ class FixStore:
         # the capacity is kept: appending does not grow the columns again soon (each growth
         # copies every row; compacting to twice the live rows made 12 growths in 24.7M rows)
         size = max(self.cols[0].shape[0], 2 * idx.size)
-        cols = [np.empty(size, d) for d in _DTYPES]
+        cols = self._reusable(size) or [np.empty(size, d) for d in _DTYPES]
         for new, old in zip(cols, self.cols, strict=True):
             np.take(old, idx, out=new[: idx.size], mode="clip")  # (not buffered, as "raise")
-        self.cols, self.n, self.dead = cols, int(idx.size), 0
+        self._spare = None if self._lent else self.cols
+        self.cols, self.n, self.dead, self._lent = cols, int(idx.size), 0, False
         start = 0
         for p in pieces:
             p.ranges = [(start, start + p.n)] if p.n else []
