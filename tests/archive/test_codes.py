@@ -64,3 +64,30 @@ def test_batches_reusing_the_last_batch_codes_give_the_same_codes(batches) -> No
             got = _dictionary_codes(raw, cached[k], lower=lower, last=last).tolist()
             assert got == want
     assert [c.names for c in cached] == [c.names for c in fresh]
+
+
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d", "e", "", None]), max_size=8),
+    st.lists(st.sampled_from(["a", "c", "e", "f", "g", None]), max_size=8),
+    st.lists(st.sampled_from(["b", "f", "h", "i", ""]), max_size=8),
+    st.booleans(),
+)
+def test_a_copy_is_the_codes_as_they_were(before, after, later, pickled) -> None:
+    """A copy (taken when first used) holds the names of its moment, whatever the original
+    adds after, pickles as codes given those names alone do, and numbers its own new names
+    from there, as the original did at that moment."""
+    import pickle
+
+    codes, twin = Codes(), Codes()
+    codes.encode_unique(before)
+    twin.encode_unique(before)
+    at_copy = list(twin.names)
+    copy = codes.copy()
+    codes.encode_unique(after)  # the original goes on
+    if pickled:
+        copy = pickle.loads(pickle.dumps(copy))
+    assert pickle.dumps(copy) == pickle.dumps(twin)
+    assert copy.names == twin.names and copy.ids == twin.ids
+    assert copy.encode_unique(later).tolist() == twin.encode_unique(later).tolist()
+    assert copy.names == twin.names
+    assert codes.names[: len(at_copy)] == at_copy  # the original's own names go on

@@ -11,6 +11,7 @@ as aircraft appear, so one state costs a few hundred bytes per aircraft ever see
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
@@ -38,25 +39,52 @@ def flag_names(mask: int) -> list[str]:
 
 
 class Codes:
-    """Stable integer codes for strings (icao24, callsigns), in order of first appearance."""
+    """Stable integer codes for strings (icao24, callsigns), in order of first appearance.
+
+    Names are only ever added, so a :meth:`copy` is the first ``n`` names of the original,
+    taken when first used: the copy a scan keeps of each file's start (to go back to if the
+    file breaks) costs nothing unless used, not a copy of every name seen (a day of traffic:
+    ~130,000 names and their table, copied and dropped at every file)."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
-        self.names: list[str] = []
+        self._ids: dict[str, int] = {}
+        self._names: list[str] = []
+        self._base: Codes | None = None  # a copy not yet taken: the first _n names of _base
+        self._n = 0
+
+    @property
+    def ids(self) -> dict[str, int]:
+        self._own()
+        return self._ids
+
+    @property
+    def names(self) -> list[str]:
+        self._own()
+        return self._names
+
+    def _own(self) -> None:
+        """Take the copy's names from the original (its first ``n``: codes are given in order,
+        and a name's entry is never removed)."""
+        base = self._base
+        if base is not None:
+            self._names = base.names[: self._n]
+            self._ids = dict(itertools.islice(base.ids.items(), self._n))
+            self._base = None
 
     def copy(self) -> Codes:
-        """A copy with its own table and names (new names are added to the copied one only)."""
+        """A copy with its own table and names (new names are added to the copied one only):
+        the names as they are now, taken from this one when the copy is first used."""
         new = Codes()
-        new.ids, new.names = dict(self.ids), list(self.names)
-        packed = self.__dict__.get("_packed")
-        if packed is not None:
-            new._packed = (packed[0].copy(), packed[1].copy(), packed[2])
+        new._base, new._n = self, len(self.names)
         return new
 
     def __getstate__(self) -> dict[str, object]:
-        state = dict(self.__dict__)
-        state.pop("_packed", None)  # rebuilt on use: a checkpoint holds the names alone
-        return state
+        # a checkpoint holds the names alone (the packed table is rebuilt on use)
+        return {"ids": self.ids, "names": self.names}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__init__()  # type: ignore[misc]
+        self._ids, self._names = state["ids"], state["names"]  # type: ignore[assignment]
 
     def packed_table(self) -> tuple[NDArray[np.uint64], NDArray[np.int64], int]:
         """The table of packed names already coded (:mod:`.codes_compiled`): keys (0: an
