@@ -162,37 +162,33 @@ def test_rows_taken_into_the_store_equal_rows_appended(seed: int, sizes: list[in
 def test_compaction_keeps_the_capacity() -> None:
     # a compacted store keeps its columns' size, so the rows that come next fit without the
     # columns growing again (each growth copies every row)
-    store = FixStore(capacity=1 << 10)
     rng = np.random.default_rng(3)
-    pieces = []
-    for c in range(300):
-        p = Piece(c, 0.0, store)
-        a = store.append(*_rows(rng, 400, 0))
-        p.add(a, a + 400)
-        pieces.append(p)
+    store, live = _filled(rng, 300, 400, 250)  # most rows are dead now
     big = store.cols[0].shape[0]
     assert big >= 120_000
-    store.gather_concat(pieces[:250])  # most rows are dead now
-    store.compact(pieces[250:])
+    store.compact(live)
     assert store.n == 50 * 400 and store.cols[0].shape[0] == big
     before = [id(c) for c in store.cols]
     store.append(*_rows(rng, big - store.n, 0))
     assert [id(c) for c in store.cols] == before
-    for p in pieces[250:]:
+    for p in live:
         assert p.columns()[0].size == 400
 
 
-def _filled(rng: np.random.Generator, capacity: int = 1 << 10) -> tuple[FixStore, list[Piece]]:
-    """A store of 30 pieces of 40 rows each, the first 20 finished (their rows dead)."""
-    store = FixStore(capacity=capacity)
+def _filled(
+    rng: np.random.Generator, n: int = 30, rows: int = 40, finished: int = 20
+) -> tuple[FixStore, list[Piece]]:
+    """A store of ``n`` pieces of ``rows`` rows each, the first ``finished`` of them
+    gathered (their rows dead); the others."""
+    store = FixStore(capacity=1 << 10)
     pieces = []
-    for c in range(30):
+    for c in range(n):
         p = Piece(c, 0.0, store)
-        a = store.append(*_rows(rng, 40, 0))
-        p.add(a, a + 40)
+        a = store.append(*_rows(rng, rows, 0))
+        p.add(a, a + rows)
         pieces.append(p)
-    store.gather_concat(pieces[:20])
-    return store, pieces[20:]
+    store.gather_concat(pieces[:finished])
+    return store, pieces[finished:]
 
 
 def test_a_compaction_writes_over_the_columns_of_the_one_before() -> None:
