@@ -13,6 +13,7 @@ from overflight.model import Polygon, Vertex
 
 __all__ = [
     "R0007",
+    "assert_compiled_is_numpy",
     "comb_stretches",
     "numpy_search",
     "random_path",
@@ -178,3 +179,20 @@ def numpy_search(stretches: list, options: tuple) -> tuple[list, list[int]]:
         return extremum._extrema(stretches, True, *options), asked
     finally:
         extremum.boundary_distances = extremum_rounds.boundary_distances = real
+
+
+def assert_compiled_is_numpy(stretches: list, options: tuple) -> None:
+    """The compiled search (:func:`~overflight.geometry.extremum_rounds.deepest_compiled`)
+    gives each stretch the numpy path's distance, time and position to the bit, having
+    taken the same distances in the plane and exactly (the numpy path's distances compiled
+    too: the same numbers)."""
+    from switches import compiled_path
+
+    from overflight.geometry.extremum_rounds import deepest_compiled
+
+    work = np.zeros(2, np.int64)
+    with compiled_path():
+        got = deepest_compiled(stretches, *options, work=work)
+        want, asked = numpy_search(stretches, options)
+    assert got == want
+    assert work.tolist() == asked

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 from extrema_cases import (
-    numpy_search,
+    assert_compiled_is_numpy,
     random_path,
     random_shape,
     random_stretches,
@@ -49,12 +49,7 @@ def search_options(draw: st.DrawFn) -> tuple:
 @given(seed=st.integers(0, 2**32 - 1), options=st.one_of(st.just(DEFAULTS), search_options()))
 def test_the_compiled_search_is_thenumpy_search(seed: int, options: tuple) -> None:
     stretches = [s for s in random_stretches(np.random.default_rng(seed), 3, 9) if s[3] > s[2]]
-    work = np.zeros(2, np.int64)
-    with compiled_path():  # the numpy path's distances compiled too: the same numbers
-        got = deepest_compiled(stretches, *options, work=work)
-        want, asked = numpy_search(stretches, options)
-    assert got == want  # distance, time, lon, lat of each: the same to the bit
-    assert work.tolist() == asked  # and the same distances taken, in the plane and exactly
+    assert_compiled_is_numpy(stretches, options)
 
 
 @settings(max_examples=40, deadline=None)
@@ -126,9 +121,4 @@ def test_grids_moved_along_the_track_are_the_numpy_paths() -> None:
     options = (500.0, 3, 33, 5, 4, 3, 3)
     for seed in (8, 36, 200):  # seeds where the moves decide the result
         stretches = [s for s in random_stretches(np.random.default_rng(seed), 3, 9) if s[3] > s[2]]
-        work = np.zeros(2, np.int64)
-        with compiled_path():
-            got = deepest_compiled(stretches, *options, work=work)
-            want, asked = numpy_search(stretches, options)
-        assert got == want
-        assert work.tolist() == asked
+        assert_compiled_is_numpy(stretches, options)

@@ -7,7 +7,7 @@ fell short of brute force by up to 20 m on them."""
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import R0007, comb_stretches, numpy_search
+from extrema_cases import R0007, assert_compiled_is_numpy, comb_stretches
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sampled import sampled_extremum
@@ -113,12 +113,7 @@ def test_the_intervals_zoomed_on_are_the_numpy_paths(
     gets alone (the closest approach too, whose dips get the same zooms)."""
     stretches = comb_stretches(np.random.default_rng(seed), 12)
     if maximize:
-        work = np.zeros(2, np.int64)
-        with compiled_path():
-            got = deepest_compiled(stretches, *options, work=work)
-            want, asked = numpy_search(stretches, options)
-        assert got == want
-        assert work.tolist() == asked
+        assert_compiled_is_numpy(stretches, options)
     names = ("step_m", "candidates", "points", "rounds", "shifts", "exact_points", "plane_rounds")
     kw = dict(zip(names, options, strict=True))
     alone = {k: v for k, v in kw.items() if k != "shifts"}  # (4: distance_extremum's)
