@@ -93,3 +93,26 @@ def test_a_real_opensky_export_gets_the_dictionary_encodings_codes(shared_data: 
             want = _dictionary_codes(part, want_codes, lower)
             assert BatchDecoder._codes(part, got_codes, lower).tolist() == want.tolist()
         assert got_codes.names == want_codes.names and len(got_codes.names) >= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(_VALUE, min_size=1, max_size=8), min_size=1, max_size=3),
+    st.lists(st.tuples(st.integers(0, 2), st.lists(st.integers(-1, 7), max_size=12)), max_size=6),
+    st.booleans(),
+    st.sampled_from([pa.string(), pa.large_string()]),
+)
+def test_dictionary_columns_get_the_codes_of_their_values(dicts, batches, lower, kind) -> None:
+    """A dictionary-encoded column (a Parquet file's text read as its dictionary; batches
+    of one row group share it) gets the codes and names its values would get as plain text,
+    in order of first appearance, whichever dictionary values a batch uses (-1: null)."""
+    want_codes, got_codes = Codes(), Codes()
+    luts: dict = {}
+    for which, picks in batches:
+        d = pa.array(dicts[which % len(dicts)], kind)
+        idx = pa.array([p % len(d) if p >= 0 else None for p in picks], pa.int32())
+        col = pa.DictionaryArray.from_arrays(idx, d)
+        want = _dictionary_codes(col.cast(kind), want_codes, lower)
+        got = BatchDecoder._codes(col, got_codes, lower, luts=luts)
+        assert got.tolist() == want.tolist(), (d, idx)
+    assert got_codes.names == want_codes.names

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..geometry.jit import jit as _jit
 
-__all__ = ["KEY", "NONE", "OTHER", "grown", "lookup", "packed_keys", "settle_codes"]
+__all__ = ["KEY", "NONE", "OTHER", "first_seen", "grown", "lookup", "packed_keys", "settle_codes"]
 
 KEY = 0
 """Status of a value packed into a key."""
@@ -172,3 +172,20 @@ def settle_codes(out, table_keys, table_codes, new_keys, real):  # type: ignore[
         while table_keys[j] != new_keys[m]:
             j = (j + 1) & mask
         table_codes[j] = real[m]
+
+
+@_jit()
+def first_seen(idx, size):  # type: ignore[no-untyped-def]
+    """The distinct values of ``idx`` below ``size`` in order of first appearance (the
+    dictionary positions a batch uses, in the order a dictionary encoding of its values
+    would number them)."""
+    seen = np.zeros(size, np.bool_)
+    out = np.empty(size, np.int64)
+    m = 0
+    for i in range(idx.size):
+        v = idx[i]
+        if v < size and not seen[v]:
+            seen[v] = True
+            out[m] = v
+            m += 1
+    return out[:m]

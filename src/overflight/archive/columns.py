@@ -104,6 +104,9 @@ class BatchDecoder:
         self.lp_unit = _TimeUnit()
         # the previous batch's names and codes, per column: most names come again
         self._last: dict[bool, tuple[pa.Array, np.ndarray]] = {}
+        # a dictionary-encoded column's dictionary and its values' codes (-1: not yet looked
+        # up), per column: the batches of one Parquet row group share their dictionary
+        self._luts: dict[bool, tuple[pa.Array, np.ndarray]] = {}
 
     def decode(self, batch: pa.RecordBatch, row0: int) -> Rows:
         """Columns of ``batch`` named by kernel name (see :meth:`ColumnSpec.selected`) or by
@@ -122,7 +125,7 @@ class BatchDecoder:
         n = batch.num_rows
         icao = col("icao24")
         assert icao is not None
-        code = self._codes(icao, self.icao, lower=True, last=self._last)
+        code = self._codes(icao, self.icao, lower=True, last=self._last, luts=self._luts)
         t = col("time")
         assert t is not None
         time = _epoch(path, t, row0, self.spec.time, self.unit)
@@ -158,7 +161,7 @@ class BatchDecoder:
             ground=ground,
             cs=np.full(n, -1, np.int64)
             if cs is None
-            else self._codes(cs, self.calls, lower=False, last=self._last),
+            else self._codes(cs, self.calls, lower=False, last=self._last, luts=self._luts),
         )
 
     @staticmethod
@@ -167,15 +170,19 @@ class BatchDecoder:
         codes: Codes,
         lower: bool,
         last: dict[bool, tuple[pa.Array, np.ndarray]] | None = None,
+        luts: dict[bool, tuple[pa.Array, np.ndarray]] | None = None,
     ) -> np.ndarray:
         """Each value's code in ``codes``: a string column's from its bytes
-        (:func:`_packed_codes`), any other's by :func:`_dictionary_codes`, whose ``last``
-        (the names and codes of the previous call, by ``lower``) is read and replaced: names
-        found among them are not looked up again."""
+        (:func:`_packed_codes`), a dictionary-encoded one's from its dictionary's
+        (:func:`_given_dictionary_codes`, ``luts`` by ``lower``), any other's by
+        :func:`_dictionary_codes`, whose ``last`` (the names and codes of the previous call,
+        by ``lower``) is read and replaced: names found among them are not looked up again."""
         if pa.types.is_null(arr.type):
             return np.full(len(arr), -1, np.int64)
         if arr.type in (pa.string(), pa.large_string()) and len(arr):
             return _packed_codes(arr, codes, lower)
+        if pa.types.is_dictionary(arr.type) and len(arr):
+            return _given_dictionary_codes(arr, codes, lower, {} if luts is None else luts)
         return _dictionary_codes(arr, codes, lower, last)
 
 
@@ -212,6 +219,46 @@ def _dictionary_codes(
     lut = np.append(known, -1)
     idx = enc.indices.fill_null(len(enc.dictionary)).to_numpy(zero_copy_only=False)
     return lut[idx]
+
+
+_UNSEEN = -2
+"""A dictionary value's code before a batch uses it."""
+
+
+def _given_dictionary_codes(
+    arr: pa.DictionaryArray,
+    codes: Codes,
+    lower: bool,
+    luts: dict[bool, tuple[pa.Array, np.ndarray]],
+) -> np.ndarray:
+    """:meth:`BatchDecoder._codes` of a dictionary-encoded column (a Parquet file's strings,
+    read as their dictionary): each dictionary value is coded once, when a batch first uses
+    it, in order of first appearance, as the same values as plain text would be; the batch's
+    codes are then one gather. ``luts[lower]`` (the last dictionary and its values' codes) is
+    read and replaced."""
+    from .codes_compiled import first_seen
+
+    d = arr.dictionary
+    prev = luts.get(lower)
+    if prev is not None and prev[0].equals(d):
+        d, lut = prev
+    else:
+        lut = np.full(len(d) + 1, _UNSEEN, np.int64)
+        lut[-1] = -1  # null
+    idx = arr.indices
+    idx = (idx.fill_null(len(d)) if idx.null_count else idx).to_numpy(zero_copy_only=False)
+    out = lut[idx]
+    miss = np.flatnonzero(out == _UNSEEN)
+    if miss.size:
+        new = first_seen(idx[miss], len(d))
+        if new.size:
+            names = d.take(pa.array(new))
+            if names.type not in (pa.string(), pa.large_string()):
+                names = pc.cast(names, pa.string())
+            lut[new] = _packed_codes(names, codes, lower)
+            out[miss] = lut[idx[miss]]
+    luts[lower] = (d, lut)
+    return out
 
 
 def _packed_codes(arr: pa.Array, codes: Codes, lower: bool) -> np.ndarray:
