@@ -289,6 +289,19 @@ class Fixes:
         return int(self.code.shape[0])
 
 
+def _not_outside(rows: Rows, bbox: tuple[float, float, float, float] | None) -> B | None:
+    """False for the rows whose position is inside the world but outside ``bbox`` (those a
+    reader's filter drops; rows without a usable position stay, to be counted), None if
+    there are none."""
+    if bbox is None:
+        return None
+    lat, lon = rows.lat, rows.lon
+    with np.errstate(invalid="ignore"):
+        keep = (lat >= bbox[1]) & (lat <= bbox[3]) & (lon >= bbox[0]) & (lon <= bbox[2])
+        keep |= ~(np.abs(lat) <= 90.0) | ~(np.abs(lon) <= 180.0)
+    return None if keep.all() else keep
+
+
 def _count(counts: MutableMapping[str, int], reason: str, mask: B) -> None:
     n = int(np.count_nonzero(mask))
     if n:
@@ -301,15 +314,26 @@ def clean(
     params: ScanParameters,
     counts: MutableMapping[str, int],
     cs_names: Sequence[str] = (),
+    bbox: tuple[float, float, float, float] | None = None,
 ) -> Fixes:
     """Drop bad rows (counted in ``counts``), keep fixes, flag and break; updates ``state``.
     Rows are taken in :func:`canonical_order` (``cs_names``: callsigns by code), the rules
-    after the validity tests by :func:`~.clean_compiled.clean_sorted`."""
+    after the validity tests by :func:`~.clean_compiled.clean_sorted`. Rows with a position
+    outside ``bbox`` (lon_min, lat_min, lon_max, lat_max; edges inside) are dropped before
+    any test, as a reader's filter would have dropped them (``outside_bbox``)."""
     # -- per-row validity ------------------------------------------------------------------
+    # (a mask, not a take of the rows: the canonical order takes the rows kept anyway)
+    inside = _not_outside(rows, bbox)
     bad_id = rows.code < 0
     bad_t = ~np.isfinite(rows.time) & ~bad_id
     bad_pos = ~(np.isfinite(rows.lat) & np.isfinite(rows.lon)) & ~bad_id & ~bad_t
+    if inside is not None:
+        _count(counts, "outside_bbox", ~inside)
+        bad_id &= inside
+        bad_t &= inside
     ok = ~(bad_id | bad_t | bad_pos)
+    if inside is not None:
+        ok &= inside
     with np.errstate(invalid="ignore"):
         bad_range = ok & ((np.abs(rows.lat) > 90.0) | (np.abs(rows.lon) > 180.0))
         ok &= ~bad_range

@@ -233,12 +233,12 @@ def _run(
                 now = dec.decode(batch, row0)
                 now, held = (Rows.concat([held, now]) if held else now).split_last()
                 if len(now):
-                    rows += kernel.process(now)
+                    rows += kernel.process(now, bbox)
                 row0 += batch.num_rows
                 if progress:
                     progress(done_rows + row0 * part[1], total)
             if held is not None:
-                rows += kernel.process(held)
+                rows += kernel.process(held, bbox)
             if n + 1 < len(infos):
                 rows += kernel.evict(infos[n + 1].t_min)
             rows += kernel.dispatch() if overlap is not None else kernel.drain()
