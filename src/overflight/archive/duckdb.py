@@ -35,11 +35,12 @@ import pyarrow.compute as pc
 from ..errors import ParseError
 from ..formats.tracks._columns import _epoch, _TimeUnit
 from .columns import ColumnSpec
-from .parquet_stream import arrow_batches, arrow_source
+from .parquet_stream import arrow_batches, arrow_source, footer_times
 
 __all__ = [
     "BATCH_ROWS",
     "FileInfo",
+    "NotInTimeOrder",
     "connect",
     "duckdb_batches",
     "expand_inputs",
@@ -163,10 +164,21 @@ class FileInfo:
     mtime_ns: int
     time_sorted: bool = False
     """Rows are in non-decreasing ``time`` (rows without a time aside): read unsorted."""
+    order_checked: bool = True
+    """``time_sorted`` was checked on every row; else only the Parquet footer's statistics
+    say so, and :func:`read_batches` checks the rows as it reads them."""
 
 
-def file_info(con: Any, path: Path) -> FileInfo:
+class NotInTimeOrder(Exception):
+    """A file planned from its footer as in time order has a row earlier than one before it
+    (:func:`read_batches`): its reading is to be undone, and the file read sorted."""
+
+
+def file_info(con: Any, path: Path, footer: bool = False) -> FileInfo:
     """Read the header, count the rows and find the earliest time (ParseError if unusable).
+    With ``footer``, a Parquet file's count, earliest time and row groups' order are taken
+    from its footer's statistics where it has them (:func:`.parquet_stream.footer_times`:
+    no read of the time column; the rows' order is then checked as they are read).
 
     A numeric or timestamp time column is read once for all three answers (the count, the
     earliest time, whether it is in time order): a CSV file is parsed once here, not twice
@@ -178,7 +190,8 @@ def file_info(con: Any, path: Path) -> FileInfo:
         src = _source(path)
         cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {src}", [str(path)]).fetchall()]
         spec = ColumnSpec.of(path, cols)
-        n, earliest, ordered = _time_pass(con, src, path, spec.time)
+        quick = footer_times(path, spec.time) if footer and src.startswith("read_parquet") else None
+        n, earliest, ordered = quick or _time_pass(con, src, path, spec.time)
         if earliest is None:
             tbl = con.execute(
                 f"SELECT count(*) AS n, min({_q(spec.time)}) AS t FROM {src}", [str(path)]
@@ -194,7 +207,9 @@ def file_info(con: Any, path: Path) -> FileInfo:
     t = _epoch(path, earliest, 0, spec.time, _TimeUnit())
     st = path.stat()
     t0 = float(t[0]) if np.isfinite(t[0]) else float("inf")
-    return FileInfo(path, spec, n, t0, st.st_size, st.st_mtime_ns, ordered)
+    # (statistics that say the row groups overlap in time prove the file unsorted)
+    checked = quick is None or not ordered
+    return FileInfo(path, spec, n, t0, st.st_size, st.st_mtime_ns, ordered, checked)
 
 
 def _time_pass(
@@ -217,25 +232,42 @@ def _time_pass(
             return 0, None, False
         n += len(arr)
         lows.append(pc.min(arr))  # nulls and NaN aside, as DuckDB's min
-        if not ordered:
-            continue
-        # compared in the column's own numbers: nanosecond stamps do not fit a float
-        if pa.types.is_integer(arr.type):
-            v = arr.drop_null().to_numpy()
-        else:
-            v = arr.to_numpy(zero_copy_only=False)
-            v = v[np.isfinite(v)]
-        if v.size == 0:
-            continue
-        if v[0] < last or (v.size > 1 and bool((v[1:] < v[:-1]).any())):
-            ordered = False
-            continue
-        last = v[-1].item()
+        if ordered:
+            ordered, last = _goes_on(arr, last)
     if kind is None:  # no rows
         return 0, pa.array([], pa.float64()), True
     values = [v for x in lows if x.is_valid and not math.isnan(v := x.as_py())]
     low = pa.array([min(values) if values else None], lows[0].type)
     return n, (low.cast(kind) if pa.types.is_timestamp(kind) else low), ordered
+
+
+def _goes_on(arr: pa.Array, last: float) -> tuple[bool, float]:
+    """Whether the times ``arr`` (numbers, or timestamps as integers) never decrease, nor
+    start before ``last``, nulls and NaN aside; and the last of them (``last`` if none)."""
+    # compared in the column's own numbers: nanosecond stamps do not fit a float
+    if pa.types.is_integer(arr.type):
+        v = arr.drop_null().to_numpy()
+    else:
+        v = arr.to_numpy(zero_copy_only=False)
+        v = v[np.isfinite(v)]
+    if v.size == 0:
+        return True, last
+    if v[0] < last or (v.size > 1 and bool((v[1:] < v[:-1]).any())):
+        return False, last
+    return True, v[-1].item()
+
+
+def _checked_order(batches: Iterator[pa.RecordBatch], path: Path) -> Iterator[pa.RecordBatch]:
+    """``batches``, raising NotInTimeOrder at the first row earlier than one before it."""
+    last: float = -math.inf
+    for batch in batches:
+        arr = batch.column(batch.schema.get_field_index("time"))
+        if pa.types.is_timestamp(arr.type):
+            arr = arr.cast(pa.int64())
+        ok, last = _goes_on(arr, last)
+        if not ok:
+            raise NotInTimeOrder(path)
+        yield batch
 
 
 def read_batches(
@@ -254,13 +286,19 @@ def read_batches(
     shuffled 10M-row archive took 13.6 s to scan, by time 10.2 s, the same output). Rows of
     one aircraft at one time may come in any order: the kernel orders them
     (:func:`~.clean.canonical_order`) and never splits them between batches
-    (:meth:`~.clean.Rows.split_last`), so the result does not depend on it."""
+    (:meth:`~.clean.Rows.split_last`), so the result does not depend on it. A file whose
+    order only its footer tells (``info.order_checked`` False) is checked as it is read:
+    NotInTimeOrder at its first row out of order (the caller undoes what it did with the
+    file's rows, and reads it again with ``time_sorted`` False)."""
     source = arrow_source(info) if part == (0, 1) else None
     if source is None:
-        yield from duckdb_batches(con, info, bbox, part, batch_rows)
-        return
+        batches = duckdb_batches(con, info, bbox, part, batch_rows)
+    else:
+        batches = arrow_batches(source, info, batch_rows)
+    if info.time_sorted and not info.order_checked:
+        batches = _checked_order(batches, info.path)
     try:
-        yield from arrow_batches(source, info, batch_rows)
+        yield from batches
     except (OSError, pa.ArrowException) as exc:
         raise ParseError(info.path, None, f"unreadable: {_first_line(exc)}") from exc
 

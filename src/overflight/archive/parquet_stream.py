@@ -18,6 +18,7 @@ the needed columns) is left to DuckDB: :func:`arrow_source` is None.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyarrow as pa
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     from .duckdb import FileInfo
 
-__all__ = ["arrow_batches", "arrow_source"]
+__all__ = ["arrow_batches", "arrow_source", "footer_times"]
 
 _TEXT = ("icao24", "callsign")
 
@@ -90,3 +91,59 @@ def _as_duckdb(arr: pa.Array) -> pa.Array:
     if pa.types.is_timestamp(kind) and kind.unit == "ns":
         return arr.cast(pa.timestamp("us", kind.tz), safe=False)
     return arr
+
+
+_PHYSICAL = ("INT32", "INT64", "FLOAT", "DOUBLE")
+
+
+def footer_times(path: Path, column: str) -> tuple[int, pa.Array, bool] | None:
+    """From a Parquet file's footer alone: (rows, the earliest value of ``column`` as a
+    one-value array of its type, whether its row groups follow each other in time), by the
+    column's statistics (nulls and NaN aside, as DuckDB's ``min``). Row groups that follow
+    each other do not make the file in time order (a row group's rows may not be): a reader
+    must check the rows. None where a row group has no statistics (or only NaN, or the
+    column is not a signed integer, a float or a timestamp): the caller reads the column."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_metadata(path)
+    except (OSError, pa.ArrowException):
+        return None
+    schema = meta.schema.to_arrow_schema()
+    if schema.get_field_index(column) < 0:  # (also when two columns have the name)
+        return None
+    kind = schema.field(column).type
+    t = pa.types
+    if not (t.is_signed_integer(kind) or t.is_floating(kind) or t.is_timestamp(kind)):
+        return None
+    leaf = [i for i in range(meta.num_columns) if meta.schema.column(i).path == column]
+    if len(leaf) != 1:
+        return None
+    lows: list[float | int] = []
+    highs: list[float | int] = []
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        stats = group.column(leaf[0]).statistics
+        if group.num_rows == 0:
+            continue
+        if stats is None or stats.physical_type not in _PHYSICAL:
+            return None
+        if not stats.has_min_max:
+            if stats.has_null_count and stats.null_count == group.num_rows:
+                continue  # no time at all: aside
+            return None
+        lo, hi = stats.min_raw, stats.max_raw
+        if lo != lo or hi != hi:  # NaN
+            return None
+        lows.append(lo)
+        highs.append(hi)
+    if t.is_timestamp(kind):  # in DuckDB's microseconds, as its reading would compare them
+        earliest = _as_duckdb(pa.array([min(lows) if lows else None], pa.int64()).cast(kind))
+        lows, highs = (
+            _as_duckdb(pa.array(v, pa.int64()).cast(kind)).cast(pa.int64()).to_pylist()
+            for v in (lows, highs)
+        )
+    else:
+        earliest = pa.array([min(lows) if lows else None], kind)
+    ordered = all(h <= lo for h, lo in zip(highs, lows[1:], strict=False))
+    return meta.num_rows, earliest, ordered

@@ -12,7 +12,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from .columns import BatchDecoder
 from .duckdb import (
     BATCH_ROWS,
     FileInfo,
+    NotInTimeOrder,
     connect,
     estimated_rows,
     expand_inputs,
@@ -93,12 +94,52 @@ def plan(data: Sequence[str], threads: int | None = None) -> tuple[list[FileInfo
     infos = []
     for p in paths:
         try:
-            infos.append(file_info(con, p))
+            infos.append(file_info(con, p, footer=True))
         except OverflightError as exc:
             errors.append(str(exc))
     con.close()
     infos.sort(key=lambda i: (i.t_min, str(i.path)))
     return infos, errors
+
+
+def _stream(
+    con: Any,
+    info: FileInfo,
+    kernel: Kernel,
+    rows: list[Any],
+    reading: tuple[tuple[float, float, float, float] | None, tuple[int, int], int],
+    progress: Progress | None,
+    done_rows: int,
+    total: int,
+) -> int:
+    """The file's rows through ``kernel`` (``reading``: the bounding box, the partition and
+    the rows per batch), the incursion rows it gives appended to ``rows``; how many rows
+    were read."""
+    bbox, part, batch_rows = reading
+    dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
+    row0 = 0
+    held: Rows | None = None
+    for batch in read_batches(con, info, bbox, part, batch_rows):
+        now = dec.decode(batch, row0)
+        now, held = (Rows.concat([held, now]) if held else now).split_last()
+        if len(now):
+            rows += kernel.process(now, bbox)
+        row0 += batch.num_rows
+        if progress:
+            progress(done_rows + row0 * part[1], total)
+    if held is not None:
+        rows += kernel.process(held, bbox)
+    return row0
+
+
+def _undone(overlap: CheckPool | None, n: int, kernel: Kernel, rows: list[Any]) -> list[Any]:
+    """What is left of ``rows`` once the pieces of file ``n`` are dropped (``kernel`` is then
+    to be replaced by its copy from before the file)."""
+    if overlap is not None:
+        overlap.discard(n)
+        return rows + overlap.done()  # the rows of earlier files: kept
+    kernel.drain()
+    return []
 
 
 def _key(
@@ -220,25 +261,23 @@ def _run(
     # without a checkpoint the workers go on with a file's pieces while the next file is read
     # (rows of a file may then be written with a later one's: the output is sorted at the end)
     overlap = pool if cp is None else None
+    reading = (bbox, part, batch_rows)
     for n, info in enumerate(infos[start:], start):
         if overlap is not None:
             overlap.tag = n
         before = kernel.copy()
         rows: list[dict[str, Any] | pa.RecordBatch] = []  # record batches: from the pool
+
         try:
-            dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
-            row0 = 0
-            held: Rows | None = None
-            for batch in read_batches(con, info, bbox, part, batch_rows):
-                now = dec.decode(batch, row0)
-                now, held = (Rows.concat([held, now]) if held else now).split_last()
-                if len(now):
-                    rows += kernel.process(now, bbox)
-                row0 += batch.num_rows
-                if progress:
-                    progress(done_rows + row0 * part[1], total)
-            if held is not None:
-                rows += kernel.process(held, bbox)
+            try:
+                row0 = _stream(con, info, kernel, rows, reading, progress, done_rows, total)
+            except NotInTimeOrder:
+                # its footer said time order, a row said otherwise: what the file's rows did
+                # is undone, and the file read again, sorted
+                rows = _undone(overlap, n, kernel, rows)
+                kernel, before = before, before.copy()
+                again = replace(info, time_sorted=False, order_checked=True)
+                row0 = _stream(con, again, kernel, rows, reading, progress, done_rows, total)
             if n + 1 < len(infos):
                 rows += kernel.evict(infos[n + 1].t_min)
             rows += kernel.dispatch() if overlap is not None else kernel.drain()
@@ -247,12 +286,7 @@ def _run(
             )
         except OverflightError as exc:
             # the pieces of the failed file are dropped with it
-            if overlap is not None:
-                overlap.discard(n)
-                rows += overlap.done()  # the rows of earlier files: kept
-            else:
-                kernel.drain()
-                rows = []
+            rows = _undone(overlap, n, kernel, rows)
             kernel = before
             errors.append(str(exc))
         kernel.errors = errors
