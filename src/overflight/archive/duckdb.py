@@ -281,7 +281,7 @@ def read_batches(
     ``bbox`` (lon_min, lat_min, lon_max, lat_max) or without a usable position, of aircraft
     with ``hash(icao24) % part[1] == part[0]``: in file order if ``info.time_sorted`` (a
     Parquet file by Arrow's Parquet reader where it can, :mod:`.parquet_stream`, whose rows
-    outside ``bbox`` are left to the kernel: pass it to :meth:`~.kernel.Kernel.process`), else
+    outside ``bbox`` may be left to the kernel: pass it to :meth:`~.kernel.Kernel.process`), else
     ordered by time and streamed as such a file is (one key; sorted by icao24 first, a
     shuffled 10M-row archive took 13.6 s to scan, by time 10.2 s, the same output). Rows of
     one aircraft at one time may come in any order: the kernel orders them
@@ -294,7 +294,7 @@ def read_batches(
     if source is None:
         batches = duckdb_batches(con, info, bbox, part, batch_rows)
     else:
-        batches = arrow_batches(source, info, batch_rows)
+        batches = arrow_batches(source, info, batch_rows, bbox)
     if info.time_sorted and not info.order_checked:
         batches = _checked_order(batches, info.path)
     try:
