@@ -193,8 +193,38 @@ def canonical_rows(rows: Rows, idx: NDArray[np.intp], cs_names: Sequence[str] = 
     """The rows ``idx`` in :func:`canonical_order` (their aircraft and times taken once: the
     order's ties, rows of one aircraft at one time, leave those columns as they are)."""
     o, c, t = _canonical(rows, idx, cs_names)
-    taken = {n: np.take(getattr(rows, n), o, mode="clip") for n in _OTHER}
+    taken = {n: _take(rows, n, o) for n in _OTHER}
     return Rows(code=c, time=t, **taken)
+
+
+class _Joined:
+    """Two batches' rows end to end (:func:`clean`'s ``before`` and ``rows``) without a copy
+    of every column: a column asked for whole (the sort's keys) is concatenated and kept,
+    the others' rows are taken from both parts (:func:`_take`)."""
+
+    def __init__(self, a: Rows, b: Rows) -> None:
+        self.parts = (a, b)
+
+    def __len__(self) -> int:
+        return len(self.parts[0]) + len(self.parts[1])
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        if name.startswith("_") or name == "parts":
+            raise AttributeError(name)
+        a, b = self.parts
+        col = np.concatenate([getattr(a, name), getattr(b, name)])
+        self.__dict__[name] = col
+        return col
+
+
+def _take(rows: Rows | _Joined, name: str, o: NDArray[np.intp]) -> np.ndarray:
+    """Column ``name`` of ``rows`` at rows ``o`` (in range)."""
+    if isinstance(rows, _Joined) and name not in rows.__dict__:
+        from .clean_compiled import take2
+
+        a, b = rows.parts
+        return take2(getattr(a, name), getattr(b, name), o)  # type: ignore[no-any-return]
+    return np.take(getattr(rows, name), o, mode="clip")
 
 
 def _canonical(
@@ -215,18 +245,18 @@ def _canonical(
     pos = np.flatnonzero(member)
     group = np.cumsum((pos == 0) | ~tie[np.maximum(pos - 1, 0)])
     sub = o[pos]
-    cs = rows.cs[sub]
+    cs = _take(rows, "cs", sub)
     names = np.array([cs_names[k] if 0 <= k < len(cs_names) else "\uffff" for k in cs.tolist()])
     cs_rank = np.unique(names, return_inverse=True)[1]
     keys = (
-        rows.ground[sub],
-        rows.vel[sub],
-        rows.lastpos[sub],
+        _take(rows, "ground", sub),
+        _take(rows, "vel", sub),
+        _take(rows, "lastpos", sub),
         cs_rank,
-        rows.geo[sub],
-        rows.baro[sub],
-        rows.lon[sub],
-        rows.lat[sub],
+        _take(rows, "geo", sub),
+        _take(rows, "baro", sub),
+        _take(rows, "lon", sub),
+        _take(rows, "lat", sub),
         group,
     )
     o[pos] = sub[np.lexsort(keys)]
@@ -308,21 +338,14 @@ def _count(counts: MutableMapping[str, int], reason: str, mask: B) -> None:
         counts[reason] = counts.get(reason, 0) + n
 
 
-def clean(
+def _valid(
     rows: Rows,
-    state: AircraftState,
     params: ScanParameters,
     counts: MutableMapping[str, int],
-    cs_names: Sequence[str] = (),
-    bbox: tuple[float, float, float, float] | None = None,
-) -> Fixes:
-    """Drop bad rows (counted in ``counts``), keep fixes, flag and break; updates ``state``.
-    Rows are taken in :func:`canonical_order` (``cs_names``: callsigns by code), the rules
-    after the validity tests by :func:`~.clean_compiled.clean_sorted`. Rows with a position
-    outside ``bbox`` (lon_min, lat_min, lon_max, lat_max; edges inside) are dropped before
-    any test, as a reader's filter would have dropped them (``outside_bbox``)."""
-    # -- per-row validity ------------------------------------------------------------------
-    # (a mask, not a take of the rows: the canonical order takes the rows kept anyway)
+    bbox: tuple[float, float, float, float] | None,
+) -> B:
+    """The rows that pass the per-row validity tests (the others counted per reason); a
+    mask, not a take of the rows: the canonical order takes the rows kept anyway."""
     inside = _not_outside(rows, bbox)
     bad_id = rows.code < 0
     bad_t = ~np.isfinite(rows.time) & ~bad_id
@@ -350,6 +373,31 @@ def clean(
         ("altitude_out_of_range", bad_alt),
     ):
         _count(counts, reason, m)
+    return ok
+
+
+def clean(
+    rows: Rows,
+    state: AircraftState,
+    params: ScanParameters,
+    counts: MutableMapping[str, int],
+    cs_names: Sequence[str] = (),
+    bbox: tuple[float, float, float, float] | None = None,
+    before: Rows | None = None,
+) -> Fixes:
+    """Drop bad rows (counted in ``counts``), keep fixes, flag and break; updates ``state``.
+    Rows are taken in :func:`canonical_order` (``cs_names``: callsigns by code), the rules
+    after the validity tests by :func:`~.clean_compiled.clean_sorted`. Rows with a position
+    outside ``bbox`` (lon_min, lat_min, lon_max, lat_max; edges inside) are dropped before
+    any test, as a reader's filter would have dropped them (``outside_bbox``). ``before``:
+    rows to clean with ``rows`` as one batch (the rows a reader's last batch held back),
+    as ``Rows.concat([before, rows])`` would be, without that copy of every column."""
+    # -- per-row validity ------------------------------------------------------------------
+    if before is not None and len(before):  # two batches' rows end to end, not copied
+        ok = np.concatenate([_valid(part, params, counts, bbox) for part in (before, rows)])
+        rows = _Joined(before, rows)  # type: ignore[assignment]
+    else:
+        ok = _valid(rows, params, counts, bbox)
     idx = np.flatnonzero(ok)
     if idx.size == 0:
         return _empty()

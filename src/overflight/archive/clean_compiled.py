@@ -30,7 +30,7 @@ import numpy as np
 from ..geometry.jit import jit as _jit
 from .state import FROZEN, JUMP, SPEED
 
-__all__ = ["clean_sorted"]
+__all__ = ["clean_sorted", "take2"]
 
 R_SPHERE = 6_371_008.8
 _RAD = math.pi / 180.0
@@ -375,3 +375,14 @@ def _close_run(a, b, t0_run, cont, hold, time, f_row, ground, frozen, frozen_s, 
     for k in range(a, b):
         frozen[k] = fr
     return fr
+
+
+@_jit()
+def take2(a, b, o):  # type: ignore[no-untyped-def]
+    """``np.concatenate([a, b])[o]`` without the concatenation (``o`` in range)."""
+    n = a.size
+    out = np.empty(o.size, a.dtype)
+    for i in range(o.size):
+        j = o[i]
+        out[i] = a[j] if j < n else b[j - n]
+    return out

@@ -169,26 +169,36 @@ class Kernel:
         return self.process(Rows.of(code=code, time=time, lat=lat, lon=lon, **extra))
 
     def process(
-        self, rows: Rows, bbox: tuple[float, float, float, float] | None = None
+        self,
+        rows: Rows,
+        bbox: tuple[float, float, float, float] | None = None,
+        before: Rows | None = None,
     ) -> list[dict[str, Any]]:
         """One batch (codes from ``self.icao``/``self.calls``); returns the incursion rows
         checked so far: finished pieces wait in a queue until a chunk is full (inline) or a
         worker is free (with a pool, whose rows come back later); :meth:`evict`,
         :meth:`dispatch`, :meth:`drain` and :meth:`finish` check every queued piece. Rows
         whose position is outside ``bbox`` (lon_min, lat_min, lon_max, lat_max) are dropped
-        as if never read (counted as ``outside_bbox``, not in ``rows_in``)."""
-        self._process(rows, bbox)
+        as if never read (counted as ``outside_bbox``, not in ``rows_in``). ``before``: rows
+        of the batch before, processed with these as one batch (not copied together)."""
+        self._process(rows, bbox, before)
         out = self._flush()
         if self.pool is not None:
             out += self.pool.done()
         return out
 
-    def _process(self, rows: Rows, bbox: tuple[float, float, float, float] | None) -> None:
+    def _process(
+        self,
+        rows: Rows,
+        bbox: tuple[float, float, float, float] | None,
+        before: Rows | None = None,
+    ) -> None:
         """Clean the batch, extend or start pieces and queue the finished ones."""
         outside = self.counts.get("outside_bbox", 0)
         self.store.compact(self.pieces.values())  # no finished piece waits: _done is empty
-        f = clean(rows, self.state, self.params, self.counts, self.calls.names, bbox)
-        self.rows_in += len(rows) - (self.counts.get("outside_bbox", 0) - outside)
+        f = clean(rows, self.state, self.params, self.counts, self.calls.names, bbox, before)
+        n = len(rows) + (len(before) if before is not None else 0)
+        self.rows_in += n - (self.counts.get("outside_bbox", 0) - outside)
         for c, (la, lo) in f.retro.items():
             if c in self.pieces:
                 from .state import FROZEN

@@ -121,9 +121,20 @@ def _stream(
     held: Rows | None = None
     for batch in read_batches(con, info, bbox, part, batch_rows):
         now = dec.decode(batch, row0)
-        now, held = (Rows.concat([held, now]) if held else now).split_last()
-        if len(now):
-            rows += kernel.process(now, bbox)
+        body, tail = now.split_last()
+        if held is None:
+            now, held = body, tail
+            if len(now):
+                rows += kernel.process(now, bbox)
+        elif tail is not None and (len(held) == 0 or tail.time[0] > held.time[0]):
+            # the rows held back (at a time before this batch's last) and this batch's rows
+            # before its last time: one batch, as their concatenation, but not copied
+            rows += kernel.process(body, bbox, before=held)
+            held = tail
+        else:  # (this batch has no row after the held time)
+            now, held = Rows.concat([held, now]).split_last()
+            if len(now):
+                rows += kernel.process(now, bbox)
         row0 += batch.num_rows
         if progress:
             progress(done_rows + row0 * part[1], total)
