@@ -121,3 +121,16 @@ def assert_same(got: dict, want: dict) -> None:
         for a, b in zip(got[k], want[k], strict=True):
             assert abs(a[0] - b[0]) < 1e-3 and abs(a[1] - b[1]) < 1e-3, (k, a, b)
             assert a[2:] == b[2:], (k, a, b)
+
+
+def assert_same_fixes(got: Sequence[dict], want: Sequence[dict]) -> None:
+    """Batches' cleaned fixes (``vars`` of each :class:`~overflight.archive.clean.Fixes`)
+    equal, field by field (NaN equal to NaN)."""
+    assert len(got) == len(want)
+    for g, w in zip(got, want, strict=True):
+        assert g.keys() == w.keys()
+        for k in g:
+            if k == "retro":
+                assert g[k] == w[k]
+            else:
+                assert np.array_equal(g[k], w[k], equal_nan=g[k].dtype.kind == "f"), k

@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+from archive_helpers import assert_same_fixes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -57,13 +58,7 @@ def test_the_box_drops_what_the_query_would_have_dropped(rows, batches) -> None:
     want, want_counts = _cleaned([every.take(a + np.flatnonzero(keep[a:z])) for a, z in cut], None)
     assert got_counts.pop("outside_bbox", 0) == int((~keep).sum())
     assert got_counts == want_counts
-    for g, w in zip(got, want, strict=True):
-        assert g.keys() == w.keys()
-        for k in g:
-            if k == "retro":
-                assert g[k] == w[k]
-            else:
-                assert np.array_equal(g[k], w[k], equal_nan=g[k].dtype.kind == "f"), k
+    assert_same_fixes(got, want)
 
 
 def test_rows_outside_the_box_are_counted_as_outside_only() -> None:

@@ -5,6 +5,7 @@ carried state and drops as the two batches concatenated, ties between them inclu
 from __future__ import annotations
 
 import numpy as np
+from archive_helpers import assert_same_fixes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,12 +51,7 @@ def test_rows_cleaned_with_the_ones_before_them_as_if_concatenated(batches, boxe
     got, got_counts = _cleaned(joined, bbox)
     want, want_counts = _cleaned(copied, bbox)
     assert got_counts == want_counts
-    for g, w in zip(got, want, strict=True):
-        for k in g:
-            if k == "retro":
-                assert g[k] == w[k]
-            else:
-                assert np.array_equal(g[k], w[k], equal_nan=g[k].dtype.kind == "f"), k
+    assert_same_fixes(got, want)
 
 
 def test_a_large_batch_takes_its_rows_from_both_parts() -> None:
@@ -77,6 +73,4 @@ def test_a_large_batch_takes_its_rows_from_both_parts() -> None:
     got, _ = _cleaned([(b, a)], None)
     want, _ = _cleaned([(rows, None)], None)
     assert got[0]["code"].size > 1000
-    for k in got[0]:
-        if k != "retro":
-            assert np.array_equal(got[0][k], want[0][k], equal_nan=got[0][k].dtype.kind == "f")
+    assert_same_fixes(got, want)
