@@ -81,10 +81,10 @@ def test_check_workers_drop_a_file_broken_midway(
     """A file that breaks after some of its batches were read is dropped whole, also when the
     workers go on with earlier files' pieces across file ends (no checkpoint): the rows of
     the other files are all kept, none of the broken file's, the same as inline."""
-    import overflight.archive.scan as scan_module
+    import overflight.archive.streaming as streaming_module
     from overflight.errors import ParseError
 
-    real = scan_module.read_batches
+    real = streaming_module.read_batches
     broken = archive[1]
 
     def reader(con, info, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -93,7 +93,7 @@ def test_check_workers_drop_a_file_broken_midway(
                 raise ParseError(info.path, None, "unreadable: torn row group")
             yield batch
 
-    monkeypatch.setattr(scan_module, "read_batches", reader)
+    monkeypatch.setattr(streaming_module, "read_batches", reader)
     zones = route_airspaces(archive)
     files = [str(p) for p in archive]
     ref = scan(files, zones, batch_rows=2_000)

@@ -23,9 +23,8 @@ from ..analysis.params import CheckParameters
 from ..errors import OverflightError
 from ..model import Airspace
 from .checkpoint import Checkpoint, atomic_write_table, quick_sha256
-from .clean import Rows, ScanParameters
+from .clean import ScanParameters
 from .collector import settle, settled
-from .columns import BatchDecoder
 from .duckdb import (
     BATCH_ROWS,
     FileInfo,
@@ -34,7 +33,6 @@ from .duckdb import (
     estimated_rows,
     expand_inputs,
     file_info,
-    read_batches,
 )
 from .heap import kept_heap
 from .index import AirspaceIndex
@@ -42,10 +40,9 @@ from .kernel import Kernel
 from .output import merge_sorted
 from .pool import CheckPool
 from .rows import SCHEMA, sort_table, to_table
+from .streaming import Progress, stream_file, undone
 
 __all__ = ["ScanOutcome", "auto_check_workers", "plan", "run_partition", "scan", "shares"]
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -100,57 +97,6 @@ def plan(data: Sequence[str], threads: int | None = None) -> tuple[list[FileInfo
     con.close()
     infos.sort(key=lambda i: (i.t_min, str(i.path)))
     return infos, errors
-
-
-def _stream(
-    con: Any,
-    info: FileInfo,
-    kernel: Kernel,
-    rows: list[Any],
-    reading: tuple[tuple[float, float, float, float] | None, tuple[int, int], int],
-    progress: Progress | None,
-    done_rows: int,
-    total: int,
-) -> int:
-    """The file's rows through ``kernel`` (``reading``: the bounding box, the partition and
-    the rows per batch), the incursion rows it gives appended to ``rows``; how many rows
-    were read."""
-    bbox, part, batch_rows = reading
-    dec = BatchDecoder(info.spec, kernel.icao, kernel.calls)
-    row0 = 0
-    held: Rows | None = None
-    for batch in read_batches(con, info, bbox, part, batch_rows):
-        now = dec.decode(batch, row0)
-        body, tail = now.split_last()
-        if held is None:
-            now, held = body, tail
-            if len(now):
-                rows += kernel.process(now, bbox)
-        elif tail is not None and (len(held) == 0 or tail.time[0] > held.time[0]):
-            # the rows held back (at a time before this batch's last) and this batch's rows
-            # before its last time: one batch, as their concatenation, but not copied
-            rows += kernel.process(body, bbox, before=held)
-            held = tail
-        else:  # (this batch has no row after the held time)
-            now, held = Rows.concat([held, now]).split_last()
-            if len(now):
-                rows += kernel.process(now, bbox)
-        row0 += batch.num_rows
-        if progress:
-            progress(done_rows + row0 * part[1], total)
-    if held is not None:
-        rows += kernel.process(held, bbox)
-    return row0
-
-
-def _undone(overlap: CheckPool | None, n: int, kernel: Kernel, rows: list[Any]) -> list[Any]:
-    """What is left of ``rows`` once the pieces of file ``n`` are dropped (``kernel`` is then
-    to be replaced by its copy from before the file)."""
-    if overlap is not None:
-        overlap.discard(n)
-        return rows + overlap.done()  # the rows of earlier files: kept
-    kernel.drain()
-    return []
 
 
 def _key(
@@ -281,14 +227,14 @@ def _run(
 
         try:
             try:
-                row0 = _stream(con, info, kernel, rows, reading, progress, done_rows, total)
+                row0 = stream_file(con, info, kernel, rows, reading, progress, done_rows, total)
             except NotInTimeOrder:
                 # its footer said time order, a row said otherwise: what the file's rows did
                 # is undone, and the file read again, sorted
-                rows = _undone(overlap, n, kernel, rows)
+                rows = undone(overlap, n, kernel, rows)
                 kernel, before = before, before.copy()
                 again = replace(info, time_sorted=False, order_checked=True)
-                row0 = _stream(con, again, kernel, rows, reading, progress, done_rows, total)
+                row0 = stream_file(con, again, kernel, rows, reading, progress, done_rows, total)
             if n + 1 < len(infos):
                 rows += kernel.evict(infos[n + 1].t_min)
             rows += kernel.dispatch() if overlap is not None else kernel.drain()
@@ -297,7 +243,7 @@ def _run(
             )
         except OverflightError as exc:
             # the pieces of the failed file are dropped with it
-            rows = _undone(overlap, n, kernel, rows)
+            rows = undone(overlap, n, kernel, rows)
             kernel = before
             errors.append(str(exc))
         kernel.errors = errors
