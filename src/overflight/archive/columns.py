@@ -104,7 +104,7 @@ class BatchDecoder:
         self.lp_unit = _TimeUnit()
         # the previous batch's names and codes, per column: most names come again
         self._last: dict[bool, tuple[pa.Array, np.ndarray]] = {}
-        # a dictionary-encoded column's dictionary and its values' codes (-1: not yet looked
+        # a dictionary-encoded column's dictionary and its values' codes (-2: not yet looked
         # up), per column: the batches of one Parquet row group share their dictionary
         self._luts: dict[bool, tuple[pa.Array, np.ndarray]] = {}
 
