@@ -33,7 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from .state import AircraftState
 
-__all__ = ["Fixes", "Rows", "ScanParameters", "canonical_order", "clean"]
+__all__ = ["Fixes", "Rows", "ScanParameters", "canonical_order", "clean", "not_outside"]
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -319,13 +319,12 @@ class Fixes:
         return int(self.code.shape[0])
 
 
-def _not_outside(rows: Rows, bbox: tuple[float, float, float, float] | None) -> B | None:
+def not_outside(lat: F64, lon: F64, bbox: tuple[float, float, float, float] | None) -> B | None:
     """False for the rows whose position is inside the world but outside ``bbox`` (those a
-    reader's filter drops; rows without a usable position stay, to be counted), None if
-    there are none."""
+    reader's filter drops, DuckDB's query as the kernel; rows without a usable position
+    stay, to be counted), None if there are none."""
     if bbox is None:
         return None
-    lat, lon = rows.lat, rows.lon
     with np.errstate(invalid="ignore"):
         keep = (lat >= bbox[1]) & (lat <= bbox[3]) & (lon >= bbox[0]) & (lon <= bbox[2])
         keep |= ~(np.abs(lat) <= 90.0) | ~(np.abs(lon) <= 180.0)
@@ -346,7 +345,7 @@ def _valid(
 ) -> B:
     """The rows that pass the per-row validity tests (the others counted per reason); a
     mask, not a take of the rows: the canonical order takes the rows kept anyway."""
-    inside = _not_outside(rows, bbox)
+    inside = not_outside(rows.lat, rows.lon, bbox)
     bad_id = rows.code < 0
     bad_t = ~np.isfinite(rows.time) & ~bad_id
     bad_pos = ~(np.isfinite(rows.lat) & np.isfinite(rows.lon)) & ~bad_id & ~bad_t

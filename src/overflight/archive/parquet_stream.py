@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyarrow as pa
 
+from .clean import not_outside
+
 if TYPE_CHECKING:
     import pyarrow.parquet as pq
 
@@ -94,26 +96,17 @@ def arrow_batches(
         out = pa.RecordBatch.from_arrays([_as_duckdb(a) for a in batch.columns], names=keys)
         if filtering is not False:
             assert bbox is not None
-            keep = _kept(out.column(keys.index("lat")), out.column(keys.index("lon")), bbox)
+            lat, lon = (
+                np.asarray(out.column(keys.index(k)).to_numpy(zero_copy_only=False), np.float64)
+                for k in ("lat", "lon")
+            )
+            keep = not_outside(lat, lon, bbox)
             if filtering is None:
                 filtering = keep is not None and 2 * int(keep.sum()) < keep.size
             if filtering and keep is not None:
                 out = out.filter(pa.array(keep))
         if out.num_rows:
             yield out
-
-
-def _kept(
-    lat: pa.Array, lon: pa.Array, bbox: tuple[float, float, float, float]
-) -> np.ndarray | None:
-    """Rows DuckDB's query keeps (inside ``bbox``, edges included, or with a missing or
-    impossible position: the cleaning counts those), None if all."""
-    la = np.asarray(lat.to_numpy(zero_copy_only=False), np.float64)
-    lo = np.asarray(lon.to_numpy(zero_copy_only=False), np.float64)
-    with np.errstate(invalid="ignore"):
-        keep = (la >= bbox[1]) & (la <= bbox[3]) & (lo >= bbox[0]) & (lo <= bbox[2])
-        keep |= ~(np.abs(la) <= 90.0) | ~(np.abs(lo) <= 180.0)
-    return None if keep.all() else keep
 
 
 def _as_duckdb(arr: pa.Array) -> pa.Array:
