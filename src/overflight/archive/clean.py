@@ -52,7 +52,8 @@ class ScanParameters:
     reported speed. ``alt_min_m``/``alt_max_m``: altitudes outside are impossible.
     ``evict_s``: an open piece of track (near an airspace) whose aircraft has sent nothing
     for longer (at least ``gap_s`` + 60 s) is finalised at the next file boundary instead of
-    being held until the aircraft reappears, so memory does not grow with the aircraft that
+    being held until the aircraft reappears, and the aircraft is forgotten (its next row
+    starts it afresh, as a new aircraft's), so memory does not grow with the aircraft that
     landed or left coverage.
 
     >>> ScanParameters().gap_s

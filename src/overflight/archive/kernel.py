@@ -60,6 +60,11 @@ pieces replayed: 96-98 against 100-105 us per incursion; a 24.7M-row scan: ~3 % 
 in all, each check worker's peak memory ~450 MB against ~375)."""
 
 
+RENUMBER_MIN = 1 << 16
+"""Forgotten aircraft codes (and unused callsign codes) below which the codes are not given
+again (:meth:`Kernel._forget`): a renumbering costs a few milliseconds per 100,000 codes."""
+
+
 class Kernel:
     """Streaming scan state: feed batches with :meth:`process`, then call :meth:`finish`.
 
@@ -294,9 +299,12 @@ class Kernel:
         at time ``before`` (every later row is at or after it): their next fix, if any, is
         after a gap, so the piece would be finalised then anyway. Only flags that such a
         much later row would set on the piece's last fix (a jump or a speed contradiction
-        across the silence, a freeze extended by stale rows) are not applied. Checks every
-        queued piece; returns the rows checked inline (with a pool: later from
-        :meth:`drain`).
+        across the silence, a freeze extended by stale rows) are not applied. Every aircraft
+        silent that long is then forgotten (:meth:`_forget`): its next row starts it afresh,
+        so neither that row's fix nor the ones after it are compared with the fix before the
+        silence (no jump or speed contradiction across it, no freeze going on through it).
+        Checks every queued piece; returns the rows checked inline (with a pool: later
+        from :meth:`drain`).
 
         >>> from overflight.model import Airspace, Circle, Polygon, VerticalLimit
         >>> zone = Airspace("R1", "R", (Polygon(Circle(0.0, 0.0, 10_000.0)),),
@@ -309,13 +317,53 @@ class Kernel:
         (0, 1, 0)
         """
         horizon = max(self.params.evict_s, self.params.gap_s + 60.0)
-        if not self.pieces:
-            return []
-        codes = np.fromiter(self.pieces, np.int64, len(self.pieces))
-        last = self.state.row_t[codes]
-        for c in np.sort(codes[last < before - horizon]).tolist():
-            self._finalise(self.pieces.pop(c))
-        return self._flush(force=True)
+        out: list[dict[str, Any]] = []
+        if self.pieces:
+            codes = np.fromiter(self.pieces, np.int64, len(self.pieces))
+            last = self.state.row_t[codes]
+            for c in np.sort(codes[last < before - horizon]).tolist():
+                self._finalise(self.pieces.pop(c))
+            out = self._flush(force=True)
+        self._forget(before - horizon)
+        return out
+
+    def _forget(self, cutoff: float) -> None:
+        """Forget the aircraft whose last row is before ``cutoff`` (none has an open piece):
+        each one's next row starts it afresh, as a new aircraft's (its track breaks there
+        anyway). Once the forgotten codes outnumber the others (and :data:`RENUMBER_MIN`),
+        the codes are given again to the remembered names alone, and likewise the callsigns
+        still in use: what the kernel keeps follows the aircraft heard lately, not every
+        aircraft ever seen. The codes are the kernel's own (the output has names), so the
+        rows are the same whatever their numbering."""
+        s = self.state
+        gone = np.flatnonzero(s.seen & (s.row_t < cutoff))
+        if gone.size:
+            s.forget(gone)
+        live = np.flatnonzero(s.seen)
+        if len(self.icao) - live.size >= max(live.size, RENUMBER_MIN):
+            lut = np.full(max(s.size, len(self.icao)), -1, np.int64)
+            lut[live] = np.arange(live.size)
+            self.icao, self.state = self.icao.taken(live), s.taken(live)
+            for p in self.pieces.values():
+                p.code = int(lut[p.code])
+            self.pieces = {p.code: p for p in self.pieces.values()}
+        if len(self.calls) < 2 * RENUMBER_MIN:
+            return
+        cs = self.store.cols[6]
+        held = self.store.rows(r for p in self.pieces.values() for r in p.ranges)
+        used = np.unique(np.concatenate([self.state.fix_cs, cs[held]]))
+        used = used[used >= 0]
+        if len(self.calls) - used.size >= max(used.size, RENUMBER_MIN):
+            lut = np.full(len(self.calls) + 1, -1, np.int64)  # (-1, no callsign: the last)
+            lut[used] = np.arange(used.size)
+            self.calls = self.calls.taken(used)
+            self.state.fix_cs = lut[self.state.fix_cs]
+            # a new column (a copy to go back to holds the old); the finished pieces' rows
+            # are never read again
+            self.store.cols[6] = new = np.full(cs.shape[0], -1, np.int64)
+            new[held] = lut[cs[held]]
+            for p in self.pieces.values():
+                p.forget_columns()  # (any copy of its rows taken before holds old codes)
 
     def finish(self) -> list[dict[str, Any]]:
         """Finalise every open piece (the end of the data) and wait for the pool."""

@@ -196,14 +196,14 @@ class Piece:
         if b > a:
             self.ranges.append((a, b))
             self.n += b - a
-            self._cols = self._gathered = None
+            self.forget_columns()
 
     def prepend(self, a: int, b: int) -> None:
         """Put the store's rows ``a:b`` before the piece's."""
         if b > a:
             self.ranges.insert(0, (a, b))
             self.n += b - a
-            self._cols = self._gathered = None
+            self.forget_columns()
 
     def columns(self) -> PieceColumns:
         """The piece's :data:`COLUMNS` (copies; gathered once)."""
@@ -215,6 +215,10 @@ class Piece:
                 self._cols = self.store.gather(self.ranges)
         return self._cols
 
+    def forget_columns(self) -> None:
+        """Drop the copy of the columns :meth:`columns` keeps (the store's were changed)."""
+        self._cols = self._gathered = None
+
     def gathered(self, cols: PieceColumns, a: int, b: int) -> None:
         """The piece is finished, its rows gathered as rows ``a:b`` of ``cols`` (its
         :meth:`columns` from now on: views of them)."""
@@ -225,7 +229,7 @@ class Piece:
         """OR ``mask`` into the last fix's flags."""
         if mask and self.ranges:
             self.store.cols[5][self.ranges[-1][1] - 1] |= mask
-            self._cols = self._gathered = None
+            self.forget_columns()
 
     def flag_trailing(self, lat: float, lon: float, mask: int) -> None:
         """OR ``mask`` into the trailing fixes at exactly (lat, lon)."""
@@ -235,4 +239,4 @@ class Piece:
                 if la[r] != lat or lo[r] != lon:
                     return
                 f[r] |= mask
-                self._cols = self._gathered = None
+                self.forget_columns()

@@ -2,7 +2,11 @@
 fix, the current run of identical positions, the start of the current track.
 
 Arrays are indexed by an integer aircraft code (:class:`Codes` maps icao24 -> code) and grow
-as aircraft appear, so one state costs a few hundred bytes per aircraft ever seen.
+as aircraft appear. An aircraft silent for longer than the eviction horizon is forgotten
+(:meth:`AircraftState.forget`: its next row starts it afresh), and once the forgotten codes
+outnumber the others the codes are given again to the remembered names alone
+(:meth:`AircraftState.taken`, :meth:`Codes.taken`): the state follows the aircraft heard in the
+last hour or so, not every aircraft ever seen.
 
 >>> s = AircraftState()
 >>> s.ensure(10); s.fix_t.shape[0] >= 11, bool(s.seen[3])
@@ -78,6 +82,18 @@ class Codes:
         new._base, new._n = self, len(self.names)
         return new
 
+    def __len__(self) -> int:
+        """How many names have codes (without taking a copy's names)."""
+        return self._n if self._base is not None else len(self._names)
+
+    def taken(self, codes: NDArray[np.int64]) -> Codes:
+        """New codes for the names of ``codes`` (ascending) alone: the i-th gets code i."""
+        names = self.names
+        new = Codes()
+        new._names = [names[c] for c in codes.tolist()]
+        new._ids = {v: i for i, v in enumerate(new._names)}
+        return new
+
     def __getstate__(self) -> dict[str, object]:
         # a checkpoint holds the names alone (the packed table is rebuilt on use)
         return {"ids": self.ids, "names": self.names}
@@ -114,21 +130,16 @@ class Codes:
         return np.array(found, np.int64)
 
 
-_F64 = (
-    "row_t",
-    "row_lat",
-    "row_lon",
-    "lp",
-    "fix_t",
-    "fix_lat",
-    "fix_lon",
-    "fix_baro",
-    "fix_geo",
-    "fix_vel",
-    "hold_t",
-    "run_t0",
-    "track_t0",
-)
+_UNSET = {
+    "seen": False,
+    "has_fix": False,
+    "fix_flags": 0,
+    "fix_cs": -1,
+    "fix_ground": False,
+    "run_frozen": False,
+}
+"""A never-seen aircraft's values (the float columns': NaN), as :meth:`AircraftState.ensure`
+gives them."""
 
 
 @dataclass
@@ -161,19 +172,25 @@ class AircraftState:
         arrays = {f.name: getattr(self, f.name).copy() for f in fields(self) if f.name != "size"}
         return replace(self, **arrays)
 
+    def forget(self, codes: NDArray[np.int64]) -> None:
+        """Aircraft ``codes`` as if never seen: their next row starts them afresh."""
+        for f in fields(self):
+            if f.name != "size":
+                getattr(self, f.name)[codes] = _UNSET.get(f.name, np.nan)
+
+    def taken(self, codes: NDArray[np.int64]) -> AircraftState:
+        """A state of the aircraft ``codes`` alone, the i-th now code i (new arrays)."""
+        arrays = {f.name: getattr(self, f.name)[codes] for f in fields(self) if f.name != "size"}
+        return AircraftState(int(codes.size), **arrays)
+
     def ensure(self, max_code: int) -> None:
         """Grow every array to hold code ``max_code``."""
         if max_code < self.size:
             return
         new = max(max_code + 1, 2 * self.size, 1024)
-        for name in ("seen", "has_fix", "fix_ground", "run_frozen"):
-            setattr(
-                self, name, np.concatenate([getattr(self, name), np.zeros(new - self.size, bool)])
-            )
-        self.fix_flags = np.concatenate([self.fix_flags, np.zeros(new - self.size, np.uint8)])
-        self.fix_cs = np.concatenate([self.fix_cs, np.full(new - self.size, -1, np.int64)])
-        for name in _F64:
-            setattr(
-                self, name, np.concatenate([getattr(self, name), np.full(new - self.size, np.nan)])
-            )
+        for f in fields(self):
+            if f.name != "size":
+                old = getattr(self, f.name)
+                more = np.full(new - self.size, _UNSET.get(f.name, np.nan), old.dtype)
+                setattr(self, f.name, np.concatenate([old, more]))
         self.size = new

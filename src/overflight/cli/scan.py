@@ -96,7 +96,8 @@ def scan_command(
         typer.Option(
             "--evict",
             help="Close the open track piece of an aircraft silent this long (s) at a file "
-            "boundary (bounds memory; at least the gap + 60 s).",
+            "boundary, and forget the aircraft: its next row starts it afresh (bounds "
+            "memory; at least the gap + 60 s).",
         ),
     ] = 3_600.0,
 ) -> None:
