@@ -19,6 +19,7 @@ import json
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -77,6 +78,41 @@ def _days(archive: Path, work: Path, days: int) -> list[list[str]]:
     return out
 
 
+def _heap_in_use() -> Callable[[], float]:
+    """The C heap's bytes in use (MB; glibc's ``mallinfo2``: blocks handed out, small and
+    mapped), apart from the free pages RSS also counts; NaN elsewhere."""
+    import ctypes
+
+    class Info(ctypes.Structure):
+        _fields_ = [
+            (n, ctypes.c_size_t)
+            for n in [
+                "arena",
+                "ordblks",
+                "smblks",
+                "hblks",
+                "hblkhd",
+                "usmblks",
+                "fsmblks",
+                "uordblks",
+                "fordblks",
+                "keepcost",
+            ]
+        ]
+
+    try:
+        f = ctypes.CDLL(None).mallinfo2
+    except (OSError, AttributeError):
+        return lambda: float("nan")
+    f.restype = Info
+
+    def used() -> float:
+        i = f()
+        return (i.uordblks + i.hblkhd) / 2**20
+
+    return used
+
+
 def _child(days_file: str, n: int, workers: int) -> None:
     """The scan, printing the resident memory at the end of each day (one JSON line)."""
     import time
@@ -97,9 +133,13 @@ def _child(days_file: str, n: int, workers: int) -> None:
                     return int(line.split()[1]) / 1024
         return float("nan")
 
+    heap: list[float] = []
+    used = _heap_in_use()
+
     def on_file_done(k: int) -> None:
         if k in ends:
             rss.append(status("VmRSS:"))
+            heap.append(used())
 
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
@@ -119,6 +159,7 @@ def _child(days_file: str, n: int, workers: int) -> None:
                 "rows": out.rows_in,
                 "incursions": incursions,
                 "rss_mb": rss,
+                "heap_mb": heap,
                 "peak_mb": status("VmHWM:"),
             }
         )
@@ -173,6 +214,9 @@ def main() -> None:
         f"({total:,} rows), {r['incursions']:,} incursions"
     )
     print("resident memory at the end of each day: " + ", ".join(f"{m:,.0f} MB" for m in rss))
+    print(
+        "C heap in use at the end of each day: " + ", ".join(f"{m:,.0f} MB" for m in r["heap_mb"])
+    )
     print(f"peak {r['peak_mb']:,.0f} MB; growth per day after the first: {growth:+,.0f} MB")
 
 

@@ -28,6 +28,7 @@ import os
 import pickle
 import tempfile
 import threading
+import time
 import types
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -42,6 +43,7 @@ from ..analysis.check import PreparedAirspace, check_prepared
 from ..analysis.params import CheckParameters
 from ..geometry.jit import compiled_for_all
 from ..model import Airspace, Incursion, Track
+from .chunk_cost import ChunkCost
 from .collector import settle
 from .heap import keep_heap
 from .index import AirspaceIndex
@@ -177,23 +179,29 @@ def _jobs(jobs: list[Job] | Packed | Shared) -> list[Job]:
     return unpack(jobs) if isinstance(jobs, Packed) else jobs
 
 
-def _run_many(jobs: list[Job] | Packed | Shared) -> Rows:
+def _run_many(jobs: list[Job] | Packed | Shared) -> tuple[Rows, float]:
+    """The rows of a chunk, and the seconds (CPU) its check took."""
     from .batch import check_jobs
 
     _ready()
     assert _INDEX is not None
+    t0 = time.thread_time()
     rows = check_jobs(_INDEX, _jobs(jobs))
+    took = time.thread_time() - t0
     settle()  # a worker's own process: what it keeps (prepared airspaces) is frozen
-    return rows
+    return rows, took
 
 
-def _run_many_columns(jobs: Packed | Shared) -> list[pa.RecordBatch]:
+def _run_many_columns(jobs: Packed | Shared) -> tuple[list[pa.RecordBatch], float]:
     """:func:`_run_many`'s rows as record batches (:func:`~.batch.check_jobs_batches`)."""
     from .batch import check_jobs_batches
 
-    out = check_jobs_batches(_ready(), _jobs(jobs))
+    index = _ready()
+    t0 = time.thread_time()
+    out = check_jobs_batches(index, _jobs(jobs))
+    took = time.thread_time() - t0
     settle()
-    return out
+    return out, took
 
 
 _ARRAYS = ("time", "lat", "lon", "baro", "geo", "flags")
@@ -337,6 +345,8 @@ class CheckPool:
         self.sent = 0
         """Jobs sent to the workers by :meth:`submit_many`."""
         self._slots = Slots(self.max_pending, SLOT_BYTES)
+        self.cost = ChunkCost()  # (``submit_many``'s chunks cut to about a second each)
+        self._fixes: dict[Future[Rows], int] = {}  # a chunk's fixes, until its cost is known
         # every worker started now (the executor would start each at its first job): their
         # start-up (imports, the index) runs while the caller plans and reads
         for _ in range(self.workers):
@@ -356,8 +366,12 @@ class CheckPool:
     def submit_many(self, jobs: Sequence[Job], chunk: int = 256) -> None:
         """Queue ``jobs`` to be checked together (:func:`~.batch.check_jobs`): split evenly
         over the workers, in chunks of at most ``chunk`` jobs (with ``share``, those met
-        with ``max_pending`` in flight checked here and now)."""
-        parts = max(self.workers, -(-len(jobs) // chunk))
+        with ``max_pending`` in flight checked here and now), and of about
+        :data:`~.chunk_cost.CHUNK_S` seconds' checking each (:class:`~.chunk_cost.ChunkCost`)."""
+        if not jobs:
+            return
+        fixes = sum(len(j.time) for j in jobs)
+        parts = self.cost.parts(len(jobs), fixes, self.workers, chunk)
         size = -(-len(jobs) // parts)
         for a in range(0, len(jobs), size):
             part = jobs[a : a + size]
@@ -367,6 +381,7 @@ class CheckPool:
             self._room()
             packed = pack(part, self._slots)
             f = self._ex.submit(self._many, packed)
+            self._fixes[f] = sum(len(j.time) for j in part)
             if isinstance(packed, Shared):
                 f.add_done_callback(lambda _, k=packed.slot: self._slots.release(k))
             if self.share:
@@ -387,9 +402,20 @@ class CheckPool:
             self.local = AirspaceIndex(self._airspaces, self._params)
         check = check_jobs_batches if self.columns else check_jobs
         f: Future[Rows] = Future()
+        t0 = time.thread_time()
         f.set_result(check(self.local, jobs))  # type: ignore[arg-type]
+        self.cost.learn(sum(len(j.time) for j in jobs), time.thread_time() - t0)
         self.checked_here += len(jobs)
         return f
+
+    def _rows(self, f: Future[Rows]) -> Rows:
+        """The rows of finished job ``f`` (waits); a chunk's cost is learnt."""
+        got = f.result()
+        if isinstance(got, tuple):  # (a chunk of :meth:`submit_many`: rows and seconds)
+            rows, seconds = got
+            self.cost.learn(self._fixes.pop(f, 0), seconds)
+            return rows  # type: ignore[no-any-return]
+        return got
 
     def idle(self) -> int:
         """How many workers have no job in flight."""
@@ -413,7 +439,7 @@ class CheckPool:
         keep = []
         for tag, f in self._pending:
             if f.done():
-                self._ready.append((tag, f.result()))
+                self._ready.append((tag, self._rows(f)))
             else:
                 keep.append((tag, f))
         self._pending = keep
@@ -428,12 +454,13 @@ class CheckPool:
                 tag, f = self._pending[i]
                 jobs = self._queued.get(f)
                 if jobs is not None and f.cancel():
+                    self._fixes.pop(f, None)
                     self._pending[i] = (tag, self._here(jobs))
                     self.sent -= len(jobs)
         out = [r for _, rows in self._ready for r in rows]
         self._ready = []
         for _, f in self._pending:
-            out += f.result()
+            out += self._rows(f)
         self._pending = []
         return out
 
@@ -441,7 +468,7 @@ class CheckPool:
         """Wait for the jobs tagged ``tag`` and drop their rows."""
         for t, f in self._pending:
             if t == tag:
-                f.result()
+                self._rows(f)
         self._pending = [(t, f) for t, f in self._pending if t != tag]
         self._ready = [(t, rows) for t, rows in self._ready if t != tag]
 
