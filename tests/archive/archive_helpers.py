@@ -134,3 +134,33 @@ def assert_same_fixes(got: Sequence[dict], want: Sequence[dict]) -> None:
                 assert g[k] == w[k]
             else:
                 assert np.array_equal(g[k], w[k], equal_nan=g[k].dtype.kind == "f"), k
+
+
+_KERNEL_COLUMNS = {
+    "baro": "baroaltitude",
+    "geo": "geoaltitude",
+    "vel": "velocity",
+    "ground": "onground",
+    "lastpos": "lastposupdate",
+}
+
+
+def kernel_batches(files: Sequence[Path], rows: int) -> list[dict]:
+    """The archive's rows in file order, in batches of ``rows``, as
+    :meth:`~overflight.archive.kernel.Kernel.process_columns` arguments (writable arrays)."""
+    t = pa.concat_tables([pq.read_table(f) for f in files])
+    out = []
+    for a in range(0, t.num_rows, rows):
+        s = t.slice(a, rows)
+        more = {k: np.array(s[v]) for k, v in _KERNEL_COLUMNS.items()}
+        out.append(
+            {
+                "icao24": s["icao24"].to_pylist(),
+                "callsign": s["callsign"].to_pylist(),
+                "time": s["time"].to_numpy().astype(float),
+                "lat": s["lat"].to_numpy().astype(float),  # (writable copies)
+                "lon": s["lon"].to_numpy().astype(float),
+                **more,
+            }
+        )
+    return out

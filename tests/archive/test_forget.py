@@ -11,10 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from archive_helpers import ZONE, route_airspaces
+from archive_helpers import ZONE, kernel_batches, route_airspaces
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,14 +22,6 @@ from overflight.archive.index import AirspaceIndex
 from overflight.archive.kernel import Kernel
 from overflight.archive.scan import scan
 from overflight.archive.state import AircraftState, Codes
-
-_COLUMNS = {
-    "baro": "baroaltitude",
-    "geo": "geoaltitude",
-    "vel": "velocity",
-    "ground": "onground",
-    "lastpos": "lastposupdate",
-}
 
 
 def _sorted(rows: list[dict[str, Any]]) -> list[str]:
@@ -144,26 +134,6 @@ def test_a_forgotten_aircraft_is_reset_to_a_new_ones_state() -> None:
 # -- the numbering changes nothing -----------------------------------------------------------
 
 
-def _batches(files: list[Path], rows: int) -> list[dict[str, Any]]:
-    """The archive's rows in file order, as :meth:`Kernel.process_columns` arguments."""
-    t = pa.concat_tables([pq.read_table(f) for f in files])
-    out = []
-    for a in range(0, t.num_rows, rows):
-        s = t.slice(a, rows)
-        more = {k: np.array(s[v]) for k, v in _COLUMNS.items()}
-        out.append(
-            {
-                "icao24": s["icao24"].to_pylist(),
-                "callsign": s["callsign"].to_pylist(),
-                "time": s["time"].to_numpy().astype(float),
-                "lat": s["lat"].to_numpy().astype(float),
-                "lon": s["lon"].to_numpy().astype(float),
-                **more,
-            }
-        )
-    return out
-
-
 def _traffic(aircraft: int = 120) -> list[dict[str, Any]]:
     """Aircraft crossing :data:`ZONE` west to east one after the other (one starting every
     minute, 10 s samples, ~18 minutes each, lines 0-15 km apart), in batches of two
@@ -228,7 +198,7 @@ def test_codes_given_again_change_no_row(
     counts and pieces are those of a kernel that never renumbers, and its codes follow the
     aircraft heard lately instead of growing with every flight."""
     if source == "archive":
-        index, batches = AirspaceIndex(route_airspaces(archive)), _batches(archive, 1_500)
+        index, batches = AirspaceIndex(route_airspaces(archive)), kernel_batches(archive, 1_500)
     else:
         index, batches = AirspaceIndex([ZONE]), _traffic()
     kept: list[tuple[int, int]] = []

@@ -9,42 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
-from archive_helpers import route_airspaces
+from archive_helpers import kernel_batches, route_airspaces
 
 from overflight.archive import pieces
 from overflight.archive.index import AirspaceIndex
 from overflight.archive.kernel import Kernel
-
-_COLUMNS = {
-    "baro": "baroaltitude",
-    "geo": "geoaltitude",
-    "vel": "velocity",
-    "ground": "onground",
-    "lastpos": "lastposupdate",
-}
-
-
-def _batches(files: list[Path], rows: int) -> list[dict[str, Any]]:
-    """The archive's rows in file order, as :meth:`Kernel.process_columns` arguments."""
-    t = pa.concat_tables([pq.read_table(f) for f in files])
-    out = []
-    for a in range(0, t.num_rows, rows):
-        s = t.slice(a, rows)
-        more = {k: np.array(s[v]) for k, v in _COLUMNS.items()}
-        out.append(
-            {
-                "icao24": s["icao24"].to_pylist(),
-                "callsign": s["callsign"].to_pylist(),
-                "time": s["time"].to_numpy().astype(float),
-                "lat": s["lat"].to_numpy().astype(float),  # (writable copies)
-                "lon": s["lon"].to_numpy().astype(float),
-                **more,
-            }
-        )
-    return out
 
 
 def _freeze(k: Kernel, batches: list[dict[str, Any]], seconds: float) -> int:
@@ -75,7 +45,7 @@ def test_a_copy_is_the_kernel_as_it_was(
     compacted after the copy."""
     monkeypatch.setattr(pieces, "_MIN_COMPACT", min_compact)
     index = AirspaceIndex(route_airspaces(archive))
-    batches = _batches(archive, 3_000)
+    batches = kernel_batches(archive, 3_000)
     half = len(batches) // 2
     kernel, twin = Kernel(index), Kernel(index)
     with pytest.raises(ValueError, match="queued pieces"):
@@ -109,7 +79,7 @@ def test_the_store_grows_only_when_its_live_rows_do_not_fit(
     the columns grow (copying every row into columns twice as long, kept ever after) only
     when the open pieces' rows and the batch's do not fit; the rows are the same."""
     index = AirspaceIndex(route_airspaces(archive))
-    batches = _batches(archive, 2_000)
+    batches = kernel_batches(archive, 2_000)
     grown_with_dead: list[int] = []
     reserve = pieces.FixStore._reserve
 
