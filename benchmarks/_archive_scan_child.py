@@ -3,7 +3,8 @@
     python _archive_scan_child.py DATA_DIR realistic|dense N_AIRSPACES CHECK_WORKERS
 
 Prints one JSON line: seconds, rows, incursions, pieces checked, dropped rows, peak RSS of
-this process and of its largest worker (MB), CPU seconds of both.
+this process and of its largest worker (MB), CPU seconds of both, and how many compiled
+functions (signatures) the scan compiled rather than loaded from the cache.
 
 A worker's peak is its own (``VmHWM`` in ``/proc/PID/status``, sampled every 0.1 s while it
 runs): ``getrusage(RUSAGE_CHILDREN)`` would also count this process's pages at the moment it
@@ -68,6 +69,14 @@ def _cpu(who: int) -> float:
     return r.ru_utime + r.ru_stime
 
 
+def _compiled() -> int:
+    """How many compiled functions' machine code (one file each per signature) the cache holds."""
+    from overflight.geometry.jit import cache_dir
+
+    where = cache_dir()
+    return len(list(Path(where).rglob("*.nbc"))) if where is not None else 0
+
+
 def main() -> None:
     from _archive_airspaces import dense, realistic
 
@@ -78,6 +87,7 @@ def main() -> None:
     files = sorted(str(f) for f in Path(folder).glob("*.parquet"))
     peaks = WorkerPeaks()
     peaks.start()
+    cached = _compiled()
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         out = scan(files, zones, Path(tmp) / "inc.parquet", check_workers=workers)
@@ -99,6 +109,8 @@ def main() -> None:
                 # wall time on a shared machine
                 "cpu_s": _cpu(resource.RUSAGE_SELF) + _cpu(resource.RUSAGE_CHILDREN),
                 "cpu_main_s": _cpu(resource.RUSAGE_SELF),
+                # compiled by this scan (by any of its processes), not loaded from the cache
+                "compiled": _compiled() - cached,
             }
         )
     )

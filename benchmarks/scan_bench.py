@@ -14,7 +14,8 @@ Airspace sets (``_archive_airspaces``):
   all rows are inside one.
 
 The archive is generated first in a child process; each scan runs in its own child process
-(its peak RSS, and its check workers', are its own). Peers:
+(its peak RSS, and its check workers', are its own), after a warm-up scan of the first file
+that compiles the compiled functions on a new install (it prints what that took). Peers:
 - DuckDB spatial: ``ST_Contains(polygon, ST_Point(lon, lat))`` join of every row against the
   airspace footprints (lon/lat polygons; inside/outside per row only, no crossing times, no
   altitude), with the spatial extension installed from the duckdb-extension-spatial package;
@@ -115,6 +116,20 @@ def _scan(folder: Path, kind: str, n: int, workers: int) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def _warm_up(first: Path, n: int, workers: int) -> None:
+    """A scan of the first file alone: on a new install (or after a change to a compiled
+    module) it compiles the compiled functions, once, so the timed scans measure the scan."""
+    with tempfile.TemporaryDirectory() as one:
+        (Path(one) / first.name).symlink_to(first.resolve())
+        r = _scan(Path(one), "realistic", n, workers)
+    what = (
+        f"compiled {r['compiled']} functions (a first scan on this install)"
+        if r["compiled"]
+        else "nothing to compile"
+    )
+    print(f"warm-up scan of {first.name}: {r['seconds']:.1f} s, {what}")
+
+
 def _naive(files: list[Path], polys, m: int) -> tuple[float, int]:
     t = pq.read_table(files[len(files) // 2], columns=["lon", "lat"])
     m = min(m, t.num_rows)
@@ -165,6 +180,7 @@ def main() -> None:
             f"{made} {n:,} rows in {len(files)} hourly files ({time.perf_counter() - t0:.0f} s)"
             f"; {args.airspaces:,} airspaces; check workers: {_workers(args.check_workers, n)}"
         )
+        _warm_up(files[0], args.airspaces, args.check_workers)
         for kind in args.sets.split(","):
             zones = (realistic if kind == "realistic" else dense)(args.airspaces)
             r = _scan(tmp, kind, args.airspaces, args.check_workers)
@@ -175,6 +191,7 @@ def main() -> None:
                 f"MB)  ({r['incursions']:,} incursions, {r['pieces']:,} pieces checked)  CPU "
                 f"{r['cpu_s']:,.1f} s ({r['cpu_s'] / n * 1e6:.1f} us/row, all processes; main "
                 f"{r['cpu_main_s']:,.1f} s)"
+                + (f"  compiled {r['compiled']}" if r["compiled"] else "")
             )
             polys = _footprints(zones)
             if not args.skip_duckdb_join:

@@ -45,9 +45,13 @@ F = TypeVar("F", bound=Callable[..., object])
 
 def jit(**options: object) -> Callable[[F], F]:
     """numba's ``njit``, cached on disk where it can be (:func:`cache_dir`), else compiled in
-    each process. numba itself is imported here, by the compiled modules, not with this one."""
+    each process, each function compiled by one process at a time (:func:`.compile_lock.locked`:
+    the others then load it from the cache). numba itself is imported here, by the compiled
+    modules, not with this one."""
     import numba
     from numba import config
+
+    from .compile_lock import locked
 
     def wrap(f: F) -> F:
         where = cache_dir()
@@ -55,11 +59,13 @@ def jit(**options: object) -> Callable[[F], F]:
         if where is not None:  # (read when the function's cache is made, here)
             config.CACHE_DIR = where
         try:
-            return numba.njit(cache=True, **options)(f)  # type: ignore[no-any-return]
+            d = numba.njit(cache=True, **options)(f)
         except RuntimeError:  # "cannot cache function ...: no locator available"
             return numba.njit(**options)(f)  # type: ignore[no-any-return]
         finally:
             config.CACHE_DIR = saved
+        # compiled once across processes (:mod:`.compile_lock`) where there is a cache folder
+        return locked(d, where) if where is not None else d  # type: ignore[no-any-return]
 
     return wrap
 
