@@ -61,3 +61,28 @@ def test_the_first_writable_base_is_taken_and_unused_digests_removed(tmp_path: P
     ]
     assert time.time() - got.stat().st_mtime < 60  # (its last use: now)
     assert jit.first_writable([blocked], "overflight-numba-new") is None
+
+
+def test_the_first_compile_in_a_block_is_noticed_once() -> None:
+    import numba
+    import numpy as np
+
+    seen: list[str] = []
+
+    def add(x):  # type: ignore[no-untyped-def]
+        return x + 1.0
+
+    def mul(x):  # type: ignore[no-untyped-def]
+        return x * 2.0
+
+    first, second, outside = numba.njit(add), numba.njit(mul), numba.njit(add)
+    outside(np.zeros(2))  # compiled before the block: not noticed
+    with jit.noticing_compiles(lambda: seen.append("compiling")):
+        outside(np.zeros(2))  # already compiled: nothing to notice
+        assert seen == []
+        first(np.zeros(2))
+        second(np.zeros(2))  # a second compile: still one notice
+        first(np.ones(3))
+    assert seen == ["compiling"]
+    numba.njit(mul)(np.zeros(2))  # after the block: not noticed
+    assert seen == ["compiling"]

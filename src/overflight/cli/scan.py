@@ -105,6 +105,7 @@ def scan_command(
     from ..archive.clean import ScanParameters
     from ..archive.output import summary
     from ..archive.scan import scan
+    from ..geometry.jit import noticing_compiles
 
     console = Console(highlight=False)
     err = Console(stderr=True, highlight=False)
@@ -132,19 +133,23 @@ def scan_command(
             rate = done / max(1e-9, time.perf_counter() - started)
             bar.update(task, completed=done, total=total, rate=f"{rate:,.0f} rows/s")
 
-        outcome = scan(
-            data,
-            zones,
-            out,
-            engine=engine.value,
-            scheduler=scheduler,
-            workers=workers,
-            params=params,
-            checkpoint=cp,
-            bbox_filter=not no_bbox,
-            progress=progress,
-            check_workers=check_workers,
-        )
+        def compiling() -> None:
+            err.print("compiling the scan's passes (once after installing, ~30 s; then cached)")
+
+        with noticing_compiles(compiling):
+            outcome = scan(
+                data,
+                zones,
+                out,
+                engine=engine.value,
+                scheduler=scheduler,
+                workers=workers,
+                params=params,
+                checkpoint=cp,
+                bbox_filter=not no_bbox,
+                progress=progress,
+                check_workers=check_workers,
+            )
     for e in outcome.errors:
         typer.echo(f"error: {e}", err=True)
     for k, why in sorted(outcome.skipped_airspaces.items()):

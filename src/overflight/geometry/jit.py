@@ -31,6 +31,7 @@ __all__ = [
     "enabled",
     "first_writable",
     "jit",
+    "noticing_compiles",
     "sources_digest",
     "worth",
 ]
@@ -172,3 +173,29 @@ def worth(n: int) -> bool:
     True
     """
     return (n >= COMPILED_MIN or _ALL > 0) and enabled()
+
+
+@contextlib.contextmanager
+def noticing_compiles(notice: Callable[[], None]) -> Iterator[None]:
+    """Inside the block, ``notice()`` is called once, when this process first compiles a
+    function rather than loading it from the cache (a first scan after installing, or after
+    an update that changed a compiled module: the user is told why nothing moves)."""
+    from numba.core import event
+
+    class _First(event.Listener):
+        fired = False
+
+        def on_start(self, ev: event.Event) -> None:
+            if not self.fired:
+                self.fired = True
+                notice()
+
+        def on_end(self, ev: event.Event) -> None:
+            pass
+
+    listener = _First()
+    event.register("numba:compile", listener)
+    try:
+        yield
+    finally:
+        event.unregister("numba:compile", listener)
