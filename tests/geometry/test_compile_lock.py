@@ -12,6 +12,8 @@ import textwrap
 import threading
 from pathlib import Path
 
+import pytest
+
 from overflight.geometry import compile_lock
 from overflight.geometry.compile_lock import file_lock
 
@@ -39,6 +41,8 @@ def root(x):
 _RUN = """
 import json, os, sys, time
 from pathlib import Path
+
+import pytest
 import numpy as np
 sys.path.insert(0, sys.argv[1])
 import compiled_here as m  # made (and its dispatchers wrapped) before the start
@@ -128,3 +132,18 @@ def test_a_waiting_process_gets_the_lock_when_it_is_released(tmp_path: Path) -> 
 def test_no_lock_where_the_file_cannot_be_made(tmp_path: Path) -> None:
     with file_lock(str(tmp_path / "missing" / "f.lock")) as got:
         assert got is False
+
+
+def test_no_lock_where_the_file_system_has_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import fcntl
+
+    def no_locks(fd: int, op: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    with file_lock(str(tmp_path / "f.lock")) as got:
+        assert got is False  # compiled without the lock, at once
+    assert compile_lock._HELD == {}

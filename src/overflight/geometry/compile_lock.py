@@ -76,7 +76,8 @@ def file_lock(path: str, wait_s: float = WAIT_S) -> Iterator[bool]:
 
 
 def _acquire(fcntl: Any, fd: int, wait_s: float) -> bool:
-    """Whether the lock on ``fd`` was taken within ``wait_s``."""
+    """Whether the lock on ``fd`` was taken within ``wait_s`` (False at once where the file
+    system has no such locks: ``ENOLCK`` on some network file systems)."""
     deadline = time.monotonic() + wait_s
     while True:
         try:
@@ -85,6 +86,8 @@ def _acquire(fcntl: Any, fd: int, wait_s: float) -> bool:
         except BlockingIOError:
             if time.monotonic() >= deadline:
                 return False
+        except OSError:
+            return False
         time.sleep(_POLL_S)
 
 
