@@ -30,7 +30,7 @@ from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
 from .distance_many import boundary_distances
 from .distance_wide import rank_radius
-from .extremum_bounds import hidden_intervals, straight_from_end
+from .extremum_bounds import hidden_intervals, reach_bounds, straight_from_end
 from .extremum_rounds import (
     Stretch,
     at_start,
@@ -246,6 +246,7 @@ def distance_extrema(
     shifts: int = 4,
     exact_points: int = 9,
     plane_rounds: int = 2,
+    prune: bool = True,
 ) -> list[tuple[float, float, float, float]]:
     """The search of :func:`distance_extremum` (without its circle shortcut) for many
     (path, polygon, t0, t1) stretches at once: each step's geodesic and distance calls are
@@ -299,20 +300,26 @@ def distance_extrema(
             shifts=shifts,
             exact_points=exact_points,
             plane_rounds=plane_rounds,
+            prune=prune,
         )
         for i, r in zip(rest, found, strict=True):
             out[i] = r
         return out
     options = (step_m, candidates, points, rounds, shifts, exact_points, plane_rounds)
     if not (maximize and worth(len(stretches))):
-        return _extrema(stretches, maximize, *options)
+        return _extrema(stretches, maximize, *options, prune)
     got = deepest_compiled(stretches, *options)
     left = [i for i, r in enumerate(got) if r is None]
     if left:
-        found = _extrema([stretches[i] for i in left], maximize, *options)
+        found = _extrema([stretches[i] for i in left], maximize, *options, prune)
         for i, r in zip(left, found, strict=True):
             got[i] = r
     return [r for r in got if r is not None]
+
+
+_PRUNE_SLACK_M = 1e-4
+"""What the exact distances' rounding (nanometres) may add to a bracket's bound
+(:func:`~.extremum_bounds.reach_bounds`): it is pruned only when below the best by more."""
 
 
 def _extrema(
@@ -325,6 +332,7 @@ def _extrema(
     shifts: int,
     exact_points: int,
     plane_rounds: int,
+    prune: bool = True,
 ) -> list[Found]:
     """:func:`distance_extrema`'s search in numpy (stretches of some length)."""
     n_s = len(stretches)
@@ -414,6 +422,9 @@ def _extrema(
     has = np.zeros(rs.size, bool)
     k_t = np.empty((rs.size, 3))
     k_f = np.empty((rs.size, 3))
+    # the best exact value of each stretch so far, and its top speed (pruning)
+    found_best = np.full(n_s, -np.inf)
+    speed = ps.speed_bounds() if prune and rs.size else None
     while (zooms > 0).any():
         act = np.flatnonzero(zooms > 0)
         sub = np.flatnonzero(has[act])
@@ -453,6 +464,19 @@ def _extrema(
         moves[act[move]] -= 1
         zooms[act[~move]] -= 1
         zooms[act[straight_from_end(g, j, lo[act] == t_lo[act], hi[act] == t_hi[act])]] = 0
+        if speed is not None:
+            # a row whose next bracket cannot beat the stretch's best exact value so far, nor
+            # can where later rounds may take it (each move shifts a bracket by at most its
+            # width, which never grows; a zoom about an end reaches past it by an eighth, then
+            # a thirty-second...: (moves + 1) widths either way), stops: its probes could not
+            # be the stretch's first best, so the result is the same
+            owner_a = rs[act]
+            np.maximum.at(found_best, owner_a, np.max(g, axis=1))
+            reach = (moves[act] + 1) * (hi[act] - lo[act])
+            ra = np.maximum(lo[act] - reach, t_lo[act])
+            rb = np.minimum(hi[act] + reach, t_hi[act])
+            ub = reach_bounds(tt, g, speed[owner_a], ra, rb)
+            zooms[act[ub + _PRUNE_SLACK_M < found_best[owner_a]]] = 0
     # the first probes (and the last kink estimates) still need their exact values
     rest = np.concatenate([heads[0], extra[0]])
     r_owner = np.concatenate([heads[1], extra[1]])

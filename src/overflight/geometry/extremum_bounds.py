@@ -7,6 +7,9 @@ stop, and where it must look although no sample points there.
   still hold a better point (a distance changes by at most the distance flown; each edge's
   distance is convex along a straight chord), with :func:`chord_gap` for the least
   distance between a chord and an edge.
+- :func:`reach_bounds`: the most an exact grid's bracket, and where later rounds may move it,
+  can hold (the same 1-Lipschitz bound, in time through the path's top speed): a bracket
+  that cannot beat the best exact value already found needs no further round.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ __all__ = [
     "chord_gap",
     "hidden_intervals",
     "point_gap",
+    "reach_bounds",
     "straight_from_end",
     "wide_hidden",
 ]
@@ -54,6 +58,34 @@ def straight_from_end(
         d = np.diff(head, axis=1)
         out |= side & (d.max(axis=1) - d.min(axis=1) <= STRAIGHT_M)
     return out
+
+
+def reach_bounds(tt: F64, g: F64, speed: F64, ra: F64, rb: F64) -> F64:
+    """For each row of an exact grid (times ``tt``, values ``g``, rows x points, in time
+    order) of a function that changes by at most the distance flown (a distance to a
+    boundary), flown at most ``speed`` m/s: the largest value it can take between times
+    ``ra`` and ``rb``. Between grid points a and b, ``(g_a + g_b + speed (t_b - t_a)) / 2``;
+    beyond the grid's ends, the end's value plus speed times the time; never less than a
+    grid value within [ra, rb] (NaN: NaN, inf speed: inf).
+
+    >>> tt = np.array([[0.0, 10.0, 20.0]])
+    >>> g = np.array([[0.0, 100.0, 50.0]])
+    >>> [float(reach_bounds(tt, g, np.array([10.0]), np.array([a]), np.array([b]))[0])
+    ...  for a, b in ((0.0, 20.0), (0.0, 30.0), (15.0, 20.0), (-10.0, 5.0))]
+    [125.0, 150.0, 125.0, 100.0]
+    """
+    with np.errstate(invalid="ignore"):
+        v = speed[:, None]
+        ta, tb = tt[:, :-1], tt[:, 1:]
+        mid = 0.5 * (g[:, :-1] + g[:, 1:] + v * (tb - ta))
+        meets = (tb >= ra[:, None]) & (ta <= rb[:, None])
+        out = np.max(np.where(meets, mid, -np.inf), axis=1)
+        on = (tt >= ra[:, None]) & (tt <= rb[:, None])
+        out = np.maximum(out, np.max(np.where(on, g, -np.inf), axis=1))
+        before, after = tt[:, 0] - ra, rb - tt[:, -1]
+        out = np.maximum(out, np.where(before > 0, g[:, 0] + speed * before, -np.inf))
+        out = np.maximum(out, np.where(after > 0, g[:, -1] + speed * after, -np.inf))
+    return np.where(np.isnan(g).any(axis=1) | np.isnan(speed), np.nan, out)
 
 
 def hidden_intervals(

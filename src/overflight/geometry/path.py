@@ -378,6 +378,24 @@ class PathSet:
             k[open_] = np.maximum(1, np.ceil(f[open_] * self._d[g[open_]] / step_m))
         return k.astype(np.int64)
 
+    def speed_bounds(self) -> F64:
+        """For each window (``windows`` only): a bound (m/s) on the speed along its path, the
+        largest of its segments' geodesic length bounds over their durations (inf where a
+        segment of some length takes no time: the position jumps)."""
+        _, hi = self._length_bounds()
+        m = self._time.size
+        dt = np.zeros(m)
+        dt[:-1] = np.diff(self._time)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            v = np.where(hi > 0.0, hi / dt, 0.0)
+        v[self._off[1:] - 1] = 0.0  # (a window's last fix joins it to the next window)
+        out = np.zeros(self._n.size)
+        ok = self._n > 0
+        out[ok] = np.maximum.reduceat(
+            np.where(np.isnan(v) | (v < 0), np.inf, v), self._off[:-1][ok]
+        )
+        return out
+
     def _length_bounds(self) -> tuple[F64, F64]:
         """Bounds on each segment's geodesic length (windows): solved ones exact, others
         from the mean sphere's (within 0.6 %, with 1 % taken, and a micrometre for rounding,
