@@ -15,19 +15,20 @@ last MiB (hashing terabytes of archive on every run would cost more than the sca
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import pickle
 import shutil
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["Checkpoint", "atomic_write_table", "quick_sha256"]
+__all__ = ["Checkpoint", "atomic_write_table", "quick_sha256", "replacing"]
 
 _MIB = 1 << 20
 
@@ -45,21 +46,48 @@ def quick_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _atomic_bytes(path: Path, data: bytes) -> None:
+@contextlib.contextmanager
+def replacing(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` (``.NAME.tmp``) to write to: renamed to ``path`` when
+    the block ends, removed when it raises (an error, Ctrl-C), so that ``path`` is either
+    whole or untouched and nothing is left beside it.
+
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> try:
+    ...     with replacing(out) as tmp:
+    ...         _ = tmp.write_text("half")
+    ...         raise KeyboardInterrupt
+    ... except KeyboardInterrupt:
+    ...     pass
+    >>> out.exists(), list(out.parent.iterdir())
+    (False, [])
+    >>> with replacing(out) as tmp:
+    ...     _ = tmp.write_text("whole")
+    >>> out.read_text(), len(list(out.parent.iterdir()))
+    ('whole', 1)
+    """
     tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
+    try:
+        yield tmp
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, path)
+
+
+def _atomic_bytes(path: Path, data: bytes) -> None:
+    with replacing(path) as tmp, tmp.open("wb") as fh:
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
-    os.replace(tmp, path)
 
 
 def atomic_write_table(table: pa.Table, path: Path) -> None:
     """Write ``table`` as Parquet to ``path`` through a temporary file and a rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    with replacing(path) as tmp:
+        pq.write_table(table, tmp)
 
 
 class Checkpoint:

@@ -17,7 +17,6 @@ order is :func:`~.rows.sort_table`'s. The summary is one ``GROUP BY`` over a fil
 from __future__ import annotations
 
 import contextlib
-import os
 import queue
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -27,6 +26,7 @@ from typing import Any, TypeVar
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .checkpoint import replacing
 from .duckdb import connect
 from .rows import SCHEMA, SORT_KEYS
 
@@ -39,9 +39,8 @@ def merge_sorted(parts: Sequence[Path], out: Path, batch_rows: int = 65_536) -> 
     """Write the rows of the Parquet files ``parts`` to ``out`` in the canonical order
     (through a temporary file and a rename); returns the number of rows."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
     n = 0
-    with pq.ParquetWriter(tmp, SCHEMA) as writer:
+    with replacing(out) as tmp, pq.ParquetWriter(tmp, SCHEMA) as writer:
         files = [str(p) for p in parts if pq.read_metadata(p).num_rows]
         if files:
             con = connect()
@@ -55,7 +54,6 @@ def merge_sorted(parts: Sequence[Path], out: Path, batch_rows: int = 65_536) -> 
                 writer.write_table(t)
                 n += t.num_rows
             con.close()
-    os.replace(tmp, out)
     return n
 
 

@@ -7,7 +7,9 @@ per-airspace summary and the dropped rows per reason are printed.
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -50,6 +52,36 @@ def _airspaces(paths: list[Path], err: Console) -> tuple[list[Airspace], bool]:
             typer.echo(f"warning: {pr}", err=True)
         out += got
     return out, bad
+
+
+def _interrupted(exc: BaseException) -> bool:
+    """Whether ``exc`` is Ctrl-C, or was raised by it (inside a compiled pass, the signal's
+    ``KeyboardInterrupt`` comes out as a ``SystemError`` caused by it)."""
+    seen: set[int] = set()
+    e: BaseException | None = exc
+    while e is not None and id(e) not in seen:
+        if isinstance(e, KeyboardInterrupt):
+            return True
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return False
+
+
+@contextlib.contextmanager
+def _interrupt(out: Path, cp: Path | None) -> Iterator[None]:
+    """Ctrl-C during the scan: one line on stderr saying what was kept, exit code 130."""
+    try:
+        yield
+    except (KeyboardInterrupt, SystemError) as exc:
+        if not _interrupted(exc):
+            raise
+        kept = (
+            f"; {cp} keeps the files finished: the same command goes on from there"
+            if cp is not None
+            else ""
+        )
+        typer.echo(f"interrupted: {out} not written{kept}", err=True)
+        raise typer.Exit(130) from None
 
 
 def scan_command(
@@ -136,7 +168,7 @@ def scan_command(
         def compiling() -> None:
             err.print("compiling the scan's passes (once after installing, ~30 s; then cached)")
 
-        with noticing_compiles(compiling):
+        with noticing_compiles(compiling), _interrupt(out, cp):
             outcome = scan(
                 data,
                 zones,
