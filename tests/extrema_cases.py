@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+from oracle import direct, inverse
 
 from overflight.geometry.boundary import PolygonEdges, polygon_edges
 from overflight.geometry.geodesic import forward
@@ -196,3 +197,23 @@ def assert_compiled_is_numpy(stretches: list, options: tuple) -> None:
         want, asked = numpy_search(stretches, options)
     assert got == want
     assert work.tolist() == asked
+
+
+def track_across(
+    lat: float, lon: float, radius: float, az: float, miss: float, rng: np.random.Generator
+) -> TrackPath:
+    """A track from 1.2 radii out on azimuth ``az`` to the far side, passing ``miss`` radii
+    from the centre, in fixes 5-25 km apart with a few degrees of wander, at 250 m/s."""
+    a = direct(lat, lon, az, 1.2 * radius)
+    b = direct(lat, lon, az + 180.0 + np.degrees(np.arcsin(miss)), 1.2 * radius)
+    az_ab, _, total = inverse(a[0], a[1], b[0], b[1])
+    pts = [a]
+    s = 0.0
+    while s < total:
+        s = min(total, s + rng.uniform(5_000, 25_000))
+        p = direct(a[0], a[1], az_ab + rng.normal(0.0, 2.0), s)
+        pts.append(p)
+    lat_, lon_ = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
+    step = np.array([inverse(*pts[i], *pts[i + 1])[2] for i in range(len(pts) - 1)])
+    t = 1.7e9 + np.r_[0.0, np.cumsum(step)] / 250.0
+    return TrackPath.build(t, lon_, lat_)

@@ -7,9 +7,10 @@ not the polygon's plane: an hour of traffic against Estonia took a third of the 
 from __future__ import annotations
 
 import numpy as np
+from extrema_cases import track_across
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from oracle import direct, inverse
+from oracle import direct
 from sampled import sampled_extremum
 from strategies import ragged_coast
 
@@ -17,25 +18,6 @@ from overflight.geometry.boundary import polygon_edges
 from overflight.geometry.distance import boundary_distance
 from overflight.geometry.distance_wide import rank_radius, wide
 from overflight.geometry.extremum import distance_extrema
-from overflight.geometry.path import TrackPath
-
-
-def _across(lat: float, lon: float, radius: float, az: float, miss: float, rng) -> TrackPath:  # type: ignore[no-untyped-def]
-    """A track from 1.2 radii out on azimuth ``az`` to the far side, passing ``miss`` radii
-    from the centre, in fixes 5-25 km apart with a few degrees of wander, at 250 m/s."""
-    a = direct(lat, lon, az, 1.2 * radius)
-    b = direct(lat, lon, az + 180.0 + np.degrees(np.arcsin(miss)), 1.2 * radius)
-    az_ab, _, total = inverse(a[0], a[1], b[0], b[1])
-    pts = [a]
-    s = 0.0
-    while s < total:
-        s = min(total, s + rng.uniform(5_000, 25_000))
-        p = direct(a[0], a[1], az_ab + rng.normal(0.0, 2.0), s)
-        pts.append(p)
-    lat_, lon_ = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
-    step = np.array([inverse(*pts[i], *pts[i + 1])[2] for i in range(len(pts) - 1)])
-    t = 1.7e9 + np.r_[0.0, np.cumsum(step)] / 250.0
-    return TrackPath.build(t, lon_, lat_)
 
 
 @settings(max_examples=8, deadline=None)
@@ -56,7 +38,7 @@ def test_the_depth_in_a_wide_polygon_beats_brute_force(
     pe = polygon_edges(ragged_coast(lat, lon, radius, n, seed, straight))
     assert wide(pe) and rank_radius(pe) < 0.2 * pe.radius_m
     rng = np.random.default_rng(seed)
-    path = _across(lat, lon, radius, az, miss, rng)
+    path = track_across(lat, lon, radius, az, miss, rng)
     a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
     if not maximize:  # the closest approach from outside: the stretch before the entry
         a, b = path.time[0], path.time[0] + 0.4 * (path.time[-1] - path.time[0])

@@ -6,10 +6,10 @@ traffic against four national airspaces: 121,581 -> 33,137 in the exact rounds).
 from __future__ import annotations
 
 import numpy as np
-from extrema_cases import random_stretches
+from extrema_cases import random_stretches, track_across
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from oracle import direct, inverse
+from oracle import inverse
 from strategies import ragged_coast
 from switches import numpy_path
 
@@ -58,22 +58,6 @@ def test_pruning_changes_no_result(seed: int, maximize: bool) -> None:
     assert n_pruned <= n_full
 
 
-def _across(lat: float, lon: float, radius: float, az: float, rng) -> TrackPath:  # type: ignore[no-untyped-def]
-    """A track across the polygon, fixes 5-25 km apart with a few degrees of wander, at
-    250 m/s, some of them repeated a few seconds apart (an aircraft heard twice)."""
-    a = direct(lat, lon, az, 1.2 * radius)
-    b = direct(lat, lon, az + 180.0 + rng.uniform(-20.0, 20.0), 1.2 * radius)
-    az_ab, _, total = inverse(a[0], a[1], b[0], b[1])
-    pts, s = [a], 0.0
-    while s < total:
-        s = min(total, s + rng.uniform(5_000, 25_000))
-        pts.append(direct(a[0], a[1], az_ab + rng.normal(0.0, 2.0), s))
-    lat_, lon_ = np.array([p[0] for p in pts]), np.array([p[1] for p in pts])
-    step = np.array([inverse(*pts[i], *pts[i + 1])[2] for i in range(len(pts) - 1)])
-    t = 1.7e9 + np.r_[0.0, np.cumsum(step)] / 250.0
-    return TrackPath.build(t, lon_, lat_)
-
-
 @settings(max_examples=6, deadline=None)
 @given(
     lat=st.floats(-65.0, 65.0),
@@ -91,7 +75,7 @@ def test_pruning_in_a_wide_polygon_changes_no_result_and_saves_most_exact_distan
     rng = np.random.default_rng(seed)
     stretches = []
     for k in range(4):
-        path = _across(lat, lon, 200_000.0, az + 45.0 * k, rng)
+        path = track_across(lat, lon, 200_000.0, az + 45.0 * k, rng.uniform(-0.3, 0.3), rng)
         a, b = np.sort(rng.uniform(path.time[0], path.time[-1], 2))
         stretches.append((path, pe, float(a), float(b)))
     for maximize in (True, False):
