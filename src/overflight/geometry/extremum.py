@@ -30,7 +30,7 @@ from .boundary import PolygonEdges
 from .distance import clear_of_ends, edge_distance
 from .distance_many import boundary_distances
 from .distance_wide import rank_radius
-from .extremum_bounds import hidden_intervals, reach_bounds, straight_from_end
+from .extremum_bounds import beaten, hidden_intervals, straight_from_end
 from .extremum_rounds import (
     Stretch,
     at_start,
@@ -322,11 +322,6 @@ def distance_extrema(
     return [r for r in got if r is not None]
 
 
-_PRUNE_SLACK_M = 1e-4
-"""What the exact distances' rounding (nanometres) may add to a bracket's bound
-(:func:`~.extremum_bounds.reach_bounds`): it is pruned only when below the best by more."""
-
-
 def _extrema(
     stretches: Sequence[Stretch],
     maximize: bool,
@@ -469,19 +464,9 @@ def _extrema(
         moves[act[move]] -= 1
         zooms[act[~move]] -= 1
         zooms[act[straight_from_end(g, j, lo[act] == t_lo[act], hi[act] == t_hi[act])]] = 0
-        if speed is not None:
-            # a row whose next bracket cannot beat the stretch's best exact value so far, nor
-            # can where later rounds may take it (each move shifts a bracket by at most its
-            # width, which never grows; a zoom about an end reaches past it by an eighth, then
-            # a thirty-second...: (moves + 1) widths either way), stops: its probes could not
-            # be the stretch's first best, so the result is the same
-            owner_a = rs[act]
-            np.maximum.at(found_best, owner_a, np.max(g, axis=1))
-            reach = (moves[act] + 1) * (hi[act] - lo[act])
-            ra = np.maximum(lo[act] - reach, t_lo[act])
-            rb = np.minimum(hi[act] + reach, t_hi[act])
-            ub = reach_bounds(tt, g, speed[owner_a], ra, rb)
-            zooms[act[ub + _PRUNE_SLACK_M < found_best[owner_a]]] = 0
+        if speed is not None:  # rows that cannot win stop (the same result)
+            bracket = (lo[act], hi[act], t_lo[act], t_hi[act], moves[act])
+            zooms[act[beaten(tt, g, rs[act], bracket, speed, found_best)]] = 0
     # the first probes (and the last kink estimates) still need their exact values
     rest = np.concatenate([heads[0], extra[0]])
     r_owner = np.concatenate([heads[1], extra[1]])

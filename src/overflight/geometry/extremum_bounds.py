@@ -25,7 +25,9 @@ from .frame import hyp, local_xy, plane_error
 from .geodesic import haversine
 
 __all__ = [
+    "PRUNE_SLACK_M",
     "STRAIGHT_M",
+    "beaten",
     "chord_gap",
     "hidden_intervals",
     "point_gap",
@@ -86,6 +88,36 @@ def reach_bounds(tt: F64, g: F64, speed: F64, ra: F64, rb: F64) -> F64:
         out = np.maximum(out, np.where(before > 0, g[:, 0] + speed * before, -np.inf))
         out = np.maximum(out, np.where(after > 0, g[:, -1] + speed * after, -np.inf))
     return np.where(np.isnan(g).any(axis=1) | np.isnan(speed), np.nan, out)
+
+
+PRUNE_SLACK_M = 1e-4
+"""What the exact distances' rounding (nanometres) may add to a bound of :func:`beaten`: a
+row stops only when its bound is below the best by more."""
+
+
+def beaten(
+    tt: F64,
+    g: F64,
+    owner: I64,
+    bracket: tuple[F64, F64, F64, F64, I64],
+    speed: F64,
+    best: F64,
+) -> NDArray[np.bool_]:
+    """Which rows of an exact round (grid times ``tt``, values ``g`` in the search's sign,
+    of stretches ``owner``) cannot beat their stretch's best exact value: ``best`` (per
+    stretch, updated here with this round's values). ``bracket``: each row's next bracket
+    (lo, hi), its stretch's ends and the moves it has left. Later rounds keep a row within
+    (moves + 1) widths of its next bracket either way (each move shifts a bracket by at most
+    its width, which never grows; a zoom about an end reaches past it by an eighth, then a
+    thirty-second...); :func:`reach_bounds` bounds the values there through the stretch's
+    top ``speed``. Such a row's probes could not be its stretch's first best."""
+    lo, hi, t_lo, t_hi, moves = bracket
+    np.maximum.at(best, owner, np.max(g, axis=1))
+    reach = (moves + 1) * (hi - lo)
+    ub = reach_bounds(
+        tt, g, speed[owner], np.maximum(lo - reach, t_lo), np.minimum(hi + reach, t_hi)
+    )
+    return ub + PRUNE_SLACK_M < best[owner]
 
 
 def hidden_intervals(
